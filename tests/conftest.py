@@ -1,0 +1,107 @@
+"""Shared fixtures: a small county with the bodies and staff the workflow needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from xinfang.cases import services
+from xinfang.orgs.models import Body, BodyKind, Division, Level, Membership
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TAXONOMY_CSV = SHARED_DATA / "content-taxonomy.csv"
+
+
+@dataclass
+class County:
+    province: Division
+    city: Division
+    county: Division
+    town: Division
+    village: Division
+    city_office: Body
+    office: Body
+    city_housing: Body
+    housing: Body
+    land: Body
+    discipline: Body
+    town_gov: Body
+    village_committee: Body
+    users: dict
+
+
+def _user(username: str, body: Body, *roles: str):
+    user = get_user_model().objects.create_user(username, password="pw-" + username,
+                                                first_name=username)
+    for role in roles:
+        Membership.objects.create(user=user, body=body, role=role)
+    return user
+
+
+def build_county() -> County:
+    province = Division.objects.create(code="370000", name="山东省", level=Level.PROVINCE)
+    city = Division.objects.create(code="370600", name="烟台市", level=Level.CITY, parent=province)
+    county = Division.objects.create(code="370687", name="海阳市", level=Level.COUNTY, parent=city)
+    town = Division.objects.create(code="370687101", name="留格庄镇", level=Level.TOWNSHIP,
+                                   parent=county)
+    village = Division.objects.create(code="370687101201", name="东村", level=Level.VILLAGE,
+                                      parent=town)
+    city_office = Body.objects.create(name="烟台市信访局", kind=BodyKind.PETITION_OFFICE,
+                                      division=city)
+    office = Body.objects.create(name="海阳市信访局", kind=BodyKind.PETITION_OFFICE,
+                                 division=county, parent=city_office)
+    city_housing = Body.objects.create(name="烟台市住房和城乡建设局", kind=BodyKind.DEPARTMENT,
+                                       division=city)
+    housing = Body.objects.create(name="海阳市住房和城乡建设局", kind=BodyKind.DEPARTMENT,
+                                  division=county, parent=city_housing)
+    land = Body.objects.create(name="海阳市自然资源局", kind=BodyKind.DEPARTMENT,
+                               division=county)
+    discipline = Body.objects.create(name="海阳市纪委监委", kind=BodyKind.DISCIPLINE,
+                                     division=county)
+    town_gov = Body.objects.create(name="留格庄镇人民政府", kind=BodyKind.TOWNSHIP,
+                                   division=town)
+    village_committee = Body.objects.create(name="东村村民委员会", kind=BodyKind.VILLAGE,
+                                            division=village, parent=town_gov)
+    users = {
+        "clerk": _user("clerk", office, "intake_clerk"),
+        "supervisor": _user("supervisor", office, "supervisor"),
+        "leader": _user("leader", office, "leader"),
+        "handler": _user("handler", housing, "handler"),
+        "handler2": _user("handler2", housing, "handler"),
+        "head": _user("head", housing, "head"),
+        "land_handler": _user("land_handler", land, "handler"),
+        "city_handler": _user("city_handler", city_housing, "handler"),
+        "city_head": _user("city_head", city_housing, "head"),
+        "province_handler": None,
+        "discipline_handler": _user("discipline_handler", discipline, "handler"),
+        "grid": _user("grid", village_committee, "grid_worker"),
+        "town_handler": _user("town_handler", town_gov, "handler"),
+    }
+    return County(province, city, county, town, village, city_office, office, city_housing,
+                  housing, land, discipline, town_gov, village_committee, users)
+
+
+@pytest.fixture
+def county(db) -> County:
+    return build_county()
+
+
+def register_appeal(county: County, **overrides):
+    """A letter registered by the county petition office clerk."""
+    kwargs = dict(
+        actor=county.users["clerk"], body=county.office, channel="letter",
+        content_type="appeal", title="小区楼顶漏水无人维修", text="我家住顶楼，雨天漏水，物业不管。",
+        place=county.county, address="海阳市某小区3号楼",
+        parties=[services.PartyInput(name="张三", phone="13800138000",
+                                     id_number="370687199001011234")],
+    )
+    kwargs.update(overrides)
+    return services.register(**kwargs)
+
+
+@pytest.fixture
+def registered(county):
+    return register_appeal(county)

@@ -1,0 +1,329 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core import crypto
+from xinfang.orgs.models import Body, Division
+from xinfang.taxonomy.models import Category
+
+from . import workflow
+from .deadlines import CALENDAR, DEFAULT_PERIODS, WORKING
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+class Case(models.Model):
+    """A petition item (信访事项). Only cases/services.py writes it."""
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    query_password_hash = models.CharField(max_length=64, editable=False)
+    registered_at = models.DateTimeField(_("registered at"), db_index=True)
+    registering_body = models.ForeignKey(
+        Body, verbose_name=_("registering body"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=_choices(workflow.CHANNELS))
+    content_type = models.CharField(
+        _("content type"), max_length=12, choices=_choices(workflow.CONTENT_TYPES)
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    place = models.ForeignKey(
+        Division, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("content"))
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=_choices(workflow.STATE_LABELS),
+        default=workflow.S.REGISTERED,
+    )
+    holder_body = models.ForeignKey(
+        Body, verbose_name=_("current holder"), on_delete=models.PROTECT, related_name="held_cases"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    sender_body = models.ForeignKey(
+        Body, verbose_name=_("sent by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A report (检举控告) never reaches the body it accuses (W30, W46).
+    accused_body = models.ForeignKey(
+        Body, verbose_name=_("accused body"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    is_group = models.BooleanField(_("group petition"), default=False)
+    group_size = models.PositiveIntegerField(_("people in the group"), default=1)
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("repeat of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+    confidential = models.BooleanField(_("confidential"), default=False)
+    public_consent = models.BooleanField(_("consents to publication"), default=False)
+
+    decision = models.CharField(
+        _("decision"), max_length=10, blank=True, choices=_choices(workflow.DECISIONS)
+    )
+    decision_detail = models.JSONField(_("decision detail"), default=dict, blank=True)
+    legal_channel = models.CharField(
+        _("legal channel"), max_length=20, blank=True, choices=_choices(workflow.LEGAL_CHANNELS)
+    )
+    extension_requested = models.BooleanField(default=False)
+    extension_used = models.BooleanField(default=False)
+    hearing_active = models.BooleanField(default=False)
+    rating = models.CharField(
+        _("rating"), max_length=12, blank=True, choices=_choices(workflow.RATINGS)
+    )
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+
+    supervised = models.BooleanField(_("under supervision"), default=False)
+    listed_supervision = models.BooleanField(_("listed supervision"), default=False)
+    escalated = models.BooleanField(_("escalated to leader"), default=False)
+    leader_level = models.CharField(
+        _("leader ownership level"), max_length=1, blank=True,
+        choices=_choices(workflow.LEADER_LEVELS),
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owning leader"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="owned_cases",
+    )
+    leader_body = models.ForeignKey(
+        Body, verbose_name=_("leader's lead body"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    leader_plan = models.TextField(_("resolution plan"), blank=True)
+    leader_deadline = models.DateField(_("leader time limit"), null=True, blank=True)
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    event_count = models.PositiveIntegerField(default=0, editable=False)
+    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["holder_body", "state", "registered_at"]),
+            models.Index(fields=["state", "registered_at"]),
+            models.Index(fields=["place", "registered_at"]),
+            models.Index(fields=["category", "registered_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def state_label(self) -> str:
+        return workflow.STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in workflow.OPEN
+
+
+class CaseSequence(models.Model):
+    """Last number given per division and day; bumped in the registering transaction (gap-free)."""
+
+    division_code = models.CharField(max_length=6)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["division_code", "day"], name="uniq_case_sequence")
+        ]
+
+
+class Party(models.Model):
+    PETITIONER = "petitioner"
+    REPRESENTATIVE = "representative"
+    AGENT = "agent"
+    KINDS = [(PETITIONER, _("petitioner")), (REPRESENTATIVE, _("representative")),
+             (AGENT, _("village agent"))]
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(_("kind"), max_length=16, choices=KINDS, default=PETITIONER)
+    name_enc = models.TextField(blank=True)
+    id_number_enc = models.TextField(blank=True)
+    phone_enc = models.TextField(blank=True)
+    address_enc = models.TextField(blank=True)
+    email_enc = models.TextField(blank=True)
+    # Blind indexes: find a petitioner's other cases without decrypting the table.
+    phone_index = models.CharField(max_length=32, blank=True, db_index=True)
+    id_index = models.CharField(max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    @property
+    def name(self) -> str:
+        return crypto.decrypt(self.name_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def address(self) -> str:
+        return crypto.decrypt(self.address_enc)
+
+    @property
+    def email(self) -> str:
+        return crypto.decrypt(self.email_enc)
+
+    def masked(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "name": crypto.mask_name(self.name),
+            "phone": crypto.mask_phone(self.phone),
+            "id_number": crypto.mask_id(self.id_number),
+            "address": crypto.mask_address(self.address),
+        }
+
+    def __str__(self):
+        return crypto.mask_name(self.name) or str(_("anonymous"))
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case.number}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    citizen_visible = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class CaseEvent(models.Model):
+    """Append-only timeline and audit log, hash-chained per case and anchored on Case.audit_head."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(_("event"), max_length=40, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=100, blank=True)
+    at = models.DateTimeField(db_index=True)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    old = models.JSONField(default=dict, blank=True)
+    new = models.JSONField(default=dict, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    notice = models.CharField(max_length=40, blank=True)
+    citizen_visible = models.BooleanField(default=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["case_id", "seq"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_event_seq")]
+
+    def hash_payload(self) -> dict:
+        return {
+            "case": self.case_id,
+            "seq": self.seq,
+            "kind": self.kind,
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "at": self.at.isoformat(),
+            "from": self.from_state,
+            "to": self.to_state,
+            "old": self.old,
+            "new": self.new,
+            "extra": self.extra,
+            "notice": self.notice,
+            "citizen_visible": self.citizen_visible,
+        }
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("case events are append-only")
+
+
+class Clock(models.Model):
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    STATUSES = [(RUNNING, _("running")), (PAUSED, _("paused")), (STOPPED, _("stopped"))]
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    period = models.CharField(_("period"), max_length=30)
+    unit = models.CharField(max_length=10, choices=[(CALENDAR, "calendar"), (WORKING, "working")])
+    days = models.PositiveIntegerField()
+    started_on = models.DateField()
+    due_on = models.DateField(_("due on"))
+    # A person-set date (交办单, 督办单) instead of the period's length.
+    fixed_due = models.BooleanField(default=False)
+    extension_days = models.PositiveIntegerField(default=0)
+    paused_days = models.PositiveIntegerField(default=0)
+    paused_since = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=RUNNING)
+    stopped_on = models.DateField(null=True, blank=True)
+    met = models.BooleanField(null=True, help_text="Stopped on or before its due date.")
+
+    class Meta:
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["case", "period", "status"]),
+        ]
+
+    @property
+    def label(self) -> str:
+        period = DEFAULT_PERIODS.get(self.period)
+        return period.label if period else self.period
+
+
+class PeriodSetting(models.Model):
+    """A deployment's own length of a statutory period (STATUTE.md: every period configurable)."""
+
+    key = models.CharField(
+        _("period"), max_length=30, unique=True,
+        choices=[(k, f"{p.label} ({p.article})") for k, p in DEFAULT_PERIODS.items()],
+    )
+    days = models.PositiveIntegerField(_("length"))
+    unit = models.CharField(
+        _("counted in"), max_length=10,
+        choices=[(CALENDAR, _("calendar days")), (WORKING, _("working days"))],
+    )
+    max_extension = models.PositiveIntegerField(_("longest extension (days)"), default=0)
+
+    class Meta:
+        verbose_name = _("period setting")
+        verbose_name_plural = _("period settings")
+
+    def __str__(self):
+        return self.get_key_display()

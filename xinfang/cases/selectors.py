@@ -1,0 +1,106 @@
+"""Reads of cases: every list and fetch authorises in the same call (DESIGN.md, Access)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from xinfang.core import crypto
+from xinfang.core.errors import NotFound
+from xinfang.core.timeutil import today
+from xinfang.orgs.models import BodyKind
+from xinfang.orgs.selectors import memberships_of, scope_q
+
+from .deadlines import DEFAULT_PERIODS, Period
+from .models import Case, CaseEvent, Clock, PeriodSetting
+
+
+def periods() -> dict[str, Period]:
+    configured = {s.key: s for s in PeriodSetting.objects.all()}
+    out = {}
+    for key, period in DEFAULT_PERIODS.items():
+        s = configured.get(key)
+        out[key] = (
+            period.with_settings(days=s.days, unit=s.unit, max_extension=s.max_extension)
+            if s else period
+        )
+    return out
+
+
+def _protection_q(user) -> Q:
+    """Hide a report from the body it accuses and from that body's staff (W30, W46)."""
+    own = [m.body_id for m in memberships_of(user)]
+    return Q(accused_body__isnull=True) | ~Q(accused_body__in=own)
+
+
+def _case_scope_q(user) -> Q:
+    """Holder-based scope, plus the cases a body registered or sent on (it follows them up)."""
+    own = [m.body_id for m in memberships_of(user)]
+    return scope_q(user) | Q(registering_body__in=own) | Q(sender_body__in=own)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    if user is None or not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(_case_scope_q(user) & _protection_q(user))
+
+
+def case_get_for_user(user, number: str) -> Case:
+    """The case, or NotFound whether it is missing or not visible to this user."""
+    case = cases_visible_to(user).filter(number=number).select_related(
+        "holder_body", "holder_body__division", "category", "place"
+    ).first()
+    if case is None:
+        raise NotFound("未找到该信访事项")
+    return case
+
+
+def case_get_for_citizen(tracking_code: str, password: str) -> Case:
+    """Same answer for a wrong code and a wrong password."""
+    case = Case.objects.filter(tracking_code=tracking_code.strip().upper()).first()
+    if case is None or not crypto.check_query_password(case, password):
+        raise NotFound("查询码或查询密码不正确")
+    return case
+
+
+def may_see_identity(user, case: Case) -> bool:
+    """A reporter's identity is for discipline inspection bodies handling it, and nobody else."""
+    if case.content_type != "report":
+        return True
+    return any(
+        m.body.kind == BodyKind.DISCIPLINE and m.body_id == case.holder_body_id
+        for m in memberships_of(user)
+    )
+
+
+def timeline(case: Case, *, for_citizen: bool) -> QuerySet[CaseEvent]:
+    qs = case.events.order_by("seq")
+    return qs.filter(citizen_visible=True) if for_citizen else qs
+
+
+def running_clocks(case: Case) -> QuerySet[Clock]:
+    return case.clocks.exclude(status=Clock.STOPPED).order_by("due_on")
+
+
+def overdue_clocks(on: dt.date | None = None) -> QuerySet[Clock]:
+    """Running clocks past their due date: one indexed range query (status, due_on)."""
+    return Clock.objects.filter(status=Clock.RUNNING, due_on__lt=on or today())
+
+
+def due_soon_clocks(on: dt.date | None = None, within_days: int = 3) -> QuerySet[Clock]:
+    start = on or today()
+    return Clock.objects.filter(
+        status=Clock.RUNNING, due_on__gte=start, due_on__lte=start + dt.timedelta(days=within_days)
+    )
+
+
+def open_cases_of_petitioner(*, phone: str = "", id_number: str = "") -> QuerySet[Case]:
+    from .workflow import OPEN
+
+    q = Q(pk__in=[])
+    if phone:
+        q |= Q(parties__phone_index=crypto.blind_index(crypto.normalise_phone(phone)))
+    if id_number:
+        q |= Q(parties__id_index=crypto.blind_index(crypto.normalise_id(id_number)))
+    return Case.objects.filter(q, state__in=OPEN).distinct()

@@ -1,0 +1,941 @@
+"""Every change of a case goes through here: one function per move (DESIGN.md, Transitions).
+
+Each move, in one durable transaction: locks the case row, checks role and scope, checks the move
+is allowed now (workflow.py), applies it, appends the hash-chained CaseEvent, moves the clocks and
+publishes the event so in-transaction subscribers (outbox, notices) commit with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+
+from xinfang.core import audit, crypto, events
+from xinfang.core.errors import InvalidInput, MoveNotAllowed, NotFound, PermissionDenied, StaleVersion
+from xinfang.core.selectors import work_calendar
+from xinfang.core.timeutil import now, today
+from xinfang.orgs.models import Body, BodyKind, Division, Level
+from xinfang.orgs.selectors import memberships_of
+from xinfang.taxonomy.models import Category
+
+from . import deadlines, workflow
+from .models import Attachment, Case, CaseEvent, Clock, Party
+from .selectors import periods
+
+W = workflow.S
+MAX_REPRESENTATIVES = 5  # W20
+
+
+@dataclass(frozen=True)
+class CitizenActor:
+    """A petitioner who proved access to one case (tracking code and query password)."""
+
+    case_id: int | None = None
+    label: str = "信访人"
+
+
+@dataclass
+class PartyInput:
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+    email: str = ""
+    kind: str = Party.PETITIONER
+
+
+@dataclass
+class AttachmentInput:
+    name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+    citizen_visible: bool = True
+
+
+@dataclass
+class Registration:
+    case: Case
+    tracking_code: str
+    query_password: str
+    clocks: list[Clock] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+
+
+def _validate_registration(*, channel, content_type, title, text, parties, is_group,
+                           accused_body) -> None:
+    errors: dict[str, list[str]] = {}
+    if channel not in workflow.CHANNELS:
+        errors["channel"] = ["请选择有效的信访渠道"]
+    if content_type not in workflow.CONTENT_TYPES:
+        errors["content_type"] = ["请选择内容类别：建议意见、检举控告或申诉求决"]
+    if not (title or "").strip():
+        errors["title"] = ["请填写标题"]
+    elif len(title) > 200:
+        errors["title"] = ["标题不能超过200个字"]
+    if not (text or "").strip():
+        errors["body"] = ["请填写信访事项的具体内容"]
+    petitioners = [p for p in parties if p.kind == Party.PETITIONER]
+    representatives = [p for p in parties if p.kind == Party.REPRESENTATIVE]
+    if content_type == "appeal":
+        # W19: a request names the petitioner and a way to reach them.
+        if not petitioners and not representatives:
+            errors["petitioner"] = ["申诉求决类事项须填写信访人姓名"]
+        elif not all(p.name.strip() for p in petitioners + representatives):
+            errors["petitioner.name"] = ["请填写信访人姓名"]
+        elif not any(p.phone or p.address for p in petitioners + representatives):
+            errors["petitioner.phone"] = ["请至少填写联系电话或通信地址"]
+    for p in parties:
+        if p.phone and not (7 <= len(crypto.normalise_phone(p.phone)) <= 12):
+            errors["petitioner.phone"] = ["电话号码格式不正确"]
+        if p.id_number and len(crypto.normalise_id(p.id_number)) not in (15, 18):
+            errors["petitioner.id_number"] = ["身份证号码应为15位或18位"]
+    if is_group and len(representatives) > MAX_REPRESENTATIVES:
+        errors["representatives"] = ["多人走访应推选代表，代表人数不超过5人（W20）"]
+    if accused_body is not None and content_type != "report":
+        errors["accused_body"] = ["只有检举控告类事项可以填写被反映单位"]
+    if errors:
+        raise InvalidInput("提交的信息有误，请修改后重试", fields=errors)
+
+
+def _next_number(county_code: str, day: dt.date) -> str:
+    # One statement both engines run atomically; it rolls back with the registration (gap-free).
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO cases_casesequence (division_code, day, last) VALUES (%s, %s, 1) "
+            "ON CONFLICT (division_code, day) DO UPDATE SET last = cases_casesequence.last + 1 "
+            "RETURNING last",
+            [county_code, day],
+        )
+        seq = cur.fetchone()[0]
+    from django.conf import settings
+
+    prefix = settings.XINFANG["CASE_NUMBER_PREFIX"]
+    return f"{prefix}-{county_code}-{day:%Y%m%d}-{seq:06d}"
+
+
+def _register_roles(actor, body: Body) -> set[str]:
+    if isinstance(actor, CitizenActor):
+        return {workflow.PETITIONER}
+    if actor is None:
+        return set()
+    return {m.role for m in memberships_of(actor) if m.body_id == body.pk}
+
+
+def register(*, actor, body: Body, channel: str, content_type: str, title: str, text: str,
+             place: Division, address: str = "", category: Category | None = None,
+             parties: Iterable[PartyInput] = (), public_consent: bool = False,
+             is_group: bool = False, group_size: int = 1, accused_body: Body | None = None,
+             confidential: bool = False, attachments: Iterable[AttachmentInput] = ()
+             ) -> Registration:
+    """Register a petition item (W17, W21). Nothing received is ever dropped."""
+    parties = list(parties)
+    _validate_registration(channel=channel, content_type=content_type, title=title, text=text,
+                           parties=parties, is_group=is_group, accused_body=accused_body)
+    if not _register_roles(actor, body) & workflow.REGISTER_ROLES:
+        raise PermissionDenied("您没有在该单位登记信访事项的权限")
+    if category is not None and category.level != 3:
+        raise InvalidInput("请选择最末一级的内容分类", fields={"category": ["请选择最末一级的内容分类"]})
+    if accused_body is not None and accused_body.pk == body.pk:
+        raise InvalidInput("检举控告不能由被反映单位登记", fields={"accused_body": ["被反映单位不能是登记单位"]})
+    moment = now()
+    day = today()
+    tracking_code = crypto.new_code()
+    password = crypto.new_password()
+    with transaction.atomic(durable=True):
+        case = Case.objects.create(
+            number=_next_number(body.division.county_code, day),
+            tracking_code=tracking_code,
+            query_password_hash=crypto.hash_query_password(tracking_code, password),
+            registered_at=moment,
+            registering_body=body,
+            holder_body=body,
+            channel=channel,
+            content_type=content_type,
+            category=category,
+            place=place,
+            address=address.strip(),
+            title=title.strip(),
+            body=text.strip(),
+            is_group=is_group,
+            group_size=max(group_size, len(parties), 1),
+            accused_body=accused_body,
+            confidential=confidential or content_type == "report",
+            public_consent=public_consent and content_type != "report",
+        )
+        for p in parties:
+            Party.objects.create(
+                case=case, kind=p.kind,
+                name_enc=crypto.encrypt(p.name.strip()),
+                phone_enc=crypto.encrypt(crypto.normalise_phone(p.phone)),
+                id_number_enc=crypto.encrypt(crypto.normalise_id(p.id_number)),
+                address_enc=crypto.encrypt(p.address.strip()),
+                email_enc=crypto.encrypt(p.email.strip()),
+                phone_index=crypto.blind_index(crypto.normalise_phone(p.phone)),
+                id_index=crypto.blind_index(crypto.normalise_id(p.id_number)),
+            )
+        for a in attachments:
+            _store_attachment(case, a)
+        cal = work_calendar()
+        configured = periods()
+        clocks = [_start_clock(case, "route", day, cal, configured)]
+        if content_type == "suggestion":
+            clocks.append(_start_clock(case, "proposal_feedback", day, cal, configured))
+        event = _append_event(
+            case, kind="register", actor=actor, from_state="", to_state=case.state,
+            new={"channel": channel, "content_type": content_type, "holder": body.name},
+            extra={"article": "W17/W21"}, notice="", citizen_visible=True,
+        )
+        case.save()
+        events.publish(event)
+    return Registration(case=case, tracking_code=tracking_code, query_password=password,
+                        clocks=clocks)
+
+
+def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    att = Attachment(
+        case=case, name=a.name[:200], mime_type=a.mime_type, size=len(a.content),
+        sha256=hashlib.sha256(a.content).hexdigest(), citizen_visible=a.citizen_visible,
+    )
+    att.file.save(a.name, ContentFile(a.content), save=False)
+    att.save()
+    return att
+
+
+# ---------------------------------------------------------------------------------------------
+# The one transition function
+
+
+def _append_event(case: Case, *, kind: str, actor, from_state: str, to_state: str,
+                  old: dict | None = None, new: dict | None = None, extra: dict | None = None,
+                  notice: str = "", citizen_visible: bool = True) -> CaseEvent:
+    event = CaseEvent(
+        case=case,
+        seq=case.event_count + 1,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=_actor_label(actor),
+        at=now(),
+        from_state=from_state,
+        to_state=to_state,
+        old=old or {},
+        new=new or {},
+        extra=extra or {},
+        notice=notice or "",
+        citizen_visible=citizen_visible,
+        prev_hash=case.audit_head or audit.GENESIS,
+    )
+    event.hash = audit.link_hash(event.prev_hash, event.hash_payload())
+    event.save()
+    case.event_count = event.seq
+    case.audit_head = event.hash
+    return event
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "系统"
+    if isinstance(actor, CitizenActor):
+        return actor.label
+    return actor.get_full_name() or actor.get_username()
+
+
+def _is_protected_from(actor, case: Case) -> bool:
+    if case.accused_body_id is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return any(m.body_id == case.accused_body_id for m in memberships_of(actor))
+
+
+def _covers(member_body: Body, target: Body) -> bool:
+    return target.division.path.startswith(member_body.division.path)
+
+
+def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
+    """The roles of `move.roles` the actor holds for this case, as the move's `acting` says."""
+    if actor is None:
+        return {workflow.SYSTEM} & move.roles
+    if isinstance(actor, CitizenActor):
+        return {workflow.PETITIONER} & move.roles if actor.case_id == case.pk else set()
+    if _is_protected_from(actor, case):
+        return set()
+    held = set()
+    holder = case.holder_body
+    for m in memberships_of(actor):
+        if m.role not in move.roles:
+            continue
+        body = m.body
+        if move.acting == workflow.AT_HOLDER:
+            ok = body.pk == holder.pk
+        elif move.acting == workflow.AT_SENDER:
+            ok = body.pk == case.sender_body_id
+        elif move.acting == workflow.AT_OFFICE:
+            ok = body.pk == holder.pk or (
+                body.kind == BodyKind.PETITION_OFFICE and _covers(body, holder)
+            )
+        else:  # IN_SCOPE
+            ok = body.pk == holder.pk or _covers(body, holder)
+        if ok:
+            held.add(m.role)
+    return held
+
+
+def context_for(case: Case, on: dt.date | None = None) -> workflow.Context:
+    due = {c.period: c.due_on for c in case.clocks.exclude(status=Clock.STOPPED)}
+    return workflow.Context(
+        state=case.state,
+        today=on or today(),
+        content_type=case.content_type,
+        channel=case.channel,
+        extension_used=case.extension_used,
+        extension_requested=case.extension_requested,
+        hearing_active=case.hearing_active,
+        rated=case.rating,
+        due=due,
+        holder_is_discipline=case.holder_body.kind == BodyKind.DISCIPLINE,
+        holder_level=case.holder_body.division.level,
+    )
+
+
+def available_moves(actor, case: Case) -> list[workflow.Move]:
+    """Moves this actor may make on this case now (drawn from workflow.py)."""
+    ctx = context_for(case)
+    return [
+        m for m in workflow.moves_from(case.state)
+        if acting_roles(actor, case, m) and not workflow.guard_failures(m, ctx)
+    ]
+
+
+SNAPSHOT_FIELDS = ("state", "holder_body_id", "handler_id", "decision", "rating", "leader_level",
+                   "supervised", "listed_supervision", "escalated", "extension_used")
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {f: getattr(case, f) for f in SNAPSHOT_FIELDS}
+
+
+def _diff(old: dict, new: dict) -> tuple[dict, dict]:
+    changed = [k for k in old if old[k] != new[k]]
+    return {k: old[k] for k in changed}, {k: new[k] for k in changed}
+
+
+def _resolve(case: Case | str) -> int:
+    if isinstance(case, Case):
+        return case.pk
+    pk = Case.objects.filter(number=case).values_list("pk", flat=True).first()
+    if pk is None:
+        raise NotFound("未找到该信访事项")
+    return pk
+
+
+Apply = Callable[[Case, dt.date], dict | None]
+
+
+def transition(name: str, *, case: Case | str, actor, expected_version: int | None = None,
+               apply: Apply | None = None, clock_due: dict[str, dt.date] | None = None,
+               citizen_note: str = "") -> Case:
+    """Make move `name` on `case`. `apply` changes the case's own fields and returns event extra."""
+    move = workflow.get_move(name)
+    pk = _resolve(case)
+    with transaction.atomic(durable=True):
+        locked = (
+            Case.objects.select_for_update()
+            .select_related("holder_body", "holder_body__division")
+            .filter(pk=pk).first()
+        )
+        if locked is None:
+            raise NotFound("未找到该信访事项")
+        roles = acting_roles(actor, locked, move)
+        if not roles:
+            if _is_protected_from(actor, locked):
+                raise NotFound("未找到该信访事项")
+            raise PermissionDenied(f"您没有权限对该事项执行“{move.label}”")
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleVersion("该事项已被他人处理，请刷新后查看最新情况再操作")
+        day = today()
+        workflow.check(move, context_for(locked, day), roles)
+        before = _snapshot(locked)
+        from_state = locked.state
+        extra = (apply(locked, day) if apply else None) or {}
+        if move.target:
+            locked.state = move.target
+            if move.target == W.CLOSED:
+                locked.closed_at = now()
+        cal = work_calendar()
+        configured = periods()
+        for key in move.stops:
+            _stop_clock(locked, key, day)
+        for key in move.starts:
+            _start_clock(locked, key, day, cal, configured, due=(clock_due or {}).get(key))
+        locked.version += 1
+        old, new = _diff(before, _snapshot(locked))
+        extra.setdefault("article", move.article)
+        if citizen_note:
+            extra["citizen_note"] = citizen_note
+        event = _append_event(
+            locked, kind=name, actor=actor, from_state=from_state, to_state=locked.state,
+            old=old, new=new, extra=extra, notice=move.notice or "",
+            citizen_visible=move.citizen_visible,
+        )
+        locked.save()
+        events.publish(event)
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Clocks
+
+
+def _start_clock(case: Case, key: str, start: dt.date, cal, configured, due: dt.date | None = None
+                 ) -> Clock:
+    period = configured[key]
+    Clock.objects.filter(case=case, period=key).exclude(status=Clock.STOPPED).update(
+        status=Clock.STOPPED, stopped_on=start
+    )
+    if due is not None and due < start:
+        raise InvalidInput("期限不能早于今天", fields={"due_on": ["期限不能早于今天"]})
+    return Clock.objects.create(
+        case=case, period=key, unit=period.unit, days=period.days, started_on=start,
+        due_on=cal.next_workday(due) if due else deadlines.due_date(period, start, cal),
+        fixed_due=due is not None,
+    )
+
+
+def _stop_clock(case: Case, key: str, on: dt.date) -> None:
+    for clock in Clock.objects.filter(case=case, period=key).exclude(status=Clock.STOPPED):
+        clock.status = Clock.STOPPED
+        clock.stopped_on = on
+        clock.met = on <= clock.due_on
+        clock.save(update_fields=["status", "stopped_on", "met"])
+
+
+def _running_clock(case: Case, key: str) -> Clock:
+    clock = Clock.objects.filter(case=case, period=key).exclude(status=Clock.STOPPED).first()
+    if clock is None:
+        raise MoveNotAllowed("该期限没有在计时")
+    return clock
+
+
+def _recompute(clock: Clock, cal, configured) -> None:
+    if clock.fixed_due:
+        return
+    period = configured[clock.period]
+    clock.due_on = deadlines.due_date(
+        period.with_settings(days=clock.days, unit=clock.unit), clock.started_on, cal,
+        extension_days=clock.extension_days, paused_days=clock.paused_days,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Routing moves
+
+
+def _body_or_error(body: Body | None, field_name: str = "body") -> Body:
+    if body is None or not body.is_active:
+        raise InvalidInput("请选择有效的单位", fields={field_name: ["请选择有效的单位"]})
+    return body
+
+
+def _check_target(case: Case, target: Body) -> None:
+    if case.accused_body_id and target.pk == case.accused_body_id:
+        # W30, W46: a report never goes to the body it accuses.
+        raise InvalidInput("检举控告事项不得转交被反映单位", code="protected_target",
+                           fields={"body": ["检举控告事项不得转交被反映单位"]})
+    if case.content_type == "report" and target.kind != BodyKind.DISCIPLINE:
+        raise InvalidInput("检举控告类事项应转送纪检监察机关（W22、W28）",
+                           fields={"body": ["检举控告类事项应转送纪检监察机关"]})
+    if target.pk == case.holder_body_id:
+        raise InvalidInput("不能转送给本单位", fields={"body": ["不能转送给本单位"]})
+
+
+def _route(name: str, *, case, actor, body: Body, note: str, expected_version,
+           report_due: dt.date | None = None) -> Case:
+    target = _body_or_error(body)
+
+    def apply(c: Case, day: dt.date):
+        _check_target(c, target)
+        c.sender_body_id = c.holder_body_id
+        c.holder_body = target
+        c.handler = None
+        out = {"to_body": target.name, "note": note}
+        if report_due:
+            out["report_due"] = report_due.isoformat()
+        return out
+
+    due = {"result_report": report_due} if report_due else None
+    return transition(name, case=case, actor=actor, expected_version=expected_version,
+                      apply=apply, clock_due=due,
+                      citizen_note=f"已转{target.name}办理")
+
+
+def transfer(*, case, actor, body: Body, note: str = "", expected_version: int | None = None
+             ) -> Case:
+    """转送 to the responsible body (W22)."""
+    return _route("transfer", case=case, actor=actor, body=body, note=note,
+                  expected_version=expected_version)
+
+
+def assign(*, case, actor, body: Body, report_due: dt.date | None = None, note: str = "",
+           expected_version: int | None = None) -> Case:
+    """交办 with a required result report by a date the office sets (W22)."""
+    return _route("assign", case=case, actor=actor, body=body, note=note,
+                  expected_version=expected_version, report_due=report_due)
+
+
+def _require(text: str, field_name: str, message: str) -> str:
+    if not (text or "").strip():
+        raise InvalidInput(message, fields={field_name: [message]})
+    return text.strip()
+
+
+def object_remit(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    reason = _require(reason, "reason", "请说明不属于本单位职责的理由")
+    return transition("object_remit", case=case, actor=actor, expected_version=expected_version,
+                      apply=lambda c, d: {"reason": reason})
+
+
+def agree_return(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
+    def apply(c: Case, day):
+        returned_from = c.holder_body.name
+        c.holder_body_id = c.sender_body_id
+        c.sender_body = None
+        c.handler = None
+        return {"returned_from": returned_from, "note": note}
+
+    return transition("agree_return", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def reject_objection(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    reason = _require(reason, "reason", "请说明不同意退回的理由")
+    return transition("reject_objection", case=case, actor=actor,
+                      expected_version=expected_version, apply=lambda c, d: {"reason": reason})
+
+
+def accept(*, case, actor, handler=None, note: str = "", expected_version: int | None = None
+           ) -> Case:
+    """受理 into the petition procedure; the 60-day clock starts (W23, W31, W34)."""
+
+    def apply(c: Case, day):
+        c.handler = handler or (actor if getattr(actor, "is_authenticated", False) else None)
+        return {"note": note}
+
+    return transition("accept", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply, citizen_note="您的信访事项已受理")
+
+
+def decline(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    reason = _require(reason, "reason", "请填写不予受理的理由")
+    return transition("decline", case=case, actor=actor, expected_version=expected_version,
+                      apply=lambda c, d: {"reason": reason}, citizen_note=reason)
+
+
+def not_reaccept(*, case, actor, reason: str, final_case: str = "",
+                 expected_version: int | None = None) -> Case:
+    """不再受理: the same facts and reasons after a re-review (W36)."""
+    reason = _require(reason, "reason", "请填写不再受理的理由")
+
+    def apply(c: Case, day):
+        if final_case:
+            prior = Case.objects.filter(number=final_case).first()
+            if prior is None or prior.state not in (W.FINAL, W.CLOSED):
+                raise InvalidInput("所引用的事项尚未复核终结",
+                                   fields={"final_case": ["所引用的事项尚未复核终结"]})
+        return {"reason": reason, "final_case": final_case}
+
+    return transition("not_reaccept", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply, citizen_note=reason)
+
+
+def redirect_to_legal_channel(*, case, actor, legal_channel: str, reason: str = "",
+                              expected_version: int | None = None) -> Case:
+    """申诉求决 with a statutory channel goes there, not into the petition procedure (W31)."""
+    if legal_channel not in workflow.LEGAL_CHANNELS:
+        raise InvalidInput("请选择法定途径", fields={"legal_channel": ["请选择法定途径"]})
+
+    def apply(c: Case, day):
+        c.legal_channel = legal_channel
+        return {"legal_channel": legal_channel, "reason": reason}
+
+    label = workflow.LEGAL_CHANNELS[legal_channel]
+    return transition("redirect_to_legal_channel", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply,
+                      citizen_note=f"请通过{label}途径依法解决")
+
+
+def merge_repeat(*, case, actor, into: str, reason: str = "",
+                 expected_version: int | None = None) -> Case:
+    """Link a repeat to the open case it repeats; both timelines record it (never a silent drop)."""
+
+    def apply(c: Case, day):
+        target = Case.objects.select_for_update().filter(number=into).first()
+        if target is None or target.pk == c.pk:
+            raise InvalidInput("请填写被重复的事项编号", fields={"into": ["请填写被重复的事项编号"]})
+        if not target.is_open:
+            raise InvalidInput("被重复的事项已经办结，请作为新事项处理",
+                               fields={"into": ["被重复的事项已经办结"]})
+        c.repeat_of = target
+        _append_event(target, kind="repeat_merged", actor=actor, from_state=target.state,
+                      to_state=target.state, extra={"repeat": c.number, "reason": reason},
+                      citizen_visible=False)
+        target.save(update_fields=["event_count", "audit_head"])
+        return {"into": target.number, "reason": reason}
+
+    return transition("merge_repeat", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply, citizen_note=f"与事项{into}合并办理")
+
+
+# ---------------------------------------------------------------------------------------------
+# Handling moves
+
+
+def mediate(*, case, actor, agreement: str, expected_version: int | None = None) -> Case:
+    agreement = _require(agreement, "agreement", "请填写调解协议内容")
+
+    def apply(c: Case, day):
+        c.decision_detail = {**c.decision_detail, "mediation_agreement": agreement}
+        return {"agreement": agreement}
+
+    return transition("mediate", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def request_extension(*, case, actor, days: int, reason: str,
+                      expected_version: int | None = None) -> Case:
+    reason = _require(reason, "reason", "请说明延期理由")
+    handle = periods()["handle"]
+
+    def apply(c: Case, day):
+        deadlines.check_extension(handle, days, already_extended=c.extension_used)
+        c.extension_requested = True
+        c.decision_detail = {**c.decision_detail, "extension_request": {"days": days,
+                                                                        "reason": reason}}
+        return {"days": days, "reason": reason}
+
+    return transition("request_extension", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+def extend(*, case, actor, days: int | None = None, reason: str = "",
+           expected_version: int | None = None) -> Case:
+    """The head approves one extension of at most 30 days; the petitioner is told why (W34)."""
+    configured = periods()
+
+    def apply(c: Case, day):
+        request = c.decision_detail.get("extension_request", {})
+        n = days if days is not None else request.get("days", 0)
+        why = reason or request.get("reason", "")
+        deadlines.check_extension(configured["handle"], n, already_extended=c.extension_used)
+        clock = _running_clock(c, "handle")
+        clock.extension_days = n
+        _recompute(clock, work_calendar(), configured)
+        clock.save(update_fields=["extension_days", "due_on"])
+        c.extension_used = True
+        c.extension_requested = False
+        return {"days": n, "reason": why, "new_due": clock.due_on.isoformat()}
+
+    return transition("extend", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply, citizen_note=reason or "办理期限延长")
+
+
+def decide(*, case, actor, decision: str, facts: str, reasons: str, basis: str = "",
+           request: str = "", expected_version: int | None = None) -> Case:
+    """Draft the written decision: request, facts, reasons, decision and legal basis (W32)."""
+    if decision not in workflow.DECISIONS:
+        raise InvalidInput("请选择处理意见：支持、解释说明或不予支持",
+                           fields={"decision": ["请选择处理意见"]})
+    facts = _require(facts, "facts", "请填写查明的事实")
+    reasons = _require(reasons, "reasons", "请填写处理理由")
+
+    def apply(c: Case, day):
+        c.decision = decision
+        c.decision_detail = {**c.decision_detail, "request": request or c.title, "facts": facts,
+                             "reasons": reasons, "basis": basis}
+        return {"decision": decision}
+
+    return transition("decide", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def return_draft(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    reason = _require(reason, "reason", "请说明退回修改的意见")
+    return transition("return_draft", case=case, actor=actor, expected_version=expected_version,
+                      apply=lambda c, d: {"reason": reason})
+
+
+def reply(*, case, actor, expected_version: int | None = None) -> Case:
+    """The head signs off the written reply (信访处理意见书); review and rating windows open."""
+
+    def apply(c: Case, day):
+        c.decision_detail = {**c.decision_detail, "decided_by": c.holder_body_id,
+                             "replied_on": day.isoformat()}
+        return {"decision": c.decision}
+
+    return transition("reply", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply, citizen_note="已出具信访处理意见书")
+
+
+# ---------------------------------------------------------------------------------------------
+# After the reply
+
+
+def rate(*, case, actor, rating: str, comment: str = "", expected_version: int | None = None
+         ) -> Case:
+    if rating not in workflow.RATINGS:
+        raise InvalidInput("请选择满意、基本满意或不满意", fields={"rating": ["请选择评价"]})
+
+    def apply(c: Case, day):
+        c.rating = rating
+        c.rating_comment = comment.strip()
+        return {"rating": rating}
+
+    return transition("rate", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def _superior_of(body: Body) -> Body:
+    if body.parent is None or not body.parent.is_active:
+        raise InvalidInput(f"{body.name}没有配置上级单位，无法申请复查（复核）", code="no_superior")
+    return body.parent
+
+
+def request_review(*, case, actor, reasons: str, expected_version: int | None = None) -> Case:
+    """Review by the superior of the deciding body, within 30 days of the reply (W35)."""
+    reasons = _require(reasons, "reasons", "请填写申请复查的理由")
+
+    def apply(c: Case, day):
+        superior = _superior_of(c.holder_body)
+        c.sender_body_id = c.holder_body_id
+        c.holder_body = superior
+        c.handler = None
+        return {"reasons": reasons, "to_body": superior.name}
+
+    return transition("request_review", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+def _decide_stage(name: str, *, case, actor, decision: str, opinion: str, expected_version):
+    if decision not in workflow.DECISIONS:
+        raise InvalidInput("请选择意见：支持、解释说明或不予支持",
+                           fields={"decision": ["请选择意见"]})
+    opinion = _require(opinion, "opinion", "请填写意见内容")
+
+    def apply(c: Case, day):
+        c.decision = decision
+        stage = "review" if name == "decide_review" else "rereview"
+        c.decision_detail = {**c.decision_detail, stage: {"decision": decision,
+                                                          "opinion": opinion,
+                                                          "by": c.holder_body_id}}
+        c.rating = ""
+        return {"decision": decision}
+
+    return transition(name, case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def decide_review(*, case, actor, decision: str, opinion: str,
+                  expected_version: int | None = None) -> Case:
+    return _decide_stage("decide_review", case=case, actor=actor, decision=decision,
+                         opinion=opinion, expected_version=expected_version)
+
+
+def request_rereview(*, case, actor, reasons: str, expected_version: int | None = None) -> Case:
+    """Re-review by the superior of the reviewing body, within 30 days (W36)."""
+    reasons = _require(reasons, "reasons", "请填写申请复核的理由")
+
+    def apply(c: Case, day):
+        superior = _superior_of(c.holder_body)
+        c.sender_body_id = c.holder_body_id
+        c.holder_body = superior
+        c.handler = None
+        return {"reasons": reasons, "to_body": superior.name}
+
+    return transition("request_rereview", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+def start_hearing(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
+    """Hearing time does not count against the re-review period (W36): its clock pauses."""
+
+    def apply(c: Case, day):
+        clock = _running_clock(c, "rereview_decide")
+        clock.status = Clock.PAUSED
+        clock.paused_since = day
+        clock.save(update_fields=["status", "paused_since"])
+        c.hearing_active = True
+        return {"note": note}
+
+    return transition("start_hearing", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def end_hearing(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
+    configured = periods()
+
+    def apply(c: Case, day):
+        clock = _running_clock(c, "rereview_decide")
+        cal = work_calendar()
+        period = configured["rereview_decide"].with_settings(days=clock.days, unit=clock.unit)
+        added = deadlines.paused_units(period, clock.paused_since or day, day, cal)
+        clock.paused_days += added
+        clock.paused_since = None
+        clock.status = Clock.RUNNING
+        _recompute(clock, cal, configured)
+        clock.save(update_fields=["paused_days", "paused_since", "status", "due_on"])
+        c.hearing_active = False
+        return {"note": note, "paused_days": added, "new_due": clock.due_on.isoformat()}
+
+    return transition("end_hearing", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def decide_rereview(*, case, actor, decision: str, opinion: str,
+                    expected_version: int | None = None) -> Case:
+    """After re-review the matter is final (W36)."""
+    return _decide_stage("decide_rereview", case=case, actor=actor, decision=decision,
+                         opinion=opinion, expected_version=expected_version)
+
+
+def close(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
+    return transition("close", case=case, actor=actor, expected_version=expected_version,
+                      apply=lambda c, d: {"note": note})
+
+
+# ---------------------------------------------------------------------------------------------
+# Overlays and escalation
+
+
+def supervise(*, case, actor, grounds: str, due_on: dt.date | None = None,
+              expected_version: int | None = None) -> Case:
+    """Issue a supervision notice (督办单) with its own reply date (W40, X36)."""
+    grounds = _require(grounds, "grounds", "请填写督办事由")
+
+    def apply(c: Case, day):
+        c.supervised = True
+        return {"grounds": grounds}
+
+    return transition("supervise", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply, clock_due={"supervision": due_on} if due_on else None)
+
+
+def answer_supervision(*, case, actor, answer: str, expected_version: int | None = None) -> Case:
+    answer = _require(answer, "answer", "请填写督办回复内容")
+
+    def apply(c: Case, day):
+        _running_clock(c, "supervision")
+        c.supervised = False
+        return {"answer": answer}
+
+    return transition("answer_supervision", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+def list_supervision(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    reason = _require(reason, "reason", "请填写挂牌督办事由")
+
+    def apply(c: Case, day):
+        if c.listed_supervision:
+            raise MoveNotAllowed("该事项已挂牌督办")
+        c.listed_supervision = True
+        c.supervised = True
+        return {"reason": reason}
+
+    return transition("list_supervision", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+def assign_leader(*, case, actor, level: str, leader, body: Body, plan: str,
+                  deadline: dt.date, expected_version: int | None = None) -> Case:
+    """Leader ownership (包案) with the four fixed: leader, body, plan and time limit (W18)."""
+    errors = {}
+    if level not in workflow.LEADER_LEVELS:
+        errors["level"] = ["请选择包案级别A、B或C"]
+    if leader is None:
+        errors["leader"] = ["请选择包案领导"]
+    if body is None:
+        errors["body"] = ["请选择责任单位"]
+    if not (plan or "").strip():
+        errors["plan"] = ["请填写化解方案"]
+    if deadline is None:
+        errors["deadline"] = ["请填写化解时限"]
+    if errors:
+        raise InvalidInput("包案信息不完整（定领导、定单位、定方案、定时限）", fields=errors)
+    if deadline < today():
+        raise InvalidInput("化解时限不能早于今天", fields={"deadline": ["化解时限不能早于今天"]})
+
+    def apply(c: Case, day):
+        c.leader_level = level
+        c.leader = leader
+        c.leader_body = body
+        c.leader_plan = plan.strip()
+        c.leader_deadline = deadline
+        return {"level": level, "leader": leader.pk, "body": body.name,
+                "deadline": deadline.isoformat()}
+
+    return transition("assign_leader", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+def escalate(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    reason = _require(reason, "reason", "请填写提请协调的事由")
+
+    def apply(c: Case, day):
+        c.escalated = True
+        return {"reason": reason, "leader": c.leader_id}
+
+    return transition("escalate", case=case, actor=actor, expected_version=expected_version,
+                      apply=apply)
+
+
+def _grid_parent_body(holder: Body) -> Body:
+    parent_division = holder.division.parent
+    if parent_division is None:
+        raise MoveNotAllowed("没有上一级单位")
+    kind = BodyKind.TOWNSHIP if parent_division.level == Level.TOWNSHIP else (
+        BodyKind.PETITION_OFFICE
+    )
+    body = Body.objects.filter(division=parent_division, kind=kind, is_active=True).first()
+    if body is None:
+        raise InvalidInput(f"{parent_division.name}没有可接收上报的单位", code="no_parent_body")
+    return body
+
+
+def escalate_grid(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    """A grid matter not settled below goes up: village → town → county (小事不出村、大事不出镇)."""
+    reason = _require(reason, "reason", "请说明无法在本级化解的原因")
+
+    def apply(c: Case, day):
+        target = _grid_parent_body(c.holder_body)
+        c.sender_body_id = c.holder_body_id
+        c.holder_body = target
+        c.handler = None
+        return {"reason": reason, "to_body": target.name}
+
+    return transition("escalate_grid", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+# The functions that make each move, by the move's name: what pages and the API dispatch to.
+MOVE_FUNCTIONS: dict[str, Callable[..., Case]] = {
+    "transfer": transfer, "assign": assign, "object_remit": object_remit,
+    "agree_return": agree_return, "reject_objection": reject_objection, "accept": accept,
+    "decline": decline, "not_reaccept": not_reaccept,
+    "redirect_to_legal_channel": redirect_to_legal_channel, "merge_repeat": merge_repeat,
+    "mediate": mediate, "request_extension": request_extension, "extend": extend,
+    "decide": decide, "return_draft": return_draft, "reply": reply, "rate": rate,
+    "request_review": request_review, "decide_review": decide_review,
+    "request_rereview": request_rereview, "start_hearing": start_hearing,
+    "end_hearing": end_hearing, "decide_rereview": decide_rereview, "close": close,
+    "supervise": supervise, "answer_supervision": answer_supervision,
+    "list_supervision": list_supervision, "assign_leader": assign_leader, "escalate": escalate,
+    "escalate_grid": escalate_grid,
+}
+assert set(MOVE_FUNCTIONS) == set(workflow.MOVES), "every declared move has its service"

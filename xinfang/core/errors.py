@@ -1,0 +1,51 @@
+"""Typed application errors with stable codes; one handler maps them to HTTP and to messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    code = "error"
+    http_status = 400
+
+    def __init__(self, message: Any = "", *, code: str | None = None, fields: dict | None = None):
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+        super().__init__(str(message))
+
+    def as_dict(self) -> dict:
+        out: dict[str, Any] = {"code": self.code, "message": str(self.message)}
+        if self.fields:
+            out["fields"] = {k: [str(m) for m in v] for k, v in self.fields.items()}
+        return out
+
+
+class PermissionDenied(ApplicationError):
+    code = "permission_denied"
+    http_status = 403
+
+
+class NotFound(ApplicationError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(ApplicationError):
+    code = "conflict"
+    http_status = 409
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
+class MoveNotAllowed(Conflict):
+    code = "move_not_allowed"
+
+
+class InvalidInput(ApplicationError):
+    code = "invalid"
+    http_status = 422

@@ -1,0 +1,87 @@
+"""Reads about organisations: who holds which role where, and what a role's scope covers."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import WIDE_SCOPE_ROLES, Body, BodyKind, Division, Membership
+
+
+def memberships_of(user) -> list[Membership]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_xf_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, body__is_active=True)
+            .select_related("body", "body__division")
+        )
+        user._xf_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {m.role for m in memberships_of(user)}
+
+
+def scope_q(user, *, body_field: str = "holder_body") -> Q:
+    """Cases (or any rows with a body foreign key) a user may see.
+
+    A member sees its own bodies' rows; supervisors, leaders and analysts also see every body in
+    their division's subtree.
+    """
+    q = Q(pk__in=[])
+    own = set()
+    prefixes = set()
+    for m in memberships_of(user):
+        own.add(m.body_id)
+        if m.role in WIDE_SCOPE_ROLES:
+            prefixes.add(m.body.division.path)
+    if own:
+        q |= Q(**{f"{body_field}__in": own})
+    for prefix in prefixes:
+        q |= Q(**{f"{body_field}__division__path__startswith": prefix})
+    return q
+
+
+def bodies_in_scope(user, role: str | None = None) -> QuerySet[Body]:
+    own = set()
+    prefixes = set()
+    for m in memberships_of(user):
+        if role and m.role != role:
+            continue
+        own.add(m.body_id)
+        if m.role in WIDE_SCOPE_ROLES:
+            prefixes.add(m.body.division.path)
+    q = Q(pk__in=own)
+    for prefix in prefixes:
+        q |= Q(division__path__startswith=prefix)
+    return Body.objects.filter(q)
+
+
+def body_in_scope_of(user, body: Body, roles: frozenset[str] | set[str]) -> set[str]:
+    """Roles of `roles` this user holds over `body` (as a member, or by wide scope)."""
+    held = set()
+    for m in memberships_of(user):
+        if m.role not in roles:
+            continue
+        if m.body_id == body.pk:
+            held.add(m.role)
+        elif m.role in WIDE_SCOPE_ROLES and body.division.path.startswith(m.body.division.path):
+            held.add(m.role)
+    return held
+
+
+def petition_office_for(division: Division) -> Body | None:
+    """The nearest petition office at this division or above."""
+    for d in division.ancestors():
+        office = Body.objects.filter(
+            division=d, kind=BodyKind.PETITION_OFFICE, is_active=True
+        ).first()
+        if office:
+            return office
+    return None
+
+
+def superior_of(body: Body) -> Body | None:
+    return body.parent
