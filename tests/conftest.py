@@ -34,8 +34,9 @@ class County:
 
 
 def _user(username: str, body: Body, *roles: str):
-    user = get_user_model().objects.create_user(username, password="pw-" + username,
-                                                first_name=username)
+    user = get_user_model().objects.create_user(
+        username, password="pw-" + username, first_name=username
+    )
     for role in roles:
         Membership.objects.create(user=user, body=body, role=role)
     return user
@@ -45,26 +46,35 @@ def build_county() -> County:
     province = Division.objects.create(code="370000", name="山东省", level=Level.PROVINCE)
     city = Division.objects.create(code="370600", name="烟台市", level=Level.CITY, parent=province)
     county = Division.objects.create(code="370687", name="海阳市", level=Level.COUNTY, parent=city)
-    town = Division.objects.create(code="370687101", name="留格庄镇", level=Level.TOWNSHIP,
-                                   parent=county)
-    village = Division.objects.create(code="370687101201", name="东村", level=Level.VILLAGE,
-                                      parent=town)
-    city_office = Body.objects.create(name="烟台市信访局", kind=BodyKind.PETITION_OFFICE,
-                                      division=city)
-    office = Body.objects.create(name="海阳市信访局", kind=BodyKind.PETITION_OFFICE,
-                                 division=county, parent=city_office)
-    city_housing = Body.objects.create(name="烟台市住房和城乡建设局", kind=BodyKind.DEPARTMENT,
-                                       division=city)
-    housing = Body.objects.create(name="海阳市住房和城乡建设局", kind=BodyKind.DEPARTMENT,
-                                  division=county, parent=city_housing)
-    land = Body.objects.create(name="海阳市自然资源局", kind=BodyKind.DEPARTMENT,
-                               division=county)
-    discipline = Body.objects.create(name="海阳市纪委监委", kind=BodyKind.DISCIPLINE,
-                                     division=county)
-    town_gov = Body.objects.create(name="留格庄镇人民政府", kind=BodyKind.TOWNSHIP,
-                                   division=town)
-    village_committee = Body.objects.create(name="东村村民委员会", kind=BodyKind.VILLAGE,
-                                            division=village, parent=town_gov)
+    town = Division.objects.create(
+        code="370687101", name="留格庄镇", level=Level.TOWNSHIP, parent=county
+    )
+    village = Division.objects.create(
+        code="370687101201", name="东村", level=Level.VILLAGE, parent=town
+    )
+    city_office = Body.objects.create(
+        name="烟台市信访局", kind=BodyKind.PETITION_OFFICE, division=city
+    )
+    office = Body.objects.create(
+        name="海阳市信访局", kind=BodyKind.PETITION_OFFICE, division=county, parent=city_office
+    )
+    city_housing = Body.objects.create(
+        name="烟台市住房和城乡建设局", kind=BodyKind.DEPARTMENT, division=city
+    )
+    housing = Body.objects.create(
+        name="海阳市住房和城乡建设局",
+        kind=BodyKind.DEPARTMENT,
+        division=county,
+        parent=city_housing,
+    )
+    land = Body.objects.create(name="海阳市自然资源局", kind=BodyKind.DEPARTMENT, division=county)
+    discipline = Body.objects.create(
+        name="海阳市纪委监委", kind=BodyKind.DISCIPLINE, division=county
+    )
+    town_gov = Body.objects.create(name="留格庄镇人民政府", kind=BodyKind.TOWNSHIP, division=town)
+    village_committee = Body.objects.create(
+        name="东村村民委员会", kind=BodyKind.VILLAGE, division=village, parent=town_gov
+    )
     users = {
         "clerk": _user("clerk", office, "intake_clerk"),
         "supervisor": _user("supervisor", office, "supervisor"),
@@ -80,8 +90,22 @@ def build_county() -> County:
         "grid": _user("grid", village_committee, "grid_worker"),
         "town_handler": _user("town_handler", town_gov, "handler"),
     }
-    return County(province, city, county, town, village, city_office, office, city_housing,
-                  housing, land, discipline, town_gov, village_committee, users)
+    return County(
+        province,
+        city,
+        county,
+        town,
+        village,
+        city_office,
+        office,
+        city_housing,
+        housing,
+        land,
+        discipline,
+        town_gov,
+        village_committee,
+        users,
+    )
 
 
 @pytest.fixture
@@ -92,11 +116,17 @@ def county(db) -> County:
 def register_appeal(county: County, **overrides):
     """A letter registered by the county petition office clerk."""
     kwargs = dict(
-        actor=county.users["clerk"], body=county.office, channel="letter",
-        content_type="appeal", title="小区楼顶漏水无人维修", text="我家住顶楼，雨天漏水，物业不管。",
-        place=county.county, address="海阳市某小区3号楼",
-        parties=[services.PartyInput(name="张三", phone="13800138000",
-                                     id_number="370687199001011234")],
+        actor=county.users["clerk"],
+        body=county.office,
+        channel="letter",
+        content_type="appeal",
+        title="小区楼顶漏水无人维修",
+        text="我家住顶楼，雨天漏水，物业不管。",
+        place=county.county,
+        address="海阳市某小区3号楼",
+        parties=[
+            services.PartyInput(name="张三", phone="13800138000", id_number="370687199001011234")
+        ],
     )
     kwargs.update(overrides)
     return services.register(**kwargs)

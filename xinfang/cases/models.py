@@ -41,30 +41,48 @@ class Case(models.Model):
     body = models.TextField(_("content"))
 
     state = models.CharField(
-        _("state"), max_length=20, choices=_choices(workflow.STATE_LABELS),
+        _("state"),
+        max_length=20,
+        choices=_choices(workflow.STATE_LABELS),
         default=workflow.S.REGISTERED,
     )
     holder_body = models.ForeignKey(
         Body, verbose_name=_("current holder"), on_delete=models.PROTECT, related_name="held_cases"
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     sender_body = models.ForeignKey(
-        Body, verbose_name=_("sent by"), null=True, blank=True, on_delete=models.PROTECT,
+        Body,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # A report (检举控告) never reaches the body it accuses (W30, W46).
     accused_body = models.ForeignKey(
-        Body, verbose_name=_("accused body"), null=True, blank=True, on_delete=models.PROTECT,
+        Body,
+        verbose_name=_("accused body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
     is_group = models.BooleanField(_("group petition"), default=False)
     group_size = models.PositiveIntegerField(_("people in the group"), default=1)
     repeat_of = models.ForeignKey(
-        "self", verbose_name=_("repeat of"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("repeat of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="repeats",
     )
     confidential = models.BooleanField(_("confidential"), default=False)
@@ -89,16 +107,26 @@ class Case(models.Model):
     listed_supervision = models.BooleanField(_("listed supervision"), default=False)
     escalated = models.BooleanField(_("escalated to leader"), default=False)
     leader_level = models.CharField(
-        _("leader ownership level"), max_length=1, blank=True,
+        _("leader ownership level"),
+        max_length=1,
+        blank=True,
         choices=_choices(workflow.LEADER_LEVELS),
     )
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owning leader"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="owned_cases",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owning leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
     )
     leader_body = models.ForeignKey(
-        Body, verbose_name=_("leader's lead body"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Body,
+        verbose_name=_("leader's lead body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     leader_plan = models.TextField(_("resolution plan"), blank=True)
     leader_deadline = models.DateField(_("leader time limit"), null=True, blank=True)
@@ -143,13 +171,19 @@ class CaseSequence(models.Model):
             models.UniqueConstraint(fields=["division_code", "day"], name="uniq_case_sequence")
         ]
 
+    def __str__(self):
+        return f"{self.division_code} {self.day}: {self.last}"
+
 
 class Party(models.Model):
     PETITIONER = "petitioner"
     REPRESENTATIVE = "representative"
     AGENT = "agent"
-    KINDS = [(PETITIONER, _("petitioner")), (REPRESENTATIVE, _("representative")),
-             (AGENT, _("village agent"))]
+    KINDS = [
+        (PETITIONER, _("petitioner")),
+        (REPRESENTATIVE, _("representative")),
+        (AGENT, _("village agent")),
+    ]
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     kind = models.CharField(_("kind"), max_length=16, choices=KINDS, default=PETITIONER)
@@ -217,6 +251,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
+    def __str__(self):
+        return self.name
+
 
 class CaseEvent(models.Model):
     """Append-only timeline and audit log, hash-chained per case and anchored on Case.audit_head."""
@@ -225,7 +262,10 @@ class CaseEvent(models.Model):
     seq = models.PositiveIntegerField()
     kind = models.CharField(_("event"), max_length=40, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(max_length=100, blank=True)
@@ -245,6 +285,9 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_event_seq")]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.seq} {self.kind}"
 
     def hash_payload(self) -> dict:
         return {
@@ -301,6 +344,9 @@ class Clock(models.Model):
             models.Index(fields=["case", "period", "status"]),
         ]
 
+    def __str__(self):
+        return f"{self.label} → {self.due_on}"
+
     @property
     def label(self) -> str:
         period = DEFAULT_PERIODS.get(self.period)
@@ -311,12 +357,15 @@ class PeriodSetting(models.Model):
     """A deployment's own length of a statutory period (STATUTE.md: every period configurable)."""
 
     key = models.CharField(
-        _("period"), max_length=30, unique=True,
+        _("period"),
+        max_length=30,
+        unique=True,
         choices=[(k, f"{p.label} ({p.article})") for k, p in DEFAULT_PERIODS.items()],
     )
     days = models.PositiveIntegerField(_("length"))
     unit = models.CharField(
-        _("counted in"), max_length=10,
+        _("counted in"),
+        max_length=10,
         choices=[(CALENDAR, _("calendar days")), (WORKING, _("working days"))],
     )
     max_extension = models.PositiveIntegerField(_("longest extension (days)"), default=0)

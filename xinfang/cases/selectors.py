@@ -23,7 +23,8 @@ def periods() -> dict[str, Period]:
         s = configured.get(key)
         out[key] = (
             period.with_settings(days=s.days, unit=s.unit, max_extension=s.max_extension)
-            if s else period
+            if s
+            else period
         )
     return out
 
@@ -48,9 +49,12 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_get_for_user(user, number: str) -> Case:
     """The case, or NotFound whether it is missing or not visible to this user."""
-    case = cases_visible_to(user).filter(number=number).select_related(
-        "holder_body", "holder_body__division", "category", "place"
-    ).first()
+    case = (
+        cases_visible_to(user)
+        .filter(number=number)
+        .select_related("holder_body", "holder_body__division", "category", "place")
+        .first()
+    )
     if case is None:
         raise NotFound("未找到该信访事项")
     return case

@@ -16,7 +16,13 @@ from typing import Any
 from django.db import connection, transaction
 
 from xinfang.core import audit, crypto, events
-from xinfang.core.errors import InvalidInput, MoveNotAllowed, NotFound, PermissionDenied, StaleVersion
+from xinfang.core.errors import (
+    InvalidInput,
+    MoveNotAllowed,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
 from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import now, today
 from xinfang.orgs.models import Body, BodyKind, Division, Level
@@ -224,7 +230,8 @@ def _append_event(case: Case, *, kind: str, actor, from_state: str, to_state: st
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=_actor_label(actor),
-        at=now(),
+        # UTC, as the database returns it: the hash covers at.isoformat().
+        at=now().astimezone(dt.UTC),
         from_state=from_state,
         to_state=to_state,
         old=old or {},

@@ -75,9 +75,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE makes concurrent writers queue for the lock instead of failing mid-transaction.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not memory, so tests with parallel connections share it; one per process so
+    # concurrent test runs never collide.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("XINFANG_SQLITE_TEST_NAME", str(BASE_DIR / ".test-db.sqlite3"))
+        "NAME": os.environ.get(
+            "XINFANG_SQLITE_TEST_NAME", str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")
+        )
     }
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,8 +10,9 @@ GENESIS = "0" * 64
 
 
 def canonical(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode()
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
 
 
 def link_hash(prev_hash: str, payload: dict[str, Any]) -> str:

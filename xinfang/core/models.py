@@ -12,7 +12,9 @@ class Holiday(models.Model):
     is_workday = models.BooleanField(
         _("is a working day"),
         default=False,
-        help_text=_("Tick for a swapped working day (调休上班); leave empty for an official rest day."),
+        help_text=_(
+            "Tick for a swapped working day (调休上班); leave empty for an official rest day."
+        ),
     )
     name = models.CharField(_("name"), max_length=50, blank=True)
 

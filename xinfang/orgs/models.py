@@ -35,8 +35,12 @@ class Division(models.Model):
     name = models.CharField(_("name"), max_length=60)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent division"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent division"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of codes ("370000/370600/370687/"), so a subtree is one indexed prefix query.
     path = models.CharField(max_length=120, db_index=True, editable=False)
@@ -52,8 +56,10 @@ class Division(models.Model):
     def clean(self):
         if not self.code.isdigit() or len(self.code) != CODE_LENGTH.get(self.level, 6):
             raise ValidationError(
-                {"code": _("A division code at this level has %(n)s digits.")
-                 % {"n": CODE_LENGTH.get(self.level, 6)}}
+                {
+                    "code": _("A division code at this level has %(n)s digits.")
+                    % {"n": CODE_LENGTH.get(self.level, 6)}
+                }
             )
         if self.parent_id and self.parent and self.parent.level >= self.level:
             raise ValidationError({"parent": _("The parent must be a higher level.")})
@@ -95,8 +101,12 @@ class Body(models.Model):
         Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="bodies"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("superior body"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="subordinates",
+        "self",
+        verbose_name=_("superior body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subordinates",
         help_text=_("Reviews go to the superior of the deciding body (W35, W36)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -132,7 +142,9 @@ WIDE_SCOPE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ANALYST})
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     body = models.ForeignKey(

@@ -13,8 +13,9 @@ def memberships_of(user) -> list[Membership]:
     cached = getattr(user, "_xf_memberships", None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user=user, is_active=True, body__is_active=True)
-            .select_related("body", "body__division")
+            Membership.objects.filter(
+                user=user, is_active=True, body__is_active=True
+            ).select_related("body", "body__division")
         )
         user._xf_memberships = cached
     return cached

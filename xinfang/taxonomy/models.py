@@ -21,7 +21,9 @@ class TaxonomyVersion(models.Model):
 
 class Category(models.Model):
     version = models.ForeignKey(
-        TaxonomyVersion, verbose_name=_("version"), on_delete=models.PROTECT,
+        TaxonomyVersion,
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
         related_name="categories",
     )
     # Two digits a level: "03" (level 1), "0302" (level 2), "030207" (leaf).
@@ -29,7 +31,11 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=60)
     level = models.PositiveSmallIntegerField(_("level"))
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     full_name = models.CharField(_("full name"), max_length=200)
@@ -57,7 +63,11 @@ class RoutingRule(models.Model):
     """
 
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE,
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text=_("Empty: any category."),
     )
     division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.CASCADE)

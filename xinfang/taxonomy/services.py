@@ -49,7 +49,11 @@ def load_taxonomy(*, path: str | Path, label: str | None = None) -> tuple[Taxono
                     counters[parent_key] = counters.get(parent_key, 0) + 1
                     code = (parent.code if parent else "") + f"{counters[parent_key]:02d}"
                     nodes[key] = Category.objects.create(
-                        version=version, code=code, name=key[-1], level=depth, parent=parent,
+                        version=version,
+                        code=code,
+                        name=key[-1],
+                        level=depth,
+                        parent=parent,
                         full_name="/".join(key),
                     )
                 parent = nodes[key]

@@ -1,0 +1,38 @@
+"""Fill empty msgstr entries of the zh_Hans catalog from scripts/zh_hans.json; report what is left."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "xinfang/locale/zh_Hans/LC_MESSAGES/django.po"
+TABLE = json.loads((ROOT / "scripts/zh_hans.json").read_text(encoding="utf-8"))
+
+entry = re.compile(r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ""\n(?!")')
+
+
+def unquote(block: str) -> str:
+    return "".join(json.loads(line) for line in block.strip().split("\n"))
+
+
+missing = []
+
+
+def fill(match: re.Match) -> str:
+    msgid = unquote(match.group(1))
+    if not msgid:
+        return match.group(0)
+    text = TABLE.get(msgid)
+    if text is None:
+        missing.append(msgid)
+        return match.group(0)
+    return f"msgid {match.group(1)}msgstr {json.dumps(text, ensure_ascii=False)}\n"
+
+
+source = PO.read_text(encoding="utf-8")
+source = source.replace("#, fuzzy\n", "", 1)
+PO.write_text(entry.sub(fill, source), encoding="utf-8")
+for m in missing:
+    print("untranslated:", m)
+sys.exit(1 if missing and "--strict" in sys.argv else 0)
