@@ -108,6 +108,12 @@ def build_county() -> County:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The default hasher takes ~0.5 s per user; the county fixture creates a dozen.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def county(db) -> County:
     return build_county()

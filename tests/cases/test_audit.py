@@ -1,0 +1,175 @@
+"""The hash-chained timeline shows tampering: `manage.py verify_audit` names the first broken link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from tests.conftest import register_appeal
+from xinfang.cases import services
+from xinfang.cases.audit import verify_audit_chain
+from xinfang.cases.management.commands.verify_audit import Command as VerifyAudit
+from xinfang.cases.models import Case, CaseEvent
+from xinfang.core.timeutil import as_of
+
+
+def _run(*args) -> str:
+    out = io.StringIO()
+    call_command("verify_audit", *args, stdout=out)
+    return out.getvalue()
+
+
+def _broken(*args) -> str:
+    with pytest.raises(CommandError) as exc:
+        _run(*args)
+    assert exc.value.returncode == 1
+    return str(exc.value)
+
+
+def _sql(statement: str, params: list) -> None:
+    with connection.cursor() as cur:
+        cur.execute(statement, params)
+
+
+def _json_param() -> str:
+    # PostgreSQL stores JSONField as jsonb; SQLite as text.
+    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+
+
+@pytest.fixture
+def chain(county):
+    """Two cases: an untouched one, and one moved through transfer, accept and an extension."""
+    first = register_appeal(county).case
+    case = register_appeal(county, title="村道损毁").case
+    case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
+    case = services.accept(case=case, actor=county.users["handler"])
+    case = services.request_extension(
+        case=case, actor=county.users["handler"], days=20, reason="需要现场勘查"
+    )
+    return first, case
+
+
+def _event(case: Case, seq: int) -> CaseEvent:
+    return CaseEvent.objects.get(case=case, seq=seq)
+
+
+def test_intact_chain_reports_counts(chain):
+    assert _run().strip() == "审计链完整：2 个事项，5 条记录"
+
+
+def test_one_case_by_number(chain):
+    first, case = chain
+    assert _run("--case", case.number).strip() == "审计链完整：1 个事项，4 条记录"
+    assert _run("--case", first.number).strip() == "审计链完整：1 个事项，1 条记录"
+
+
+def test_unknown_case_number_is_an_error(chain):
+    assert "未找到事项 XF-000000-20000101-000001" in _broken("--case", "XF-000000-20000101-000001")
+
+
+def test_events_refuse_ordinary_saves_and_deletes(chain):
+    _first, case = chain
+    event = _event(case, 2)
+    event.kind = "decline"
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+
+
+def test_edited_json_is_detected(chain):
+    _first, case = chain
+    target = _event(case, 3)
+    forged = {**target.extra, "note": "已当面答复"}
+    _sql(
+        f"UPDATE cases_caseevent SET extra = {_json_param()} WHERE id = %s",
+        [json.dumps(forged, ensure_ascii=False), target.pk],
+    )
+
+    message = _broken()
+    assert message.startswith(f"审计链断裂：事项 {case.number}，第 3 条记录 (id {target.pk})：")
+    assert "内容被改动" in message
+
+
+def test_changed_kind_in_the_middle_is_detected(chain):
+    _first, case = chain
+    target = _event(case, 2)
+    _sql("UPDATE cases_caseevent SET kind = %s WHERE id = %s", ["decline", target.pk])
+
+    message = _broken("--case", case.number)
+    assert f"事项 {case.number}，第 2 条记录 (id {target.pk})" in message
+
+
+def test_deleted_last_event_is_caught_by_the_case_head(chain):
+    _first, case = chain
+    last = _event(case, 4)
+    _sql("DELETE FROM cases_caseevent WHERE id = %s", [last.pk])
+
+    message = _broken()
+    assert f"事项 {case.number}，第 4 条记录：" in message
+    assert "末尾被删除" in message
+
+
+def test_deleted_middle_event_is_a_gap(chain):
+    _first, case = chain
+    gone, after = _event(case, 2), _event(case, 3)
+    _sql("DELETE FROM cases_caseevent WHERE id = %s", [gone.pk])
+
+    message = _broken()
+    assert f"事项 {case.number}，第 3 条记录 (id {after.pk})：缺少第 2 至 2 条记录" in message
+
+
+def test_rehashed_forgery_breaks_the_next_link(chain):
+    """Recomputing the edited event's own hash is not enough: the next event points at the old one."""
+    _first, case = chain
+    target = _event(case, 2)
+    target.kind = "decline"
+    from xinfang.core import audit
+
+    new_hash = audit.link_hash(target.prev_hash, target.hash_payload())
+    _sql(
+        "UPDATE cases_caseevent SET kind = %s, hash = %s WHERE id = %s",
+        ["decline", new_hash, target.pk],
+    )
+
+    nxt = _event(case, 3)
+    message = _broken()
+    assert f"事项 {case.number}，第 3 条记录 (id {nxt.pk})：前一环哈希" in message
+
+
+def test_first_broken_case_is_named_in_pk_order(chain):
+    first, case = chain
+    _sql("UPDATE cases_caseevent SET actor_label = %s WHERE id = %s", ["某人", _event(case, 1).pk])
+    _sql(
+        "UPDATE cases_caseevent SET citizen_visible = %s WHERE id = %s",
+        [False, _event(first, 1).pk],
+    )
+
+    report = verify_audit_chain()
+    assert not report.intact
+    assert (report.broken.case_number, report.broken.seq) == (first.number, 1)
+
+
+def test_command_exits_with_status_1(chain, capsys):
+    _first, case = chain
+    _sql("UPDATE cases_caseevent SET kind = %s WHERE id = %s", ["close", _event(case, 4).pk])
+
+    with pytest.raises(SystemExit) as exc:
+        VerifyAudit().run_from_argv(["manage.py", "verify_audit"])
+    assert exc.value.code == 1
+    assert f"事项 {case.number}，第 4 条记录" in capsys.readouterr().err
+
+
+def test_events_recorded_under_a_local_clock_still_verify(county):
+    """Regression: an import dated in Asia/Shanghai must hash the time the database returns."""
+    with as_of(dt.datetime(2025, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        case = register_appeal(county).case
+    assert case.number.startswith("XF-370687-20250303-")
+    assert _run().strip() == "审计链完整：1 个事项，1 条记录"
