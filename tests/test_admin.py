@@ -1,0 +1,63 @@
+"""The admin is where a deployment configures itself, in Chinese."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from xinfang.core.models import Holiday
+
+CONFIG_MODELS = [
+    ("orgs", "division", "行政区划"),
+    ("orgs", "body", "单位"),
+    ("orgs", "membership", "人员岗位"),
+    ("taxonomy", "category", "内容分类"),
+    ("taxonomy", "routingrule", "交转规则"),
+    ("core", "holiday", "节假日"),
+    ("cases", "periodsetting", "期限设置"),
+]
+
+
+@pytest.fixture
+def admin_client(client, county):
+    user = get_user_model().objects.create_superuser("root", password="pw-root-123")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(("app", "model", "title"), CONFIG_MODELS)
+def test_every_configuration_list_opens_in_chinese(admin_client, app, model, title):
+    response = admin_client.get(reverse(f"admin:{app}_{model}_changelist"))
+    assert response.status_code == 200
+    assert title in response.content.decode()
+
+
+@pytest.mark.parametrize(("app", "model", "title"), CONFIG_MODELS[:3] + CONFIG_MODELS[4:])
+def test_every_configuration_add_form_opens(admin_client, app, model, title):
+    response = admin_client.get(reverse(f"admin:{app}_{model}_add"))
+    assert response.status_code == 200
+
+
+def test_admin_adds_a_2027_holiday(admin_client):
+    response = admin_client.post(
+        reverse("admin:core_holiday_add"),
+        {"date": "2027-01-01", "name": "元旦", "is_workday": ""},
+    )
+    assert response.status_code == 302
+    assert Holiday.objects.get(date="2027-01-01").is_workday is False
+
+
+def test_cases_cannot_be_edited_in_the_admin(admin_client):
+    response = admin_client.get(reverse("admin:cases_case_add"))
+    assert response.status_code == 403
+
+
+def test_admin_index_speaks_chinese(admin_client):
+    body = admin_client.get(reverse("admin:index")).content.decode()
+    assert "组织机构" in body and "系统配置" in body
+
+
+def test_openapi_docs_are_served(client, db):
+    assert client.get("/api/docs").status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "Xinfang API"
+    assert client.get("/api/v1/health").json()["status"] == "ok"
