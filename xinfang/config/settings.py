@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "xinfang.taxonomy",
     "xinfang.cases",
     "xinfang.triage",
+    "xinfang.notify",
+    "xinfang.documents",
+    "xinfang.portal",
+    "xinfang.desk",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +103,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("XINFANG_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", BASE_DIR / "media"))

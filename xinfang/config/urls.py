@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from xinfang.api.urls import api
 
@@ -10,4 +10,7 @@ admin.site.index_title = "系统配置"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("desk/", include("xinfang.desk.urls")),
+    path("", include("xinfang.portal.urls")),
 ]
