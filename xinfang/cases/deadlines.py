@@ -16,6 +16,25 @@ from xinfang.core.errors import InvalidInput
 CALENDAR = "calendar"
 WORKING = "working"
 
+# W34: one extension of at most 30 days. No period may be configured to stretch further.
+STATUTORY_MAX_EXTENSION = 30
+
+UNIT_LABELS = {CALENDAR: "日", WORKING: "个工作日"}
+
+# What starts each period, as a clerk would say it.
+START_EVENT_LABELS = {
+    "registration": "登记",
+    "receipt by the body": "有权处理机关收到",
+    "acceptance": "受理",
+    "reply": "收到处理意见",
+    "review request": "收到复查申请",
+    "review decision": "收到复查意见",
+    "re-review request": "收到复核申请",
+    "assignment": "交办",
+    "supervision notice": "督办单下达",
+    "registration of a suggestion": "建议意见登记",
+}
+
 
 @dataclass(frozen=True)
 class Period:
@@ -28,8 +47,22 @@ class Period:
     max_extension: int = 0
     pausable: bool = False
 
-    def with_settings(self, *, days: int | None = None, unit: str | None = None,
-                      max_extension: int | None = None) -> Period:
+    @property
+    def extension_limit(self) -> int:
+        """Longest extension allowed: the configured one, never beyond W34's 30 days."""
+        return max(0, min(self.max_extension, STATUTORY_MAX_EXTENSION))
+
+    @property
+    def length_label(self) -> str:
+        return f"{self.days}{UNIT_LABELS.get(self.unit, '日')}"
+
+    @property
+    def start_label(self) -> str:
+        return START_EVENT_LABELS.get(self.start_event, self.start_event)
+
+    def with_settings(
+        self, *, days: int | None = None, unit: str | None = None, max_extension: int | None = None
+    ) -> Period:
         return replace(
             self,
             days=self.days if days is None else days,
@@ -49,42 +82,66 @@ DEFAULT_PERIODS: dict[str, Period] = {
         Period("review_request", "申请复查期限", "W35", 30, CALENDAR, "reply"),
         Period("review_decide", "复查期限", "W35", 30, CALENDAR, "review request"),
         Period("rereview_request", "申请复核期限", "W36", 30, CALENDAR, "review decision"),
-        Period("rereview_decide", "复核期限（听证时间不计）", "W36", 30, CALENDAR,
-               "re-review request", pausable=True),
+        Period(
+            "rereview_decide",
+            "复核期限（听证时间不计）",
+            "W36",
+            30,
+            CALENDAR,
+            "re-review request",
+            pausable=True,
+        ),
         Period("rating", "评价期限", "W22 (configurable default)", 30, CALENDAR, "reply"),
         Period("result_report", "办结报告期限（交办单可另定）", "W22", 60, CALENDAR, "assignment"),
-        Period("supervision", "督办回复期限（督办单可另定）", "W40", 10, WORKING, "supervision notice"),
-        Period("proposal_feedback", "建议意见反馈期限", "X36 (configurable default)", 30, CALENDAR,
-               "registration of a suggestion"),
+        Period(
+            "supervision", "督办回复期限（督办单可另定）", "W40", 10, WORKING, "supervision notice"
+        ),
+        Period(
+            "proposal_feedback",
+            "建议意见反馈期限",
+            "X36 (configurable default)",
+            30,
+            CALENDAR,
+            "registration of a suggestion",
+        ),
     ]
 }
 
 
-def due_date(period: Period, start: dt.date, calendar: WorkCalendar, *, extension_days: int = 0,
-             paused_days: int = 0) -> dt.date:
-    """Last day (ending at 24:00) of `period` triggered on `start`.
+def due_date(
+    period: Period,
+    start: dt.date,
+    calendar: WorkCalendar,
+    *,
+    extension_days: int = 0,
+    paused_days: int = 0,
+) -> dt.date:
+    """Last day (ending at 24:00) of `period` triggered on `start`; never an official rest day.
 
-    `paused_days` are counted in the period's own unit (calendar days, or working days).
+    `paused_days` are counted in the period's own unit (calendar days, or working days), so a
+    calendar period paused for k days ends where it would had it started k days later (W36).
     """
     if extension_days < 0 or paused_days < 0:
         raise ValueError("extension and pause cannot be negative")
     total = period.days + extension_days + paused_days
     if period.unit == WORKING:
-        return calendar.add_workdays(start, total)
+        # A zero-length working period still ends on a working day.
+        return calendar.next_workday(calendar.add_workdays(start, total))
+    # 民法典 201, 203 by analogy: counting starts the next day; a last day that is a rest day
+    # moves to the next working day.
     return calendar.next_workday(start + dt.timedelta(days=total))
 
 
 def check_extension(period: Period, days: int, *, already_extended: bool) -> None:
-    """W34: one extension only, of at most `max_extension` days, where the law allows one."""
-    if period.max_extension <= 0:
+    """W34: one extension only, of at most 30 days (or the shorter configured limit)."""
+    limit = period.extension_limit
+    if limit <= 0:
         raise InvalidInput(f"{period.label}不能延期", code="not_extendable")
     if already_extended:
         raise InvalidInput("该期限已经延期一次，不能再次延期", code="already_extended")
-    if days < 1 or days > period.max_extension:
-        raise InvalidInput(
-            f"延期天数须在1至{period.max_extension}天之间", code="extension_too_long",
-            fields={"days": [f"延期天数须在1至{period.max_extension}天之间"]},
-        )
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
+        message = f"延期天数须在1至{limit}天之间"
+        raise InvalidInput(message, code="extension_too_long", fields={"days": [message]})
 
 
 def paused_units(period: Period, start: dt.date, end: dt.date, calendar: WorkCalendar) -> int:
@@ -101,21 +158,59 @@ def days_left(due: dt.date, today: dt.date) -> int:
     return (due - today).days
 
 
-def schedule(start: dt.date, calendar: WorkCalendar, periods: dict[str, Period] | None = None
-             ) -> list[tuple[Period, dt.date, bool]]:
-    """Every period's due date when its triggering event falls on `start`.
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One period's due dates when its triggering event falls on `start`.
 
-    The flag says whether the due date depends on a year the calendar does not know yet.
+    `unknown_years` are the years the due dates depend on that neither chinese-calendar nor the
+    holiday table knows: there only weekends rest, so the dates are provisional.
     """
-    out = []
+
+    period: Period
+    start: dt.date
+    due: dt.date
+    extended_due: dt.date | None
+    unknown_years: tuple[int, ...]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.unknown_years)
+
+    def __iter__(self):
+        # Unpacks as (period, due, provisional).
+        return iter((self.period, self.due, self.provisional))
+
+
+def depends_on(
+    period: Period,
+    start: dt.date,
+    due: dt.date,
+    calendar: WorkCalendar,
+) -> tuple[int, ...]:
+    """Unknown years whose rest days can change `due`.
+
+    A working-day period looks at every day it counts; a calendar period only at its last day
+    and the rest days it rolls over.
+    """
+    if period.unit == WORKING:
+        first = start + dt.timedelta(days=1)
+    else:
+        first = min(due, start + dt.timedelta(days=period.days))
+    return calendar.unknown_years(first, due)
+
+
+def schedule(
+    start: dt.date, calendar: WorkCalendar, periods: dict[str, Period] | None = None
+) -> list[ScheduleRow]:
+    """Every period's due date (and longest extended due date) when its event falls on `start`."""
+    rows = []
     for period in (periods or DEFAULT_PERIODS).values():
         due = due_date(period, start, calendar)
-        extended = (
-            due_date(period, start, calendar, extension_days=period.max_extension)
-            if period.max_extension else due
-        )
-        provisional = any(
-            not calendar.year_is_known(y) for y in range(start.year, extended.year + 1)
-        )
-        out.append((period, due, provisional))
-    return out
+        unknown = set(depends_on(period, start, due, calendar))
+        extended = None
+        if period.extension_limit:
+            extended = due_date(period, start, calendar, extension_days=period.extension_limit)
+            longer = period.with_settings(days=period.days + period.extension_limit)
+            unknown.update(depends_on(longer, start, extended, calendar))
+        rows.append(ScheduleRow(period, start, due, extended, tuple(sorted(unknown))))
+    return rows
