@@ -584,7 +584,8 @@ def merge_repeat(*, case, actor, into: str, reason: str = "",
 
     def apply(c: Case, day):
         target = Case.objects.select_for_update().filter(number=into).first()
-        if target is None or target.pk == c.pk:
+        # A report stays invisible to the body it accuses, also as a merge target (W30, W46).
+        if target is None or target.pk == c.pk or _is_protected_from(actor, target):
             raise InvalidInput("请填写被重复的事项编号", fields={"into": ["请填写被重复的事项编号"]})
         if not target.is_open:
             raise InvalidInput("被重复的事项已经办结，请作为新事项处理",
