@@ -2,8 +2,14 @@
 
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from xinfang.core.errors import ApplicationError
+
+from .errors import field_errors
+from .public import router as public_router
+from .staff import router as staff_router
 
 api = NinjaAPI(title="Xinfang API", version="1", urls_namespace="api", docs_url="/docs")
 
@@ -13,6 +19,23 @@ def application_error(request, exc: ApplicationError):
     return api.create_response(request, exc.as_dict(), status=exc.http_status)
 
 
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    body = {
+        "code": "invalid",
+        "message": "提交的信息有误，请修改后重试",
+        "fields": field_errors(exc.errors),
+    }
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(
+        request, {"code": "unauthorized", "message": "需要有效的接口令牌"}, status=401
+    )
+
+
 @api.get("/v1/health", tags=["system"], summary="Liveness and database check")
 def health(request):
     from django.db import connection
@@ -20,3 +43,7 @@ def health(request):
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return {"status": "ok", "message": _("running")}
+
+
+api.add_router("", public_router)
+api.add_router("", staff_router)

@@ -108,3 +108,48 @@ def open_cases_of_petitioner(*, phone: str = "", id_number: str = "") -> QuerySe
     if id_number:
         q |= Q(parties__id_index=crypto.blind_index(crypto.normalise_id(id_number)))
     return Case.objects.filter(q, state__in=OPEN).distinct()
+
+
+EVENT_LABELS = {"register": "登记", "repeat_merged": "合并重复件"}
+
+
+def event_label(kind: str) -> str:
+    from .workflow import MOVES
+
+    move = MOVES.get(kind)
+    return move.label if move else EVENT_LABELS.get(kind, kind)
+
+
+def timeline_entries(case: Case, *, for_citizen: bool) -> list[dict]:
+    """The timeline in plain words; the citizen sees only the events meant for them."""
+    out = []
+    for e in timeline(case, for_citizen=for_citizen).select_related("actor"):
+        entry = {
+            "seq": e.seq,
+            "at": e.at,
+            "kind": e.kind,
+            "label": event_label(e.kind),
+            "state": e.to_state,
+            "note": e.extra.get("citizen_note", ""),
+            "notice": e.notice,
+        }
+        if not for_citizen:
+            entry["actor"] = e.actor_label
+            entry["extra"] = e.extra
+        out.append(entry)
+    return out
+
+
+def clock_entries(case: Case, on: dt.date | None = None) -> list[dict]:
+    day = on or today()
+    return [
+        {
+            "period": c.period,
+            "label": c.label,
+            "due_on": c.due_on,
+            "status": c.status,
+            "days_left": (c.due_on - day).days,
+            "overdue": c.status == Clock.RUNNING and c.due_on < day,
+        }
+        for c in running_clocks(case)
+    ]

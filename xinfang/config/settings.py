@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.portal",
     "xinfang.desk",
+    "xinfang.api",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,8 @@ LOGIN_URL = "/admin/login/"
 XINFANG = {
     "DUE_SOON_DAYS": int(os.environ.get("XINFANG_DUE_SOON_DAYS", "3")),
     "CASE_NUMBER_PREFIX": os.environ.get("XINFANG_CASE_NUMBER_PREFIX", "XF"),
+    # Behind a reverse proxy that sets X-Forwarded-For, rate limits count the client's address.
+    "TRUST_X_FORWARDED_FOR": env_bool("XINFANG_TRUST_X_FORWARDED_FOR", False),
 }
 
 LOGGING = {

@@ -25,3 +25,19 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class RateBucket(models.Model):
+    """A fixed-window counter shared by every process (limits on submissions and look-ups)."""
+
+    key = models.CharField(max_length=150)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="uniq_rate_bucket")
+        ]
+
+    def __str__(self):
+        return f"{self.key}@{self.window_start}: {self.count}"

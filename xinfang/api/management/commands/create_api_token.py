@@ -1,0 +1,23 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from xinfang.api.services import create_token
+from xinfang.core.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Print a new API token for a staff user (stored hashed; revoke it in the admin)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="")
+
+    def handle(self, *args, username, name, **options):
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"没有用户名为 {username} 的用户")
+        try:
+            token = create_token(user=user, name=name)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(token)
