@@ -441,6 +441,29 @@ def _recompute(clock: Clock, cal, configured) -> None:
     )
 
 
+def recompute_clocks(*, changed_day: dt.date) -> int:
+    """Move the due dates a holiday-table edit on `changed_day` affects; returns how many moved.
+
+    Only clocks still counting, computed from the period (not a person-set date), that started
+    before the day and end on or after it, can depend on it.
+    """
+    cal = work_calendar()
+    configured = periods()
+    moved = 0
+    with transaction.atomic():
+        affected = Clock.objects.select_for_update().filter(
+            status__in=[Clock.RUNNING, Clock.PAUSED], fixed_due=False,
+            started_on__lt=changed_day, due_on__gte=changed_day - dt.timedelta(days=1),
+        )
+        for clock in affected:
+            before = clock.due_on
+            _recompute(clock, cal, configured)
+            if clock.due_on != before:
+                clock.save(update_fields=["due_on"])
+                moved += 1
+    return moved
+
+
 # ---------------------------------------------------------------------------------------------
 # Routing moves
 

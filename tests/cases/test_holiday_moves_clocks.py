@@ -1,0 +1,40 @@
+"""Entering next year's schedule moves the due dates of cases already running into it."""
+
+import datetime as dt
+
+import time_machine
+
+from tests.conftest import register_appeal
+from xinfang.cases import services
+from xinfang.cases.models import Clock
+from xinfang.core.models import Holiday
+from xinfang.core.selectors import forget_cached_calendars
+
+
+def test_2027_schedule_moves_a_running_handling_clock(county, django_capture_on_commit_callbacks):
+    """W34 + STATUTE "Counting periods": a rest day entered later moves the due date."""
+    try:
+        with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False):
+            reg = register_appeal(county)
+            case = services.transfer(case=reg.case, actor=county.users["clerk"],
+                                     body=county.housing)
+            services.accept(case=case, actor=county.users["handler"])
+        handle = Clock.objects.get(case=reg.case, period="handle")
+        # 60 days from 2026-12-01 is Sat 2027-01-30; weekends only: Mon 2027-02-01.
+        assert handle.due_on == dt.date(2027, 2, 1)
+        unrelated_stopped = Clock.objects.get(case=reg.case, period="route")
+        with django_capture_on_commit_callbacks(execute=True):
+            Holiday.objects.create(date=dt.date(2027, 2, 1), name="春节（示例）")
+        handle.refresh_from_db()
+        assert handle.due_on == dt.date(2027, 2, 2)
+        with django_capture_on_commit_callbacks(execute=True):
+            Holiday.objects.create(date=dt.date(2027, 1, 30), is_workday=True, name="调休上班")
+        handle.refresh_from_db()
+        assert handle.due_on == dt.date(2027, 1, 30)
+        with django_capture_on_commit_callbacks(execute=True):
+            Holiday.objects.filter(date=dt.date(2027, 1, 30)).delete()
+        handle.refresh_from_db()
+        assert handle.due_on == dt.date(2027, 2, 2)
+        assert Clock.objects.get(pk=unrelated_stopped.pk).due_on == unrelated_stopped.due_on
+    finally:
+        forget_cached_calendars()
