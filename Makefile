@@ -33,10 +33,13 @@ help:
 $(PY):
 	python3 -m venv $(VENV)
 
+# Build warnings go to a log, shown only when the install fails.
 $(STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
-	$(PIP) install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $@
+	@echo "== installing into $(VENV) (log: $(VENV)/install.log)"
+	@{ $(PIP) install --quiet --disable-pip-version-check --upgrade pip && \
+	   $(PIP) install --quiet --disable-pip-version-check -e '.[dev]'; } >$(VENV)/install.log 2>&1 \
+	   || { cat $(VENV)/install.log; echo "== install failed"; exit 1; }
+	@touch $@
 
 install: $(STAMP)
 
