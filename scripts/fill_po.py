@@ -7,7 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "xinfang/locale/zh_Hans/LC_MESSAGES/django.po"
+# One table for the core apps, plus one file per app under scripts/zh_hans/ (fewer edit clashes).
 TABLE = json.loads((ROOT / "scripts/zh_hans.json").read_text(encoding="utf-8"))
+for extra in sorted((ROOT / "scripts/zh_hans").glob("*.json")):
+    TABLE.update(json.loads(extra.read_text(encoding="utf-8")))
 
 entry = re.compile(r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ""\n(?!")')
 
