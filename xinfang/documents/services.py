@@ -1,0 +1,277 @@
+"""Formal notices: recorded with the move that issues them, rendered to PDF after it commits.
+
+`record_notice` runs inside the move's transaction (core/events.py), so a rolled-back move leaves
+no notice. `enqueue_rendering` runs after commit and queues `render_notice` by id; if queueing
+fails, the notice stays pending and `render_pending_notices` picks it up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.cases import workflow
+from xinfang.cases.models import Case, CaseEvent, Clock, Party
+from xinfang.core import crypto
+from xinfang.orgs.models import Body
+from xinfang.orgs.selectors import memberships_of
+
+from . import render
+from .kinds import DECISION_TEXT, KINDS, TO_CITIZEN, TO_SENDER, Kind
+from .models import Notice, NoticeTemplate
+
+logger = logging.getLogger(__name__)
+
+REPORT_IDENTITY_WITHHELD = "（检举控告人信息依法保密）"
+
+
+def template_for(kind: str) -> tuple[str, str]:
+    """(title, body) of the active template of this kind, else the built-in default."""
+    row = NoticeTemplate.objects.filter(kind=kind, is_active=True).only("title", "body").first()
+    if row is not None:
+        return row.title, row.body
+    default = KINDS[kind]
+    return default.title, default.body
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording (in the move's transaction)
+
+
+def record_notice(event: CaseEvent) -> Notice | None:
+    """In-transaction subscriber: a move that issues a notice gets one pending Notice."""
+    if not event.notice:
+        return None
+    kind = KINDS.get(event.notice)
+    if kind is None:
+        logger.error("Event %s issues unknown notice kind %r", event.pk, event.notice)
+        return None
+    existing = Notice.objects.filter(event=event, kind=kind.key).first()
+    if existing is not None:
+        return existing
+    case = event.case
+    context = _snapshot(case, event, kind)
+    title, _body = template_for(kind.key)
+    return Notice.objects.create(
+        case=case,
+        event=event,
+        kind=kind.key,
+        title=title[:60],
+        number=context["doc_number"],
+        citizen_visible=kind.citizen_visible,
+        context=context,
+    )
+
+
+def _issuer(case: Case, event: CaseEvent) -> Body:
+    """The acting user's body: the holder's, else the sender's (a routing office), else any."""
+    bodies = [m.body for m in memberships_of(event.actor)]
+    for wanted in (case.holder_body_id, case.sender_body_id):
+        for body in bodies:
+            if body.pk == wanted:
+                return body
+    return bodies[0] if bodies else case.holder_body
+
+
+def _doc_number(case: Case, issuer: Body, kind: Kind, day: dt.date) -> str:
+    """e.g. 海信访答〔2026〕123号: issuer's place, kind, year and the case's daily sequence."""
+    place = (issuer.division.name or issuer.name)[:1]
+    tail = case.number.rsplit("-", 1)[-1]
+    seq = str(int(tail)) if tail.isdigit() else str(case.pk)
+    earlier = Notice.objects.filter(case=case, kind=kind.key).count()
+    if earlier:
+        seq = f"{seq}-{earlier + 1}"
+    return f"{place}信访{kind.code}〔{day.year}〕{seq}号"
+
+
+def _last_event(case: Case, kind: str) -> CaseEvent | None:
+    return CaseEvent.objects.filter(case=case, kind=kind).order_by("-seq").first()
+
+
+def _iso_to_cn(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return render.cn_date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _snapshot(case: Case, event: CaseEvent, kind: Kind) -> dict:
+    """What the notice says about the move, taken when it happens. No personal data here."""
+    issuer = _issuer(case, event)
+    day = timezone.localdate(event.at)
+    detail = case.decision_detail or {}
+    extra = event.extra or {}
+    due = {
+        c.period: render.cn_date(c.due_on)
+        for c in Clock.objects.filter(case=case).exclude(status=Clock.STOPPED)
+    }
+    accepted = _last_event(case, "accept")
+    stage = {"review_opinion": "review", "rereview_opinion": "rereview"}.get(kind.key)
+    requested = None
+    if stage:
+        requested = _last_event(case, f"request_{stage}")
+    opinion = (detail.get(stage) or {}).get("opinion", "") if stage else ""
+    sender = case.sender_body
+    if kind.addressee == TO_CITIZEN:
+        addressee = ""  # the petitioner's name is added when rendering
+    elif kind.addressee == TO_SENDER:
+        addressee = (sender or case.registering_body).name
+    else:
+        addressee = case.holder_body.name
+    return {
+        "case_number": case.number,
+        "doc_number": _doc_number(case, issuer, kind, day),
+        "case_title": case.title,
+        "case_body": case.body,
+        "request": detail.get("request") or case.title,
+        "registered_on": render.cn_date(timezone.localdate(case.registered_at)),
+        "content_type": workflow.CONTENT_TYPES.get(case.content_type, case.content_type),
+        "channel": workflow.CHANNELS.get(case.channel, case.channel),
+        "addressee": addressee,
+        "issuer": issuer.name,
+        "issued_on": render.cn_date(day),
+        "issued_iso": day.isoformat(),
+        "superior": issuer.parent.name if issuer.parent_id else "",
+        "original_body": sender.name if sender else "",
+        "to_body": extra.get("to_body", ""),
+        "accepted_on": render.cn_date(timezone.localdate(accepted.at)) if accepted else "",
+        "requested_on": render.cn_date(timezone.localdate(requested.at)) if requested else "",
+        "request_reasons": (requested.extra or {}).get("reasons", "") if requested else "",
+        "decision": workflow.DECISIONS.get(case.decision, ""),
+        "decision_text": DECISION_TEXT.get(case.decision, ""),
+        "facts": detail.get("facts", ""),
+        "reasons": detail.get("reasons", ""),
+        "basis": detail.get("basis", ""),
+        "opinion": opinion,
+        "agreement": extra.get("agreement") or detail.get("mediation_agreement", ""),
+        "reason": extra.get("reason", ""),
+        "final_case": extra.get("final_case", ""),
+        "legal_channel": workflow.LEGAL_CHANNELS.get(case.legal_channel, ""),
+        "extension_days": extra.get("days", ""),
+        "extension_reason": extra.get("reason", ""),
+        "new_due": _iso_to_cn(extra.get("new_due")),
+        "grounds": extra.get("grounds", ""),
+        "note": extra.get("note", ""),
+        "article": extra.get("article", kind.article),
+        "due": due,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering (after commit)
+
+
+def enqueue_rendering(event_id: int) -> None:
+    """After-commit subscriber: queue each pending notice of the event by id."""
+    from .tasks import render_notice_task
+
+    pending = Notice.objects.filter(event_id=event_id, status=Notice.PENDING)
+    for pk in pending.values_list("pk", flat=True):
+        try:
+            render_notice_task.enqueue(pk)
+        except Exception:
+            logger.exception("Could not queue notice %s; render_pending_notices will render it", pk)
+
+
+def _petitioner(case: Case, kind: Kind) -> str:
+    """Full name on a notice addressed to the petitioner; masked on internal slips, and nothing
+    at all about a reporter (W30, W46)."""
+    parties = list(case.parties.all())
+    names = [p.name for p in parties if p.kind == Party.PETITIONER and p.name] or [
+        p.name for p in parties if p.kind == Party.REPRESENTATIVE and p.name
+    ]
+    if not kind.citizen_visible:
+        if case.content_type == "report":
+            return REPORT_IDENTITY_WITHHELD
+        names = [crypto.mask_name(n) for n in names]
+    shown = "、".join(names) or ("信访人" if kind.citizen_visible else "（未署名）")
+    if names and case.is_group and case.group_size > len(names):
+        shown += f"等{case.group_size}人"
+    return shown
+
+
+def layout_for(notice: Notice, *, title: str, body: str) -> render.Layout:
+    kind = KINDS[notice.kind]
+    context = dict(notice.context)
+    context["petitioner"] = _petitioner(notice.case, kind)
+    if kind.citizen_visible:
+        context["addressee"] = context["petitioner"]
+    return render.Layout(
+        title=title,
+        number=notice.number,
+        addressee=context.get("addressee", ""),
+        paragraphs=render.render_paragraphs(body, context),
+        issuer=context.get("issuer", ""),
+        issued_on=dt.date.fromisoformat(context["issued_iso"]),
+        footer=f"事项编号：{notice.case.number}",
+    )
+
+
+def render_notice(notice_id: int, *, force: bool = False) -> Notice | None:
+    """Render one notice to PDF and store it with the case. Idempotent unless `force`."""
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update()
+            .select_related("case", "event")
+            .filter(pk=notice_id)
+            .first()
+        )
+        if notice is None or (notice.status == Notice.RENDERED and not force):
+            return notice
+        started = time.perf_counter()
+        notice.attempts += 1
+        try:
+            title, body = template_for(notice.kind)
+            layout = layout_for(notice, title=title, body=body)
+            data = render.build_pdf(layout)
+            missing = render.missing_glyphs(
+                "".join([layout.title, layout.addressee, layout.issuer, *layout.paragraphs])
+            )
+        except Exception as exc:
+            logger.exception("Notice %s (%s) failed to render", notice.pk, notice.kind)
+            notice.status = Notice.FAILED
+            notice.error = f"{type(exc).__name__}: {exc}"[:2000]
+            notice.save(update_fields=["status", "error", "attempts"])
+            return notice
+        old_name = notice.pdf.name if notice.pdf else ""
+        notice.title = title[:60]
+        notice.sha256 = hashlib.sha256(data).hexdigest()
+        notice.pdf.save(f"{notice.kind}-{notice.event.seq:04d}.pdf", ContentFile(data), save=False)
+        notice.status = Notice.RENDERED
+        notice.rendered_at = timezone.now()
+        notice.render_ms = round((time.perf_counter() - started) * 1000)
+        # Rare characters the font lacks would print as blank boxes: say so where staff look.
+        notice.error = f"字体缺少以下字符：{''.join(missing)}" if missing else ""
+        if missing:
+            logger.warning("Notice %s: font lacks %s", notice.pk, "".join(missing))
+        notice.save()
+    if old_name and old_name != notice.pdf.name:
+        notice.pdf.storage.delete(old_name)
+    logger.info("Rendered notice %s (%s) in %s ms", notice.pk, notice.kind, notice.render_ms)
+    return notice
+
+
+def render_pending(*, limit: int | None = None, retry_failed: bool = False) -> dict[str, int]:
+    """Render what is still pending (queue down, worker lost); optionally retry failures."""
+    statuses = [Notice.PENDING, Notice.FAILED] if retry_failed else [Notice.PENDING]
+    ids = Notice.objects.filter(status__in=statuses).order_by("created_at", "pk")
+    ids = list(ids.values_list("pk", flat=True)[:limit] if limit else ids.values_list("pk", flat=True))
+    counts = {"rendered": 0, "failed": 0, "skipped": 0, "ms": 0}
+    for pk in ids:
+        notice = render_notice(pk)
+        if notice is None or notice.status not in (Notice.RENDERED, Notice.FAILED):
+            counts["skipped"] += 1
+        elif notice.status == Notice.RENDERED:
+            counts["rendered"] += 1
+            counts["ms"] += notice.render_ms or 0
+        else:
+            counts["failed"] += 1
+    return counts
