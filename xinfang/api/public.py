@@ -70,7 +70,7 @@ LIMITS = {
 }
 
 
-def submit_petition(payload: PetitionIn, *, ip: str, channel: str | None = None):
+def submit_petition(payload: PetitionIn, *, ip: str, channel: str | None = None, attachments=()):
     """Shared by the API and the portal form: limits, look-ups, then services.register."""
     limits = settings.XINFANG.get("RATE_LIMITS", LIMITS)
     ratelimit.hit(
@@ -125,6 +125,7 @@ def submit_petition(payload: PetitionIn, *, ip: str, channel: str | None = None)
         category=category,
         parties=parties,
         public_consent=payload.public_consent,
+        attachments=attachments,
     )
 
 
