@@ -38,6 +38,21 @@ def _sql(statement: str, params: list) -> None:
         cur.execute(statement, params)
 
 
+def _delete_event(event: CaseEvent) -> None:
+    """Delete one event row as a tamperer with database access would, with rows pointing at it."""
+    relations = [
+        f
+        for f in CaseEvent._meta.get_fields(include_hidden=True)
+        if f.auto_created and f.is_relation
+    ]
+    for rel in relations:
+        _sql(
+            f"DELETE FROM {rel.related_model._meta.db_table} WHERE {rel.field.column} = %s",
+            [event.pk],
+        )
+    _sql("DELETE FROM cases_caseevent WHERE id = %s", [event.pk])
+
+
 def _json_param() -> str:
     # PostgreSQL stores JSONField as jsonb; SQLite as text.
     return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
@@ -110,7 +125,7 @@ def test_changed_kind_in_the_middle_is_detected(chain):
 def test_deleted_last_event_is_caught_by_the_case_head(chain):
     _first, case = chain
     last = _event(case, 4)
-    _sql("DELETE FROM cases_caseevent WHERE id = %s", [last.pk])
+    _delete_event(last)
 
     message = _broken()
     assert f"事项 {case.number}，第 4 条记录：" in message
@@ -120,7 +135,7 @@ def test_deleted_last_event_is_caught_by_the_case_head(chain):
 def test_deleted_middle_event_is_a_gap(chain):
     _first, case = chain
     gone, after = _event(case, 2), _event(case, 3)
-    _sql("DELETE FROM cases_caseevent WHERE id = %s", [gone.pk])
+    _delete_event(gone)
 
     message = _broken()
     assert f"事项 {case.number}，第 3 条记录 (id {after.pk})：缺少第 2 至 2 条记录" in message
@@ -173,3 +188,25 @@ def test_events_recorded_under_a_local_clock_still_verify(county):
         case = register_appeal(county).case
     assert case.number.startswith("XF-370687-20250303-")
     assert _run().strip() == "审计链完整：1 个事项，1 条记录"
+
+
+def test_a_move_committed_during_the_walk_is_not_reported_as_tampering(chain, monkeypatch):
+    """The walk reads events and cases in separate queries; a move landing between them makes the
+    case's head newer than the events read. The case is read again under its lock, not reported."""
+    import xinfang.cases.audit as audit_module
+
+    first, case = chain
+    original = audit_module._cases
+
+    def cases_after_a_move(number, up_to):
+        services.escalate(
+            case=case,
+            actor=first.registering_body.memberships.filter(role="supervisor").get().user,
+            reason="部门间推诿",
+        )
+        return original(number, up_to)
+
+    monkeypatch.setattr(audit_module, "_cases", cases_after_a_move)
+    report = verify_audit_chain()
+    assert report.intact, str(report)
+    assert (report.cases, report.events) == (2, 6)

@@ -1036,7 +1036,7 @@ def test_after_commit_subscribers_run_only_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.accept(case=case, actor=world["handler"])
     assert delivered == []  # the move returned, but nothing has committed yet
-    assert len(callbacks) == 1
+    assert callbacks  # queued for after the commit, among other apps' deliveries
 
     for callback in callbacks:
         callback()
