@@ -14,7 +14,15 @@ class NoticeTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ("number", "title", "case", "status", "citizen_visible", "render_ms", "created_at")
+    list_display = (
+        "number",
+        "title",
+        "case",
+        "status",
+        "citizen_visible",
+        "render_ms",
+        "created_at",
+    )
     list_filter = ("status", "kind", "citizen_visible")
     search_fields = ("case__number", "number")
     # No file link: notices are downloaded through pages that check access to the case.

@@ -30,7 +30,9 @@ class Kind:
         return self.addressee == TO_CITIZEN
 
 
-_RECEIVED = "你（你们）于{{ registered_on }}提出的“{{ case_title }}”信访事项（事项编号：{{ case_number }}）"
+_RECEIVED = (
+    "你（你们）于{{ registered_on }}提出的“{{ case_title }}”信访事项（事项编号：{{ case_number }}）"
+)
 
 ACCEPTANCE = f"""{_RECEIVED}，经审查，符合《信访工作条例》第二十三条、第三十一条规定的受理条件，本机关决定予以受理。
 本机关将依照《信访工作条例》第三十四条的规定，自受理之日起六十日内办结{{% if due.handle %}}（办理期限至{{{{ due.handle }}}}）{{% endif %}}；情况复杂的，经本机关负责人批准，可以适当延长办理期限，延长期限不超过三十日，并告知你延期理由。
@@ -104,30 +106,75 @@ RESULT_REPORT = """{{ addressee }}交办的“{{ case_title }}”信访事项（
 KINDS: dict[str, Kind] = {
     k.key: k
     for k in [
-        Kind("acceptance_notice", "受理告知书", "受理告知书", "受", TO_CITIZEN, "W23/W31",
-             ACCEPTANCE),
-        Kind("non_acceptance_notice", "不予受理告知书", "不予受理告知书", "不受", TO_CITIZEN,
-             "W19/W23", NON_ACCEPTANCE),
-        Kind("non_reacceptance_notice", "不再受理告知书", "不再受理告知书", "不再受", TO_CITIZEN,
-             "W36", NON_REACCEPTANCE),
-        Kind("legal_channel_notice", "导入法定途径告知书", "不予受理告知书", "导", TO_CITIZEN,
-             "W31", LEGAL_CHANNEL),
+        Kind(
+            "acceptance_notice", "受理告知书", "受理告知书", "受", TO_CITIZEN, "W23/W31", ACCEPTANCE
+        ),
+        Kind(
+            "non_acceptance_notice",
+            "不予受理告知书",
+            "不予受理告知书",
+            "不受",
+            TO_CITIZEN,
+            "W19/W23",
+            NON_ACCEPTANCE,
+        ),
+        Kind(
+            "non_reacceptance_notice",
+            "不再受理告知书",
+            "不再受理告知书",
+            "不再受",
+            TO_CITIZEN,
+            "W36",
+            NON_REACCEPTANCE,
+        ),
+        Kind(
+            "legal_channel_notice",
+            "导入法定途径告知书",
+            "不予受理告知书",
+            "导",
+            TO_CITIZEN,
+            "W31",
+            LEGAL_CHANNEL,
+        ),
         Kind("transfer_slip", "转送单", "信访事项转送单", "转", TO_HOLDER, "W22", TRANSFER),
         Kind("assign_slip", "交办单", "信访事项交办单", "交", TO_HOLDER, "W22", ASSIGN),
-        Kind("extension_notice", "延期告知书", "延期办理告知书", "延", TO_CITIZEN, "W34",
-             EXTENSION),
-        Kind("reply_opinion", "信访处理意见书", "信访处理意见书", "答", TO_CITIZEN, "W32/W35",
-             REPLY),
-        Kind("review_opinion", "复查意见书", "信访事项复查意见书", "复查", TO_CITIZEN, "W35/W36",
-             REVIEW),
-        Kind("rereview_opinion", "复核意见书", "信访事项复核意见书", "复核", TO_CITIZEN, "W36",
-             REREVIEW),
-        Kind("mediation_agreement", "调解协议书", "信访事项调解协议书", "调", TO_CITIZEN, "W33",
-             MEDIATION),
-        Kind("supervision_notice", "督办单", "信访事项督办单", "督", TO_HOLDER, "W40",
-             SUPERVISION),
-        Kind("result_report", "办结报告", "信访事项办结报告", "结", TO_SENDER, "W22",
-             RESULT_REPORT),
+        Kind(
+            "extension_notice", "延期告知书", "延期办理告知书", "延", TO_CITIZEN, "W34", EXTENSION
+        ),
+        Kind(
+            "reply_opinion", "信访处理意见书", "信访处理意见书", "答", TO_CITIZEN, "W32/W35", REPLY
+        ),
+        Kind(
+            "review_opinion",
+            "复查意见书",
+            "信访事项复查意见书",
+            "复查",
+            TO_CITIZEN,
+            "W35/W36",
+            REVIEW,
+        ),
+        Kind(
+            "rereview_opinion",
+            "复核意见书",
+            "信访事项复核意见书",
+            "复核",
+            TO_CITIZEN,
+            "W36",
+            REREVIEW,
+        ),
+        Kind(
+            "mediation_agreement",
+            "调解协议书",
+            "信访事项调解协议书",
+            "调",
+            TO_CITIZEN,
+            "W33",
+            MEDIATION,
+        ),
+        Kind("supervision_notice", "督办单", "信访事项督办单", "督", TO_HOLDER, "W40", SUPERVISION),
+        Kind(
+            "result_report", "办结报告", "信访事项办结报告", "结", TO_SENDER, "W22", RESULT_REPORT
+        ),
     ]
 }
 

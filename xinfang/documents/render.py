@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
 import os
 from dataclasses import dataclass
@@ -55,12 +56,7 @@ def find_font() -> Path:
 
 def load_font():
     """The registered reportlab font (found once per process and configuration)."""
-    from reportlab.pdfbase import pdfmetrics
-
-    font = _load(tuple(configured_font_paths()))
-    if pdfmetrics._fonts.get(FONT_NAME) is not font:
-        pdfmetrics.registerFont(font)  # the configuration changed back within this process
-    return font
+    return _load(tuple(configured_font_paths()))
 
 
 @functools.cache
@@ -74,8 +70,10 @@ def _load(configured: tuple[str, ...]):
         if not path.is_file():
             problems.append(f"{path}: not found")
             continue
+        # reportlab never replaces a registered name: one name per file.
+        name = f"{FONT_NAME}-{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
         try:
-            font = TTFont(FONT_NAME, str(path), subfontIndex=0)
+            font = TTFont(name, str(path), subfontIndex=0)
         except TTFError as exc:
             problems.append(f"{path}: {exc}")
             continue
@@ -157,8 +155,8 @@ def build_pdf(layout: Layout) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
-    load_font()
-    base = ParagraphStyle("base", fontName=FONT_NAME, fontSize=16, leading=28, wordWrap="CJK")
+    font = load_font().fontName
+    base = ParagraphStyle("base", fontName=font, fontSize=16, leading=28, wordWrap="CJK")
     title = ParagraphStyle("title", parent=base, fontSize=22, leading=32, alignment=TA_CENTER)
     number = ParagraphStyle("number", parent=base, fontSize=14, alignment=TA_CENTER)
     address = ParagraphStyle("addressee", parent=base, alignment=TA_LEFT)
@@ -173,18 +171,21 @@ def build_pdf(layout: Layout) -> bytes:
         story += [p(layout.number, number), Spacer(1, 6 * mm)]
     if layout.addressee:
         story.append(p(f"{layout.addressee}：", address))
-    story += [p(text, body) for text in layout.paragraphs]
-    story.append(Spacer(1, 12 * mm))
-    story.append(
-        KeepTogether([p(layout.issuer, sign), p(cn_formal_date(layout.issued_on), sign)])
-    )
+    paragraphs = [p(text, body) for text in layout.paragraphs]
+    # The issuing body and date never stand alone on a page: the last paragraph goes with them.
+    closing = paragraphs[-1:] + [
+        Spacer(1, 12 * mm),
+        p(layout.issuer, sign),
+        p(cn_formal_date(layout.issued_on), sign),
+    ]
+    story += paragraphs[:-1] + [KeepTogether(closing)]
 
     def decorate(canvas, doc):
         canvas.saveState()
-        canvas.setFont(FONT_NAME, 14)
+        canvas.setFont(font, 14)
         canvas.drawCentredString(A4[0] / 2, 14 * mm, f"— {doc.page} —")
         if layout.footer:
-            canvas.setFont(FONT_NAME, 9)
+            canvas.setFont(font, 9)
             canvas.drawString(28 * mm, 8 * mm, layout.footer)
         canvas.restoreState()
 
@@ -200,6 +201,7 @@ def build_pdf(layout: Layout) -> bytes:
         author=layout.issuer,
         subject=layout.number,
         creator="阳光信访",
+        initialFontName=font,  # no stray reference to an unembedded Helvetica
     )
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return out.getvalue()

@@ -28,9 +28,9 @@ def notices_for_staff(case: Case, user=None) -> QuerySet[Notice]:
 
 def notices_for_citizen(case: Case) -> QuerySet[Notice]:
     """The notices addressed to the petitioner that are ready to download."""
-    return Notice.objects.filter(
-        case=case, citizen_visible=True, status=Notice.RENDERED
-    ).order_by("created_at", "pk")
+    return Notice.objects.filter(case=case, citizen_visible=True, status=Notice.RENDERED).order_by(
+        "created_at", "pk"
+    )
 
 
 @dataclass
@@ -44,9 +44,7 @@ class NoticeFile:
         return self.notice.pdf.open("rb")
 
 
-def notice_file(
-    case: Case, notice_id: int, *, for_citizen: bool = False, user=None
-) -> NoticeFile:
+def notice_file(case: Case, notice_id: int, *, for_citizen: bool = False, user=None) -> NoticeFile:
     """The PDF of one rendered notice of `case`; the same NotFound for missing and forbidden."""
     qs = notices_for_citizen(case) if for_citizen else notices_for_staff(case, user)
     notice = qs.filter(pk=notice_id, status=Notice.RENDERED).select_related("case").first()

@@ -263,7 +263,9 @@ def render_pending(*, limit: int | None = None, retry_failed: bool = False) -> d
     """Render what is still pending (queue down, worker lost); optionally retry failures."""
     statuses = [Notice.PENDING, Notice.FAILED] if retry_failed else [Notice.PENDING]
     ids = Notice.objects.filter(status__in=statuses).order_by("created_at", "pk")
-    ids = list(ids.values_list("pk", flat=True)[:limit] if limit else ids.values_list("pk", flat=True))
+    ids = list(
+        ids.values_list("pk", flat=True)[:limit] if limit else ids.values_list("pk", flat=True)
+    )
     counts = {"rendered": 0, "failed": 0, "skipped": 0, "ms": 0}
     for pk in ids:
         notice = render_notice(pk)

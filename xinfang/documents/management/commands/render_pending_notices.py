@@ -4,7 +4,9 @@ from xinfang.documents import services
 
 
 class Command(BaseCommand):
-    help = "Render notices still pending (queue down or worker lost); --retry-failed retries failures."
+    help = (
+        "Render notices still pending (queue down or worker lost); --retry-failed retries failures."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=None)

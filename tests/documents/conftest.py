@@ -1,0 +1,79 @@
+"""Notices render with the immediate task backend into a per-test media folder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from xinfang.cases import services
+from xinfang.documents.models import Notice
+
+from ..conftest import register_appeal
+
+
+@pytest.fixture(autouse=True)
+def _notice_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
+def poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is missing: install poppler-utils (apt-get install poppler-utils)")
+    return path
+
+
+def pdf_text(notice: Notice) -> str:
+    """The text layer as a reader's copy-and-paste sees it."""
+    out = subprocess.run(
+        [poppler("pdftotext"), "-enc", "UTF-8", notice.pdf.path, "-"],
+        check=True,
+        capture_output=True,
+    )
+    return out.stdout.decode("utf-8")
+
+
+def flat(text: str) -> str:
+    """The text without the line breaks and spaces that wrapping puts in."""
+    return re.sub(r"\s+", "", text)
+
+
+def accepted_case(county):
+    """Registered by the county office, transferred to the housing bureau and accepted."""
+    case = register_appeal(county).case
+    services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
+    services.accept(case=case, actor=county.users["handler"])
+    return case
+
+
+def decided_case(county, **decision):
+    case = accepted_case(county)
+    services.decide(
+        case=case,
+        actor=county.users["handler"],
+        **{
+            "decision": "support",
+            "facts": "经现场查看，该楼顶防水层老化破损，物业公司未按约定维修。",
+            "reasons": "维修顶楼防水属于物业服务合同约定的义务。",
+            "basis": "《物业管理条例》第三十五条",
+            **decision,
+        },
+    )
+    return case
+
+
+def render_all(case) -> dict[str, Notice]:
+    """Render whatever is still pending (moves made outside captureOnCommitCallbacks)."""
+    from xinfang.documents.services import render_pending
+
+    render_pending()
+    return {n.kind: n for n in Notice.objects.filter(case=case)}
