@@ -126,6 +126,44 @@ XINFANG = {
     "TRUST_X_FORWARDED_FOR": env_bool("XINFANG_TRUST_X_FORWARDED_FOR", False),
 }
 
+# Notifications (docs/configuration.md, "Notifications"): which backend sends each channel.
+# XINFANG_NOTIFY_BACKENDS is "channel=backend" pairs, e.g. "sms=sms_http,email=smtp"; a channel
+# set to "off" (or left out) sends nothing.
+NOTIFY = {
+    "BACKENDS": {
+        channel.strip(): backend.strip()
+        for channel, backend in (
+            pair.split("=", 1)
+            for pair in os.environ.get(
+                "XINFANG_NOTIFY_BACKENDS", "sms=console,email=console"
+            ).split(",")
+            if "=" in pair
+        )
+    },
+    "FILE_DIR": Path(os.environ.get("XINFANG_NOTIFY_FILE_DIR", BASE_DIR / "outbox")),
+    "SMS_GATEWAY_URL": os.environ.get("XINFANG_SMS_GATEWAY_URL", ""),
+    "SMS_GATEWAY_TOKEN": os.environ.get("XINFANG_SMS_GATEWAY_TOKEN", ""),
+    "SMS_GATEWAY_TOKEN_HEADER": os.environ.get("XINFANG_SMS_GATEWAY_TOKEN_HEADER", "Authorization"),
+    "SMS_GATEWAY_TIMEOUT": float(os.environ.get("XINFANG_SMS_GATEWAY_TIMEOUT", "10")),
+    "MESSAGE_ID_DOMAIN": os.environ.get("XINFANG_NOTIFY_MESSAGE_ID_DOMAIN", "xinfang.local"),
+    "MAX_ATTEMPTS": int(os.environ.get("XINFANG_NOTIFY_MAX_ATTEMPTS", "8")),
+    "BACKOFF_BASE_SECONDS": int(os.environ.get("XINFANG_NOTIFY_BACKOFF_SECONDS", "60")),
+    "BACKOFF_MAX_SECONDS": int(os.environ.get("XINFANG_NOTIFY_BACKOFF_MAX_SECONDS", "3600")),
+    "LEASE_SECONDS": int(os.environ.get("XINFANG_NOTIFY_LEASE_SECONDS", "300")),
+    "BATCH_SIZE": int(os.environ.get("XINFANG_NOTIFY_BATCH_SIZE", "100")),
+    "RATING_REMINDER_DAYS": int(os.environ.get("XINFANG_RATING_REMINDER_DAYS", "7")),
+}
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "阳光信访 <noreply@xinfang.local>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,8 +1,15 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class NotifyConfig(AppConfig):
     name = "xinfang.notify"
     label = "notify"
-    verbose_name = _("Notifications")
+    verbose_name = "消息通知"
+
+    def ready(self):
+        from xinfang.core import events
+
+        from . import subscribers
+
+        events.subscribe(subscribers.write_outbox)
+        events.subscribe(subscribers.enqueue_delivery, after_commit=True)

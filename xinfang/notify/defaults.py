@@ -1,0 +1,121 @@
+"""Message texts shipped with the code: what a deployment starts from and falls back to.
+
+Every text is a Django template rendered with plain strings only (see `services.message_context`),
+so an edited template cannot reach the case, its parties or the body a report accuses.
+"""
+
+from __future__ import annotations
+
+SMS = "sms"
+EMAIL = "email"
+CHANNELS = {SMS: "短信", EMAIL: "电子邮件"}
+
+# Which message each case event sends (DESIGN.md: notify subscribes to the moves).
+EVENT_TEMPLATES: dict[str, str] = {
+    "register": "registered",
+    "transfer": "routed",
+    "assign": "routed",
+    "accept": "accepted",
+    "decline": "declined",
+    "not_reaccept": "not_reaccepted",
+    "redirect_to_legal_channel": "redirected",
+    "extend": "extended",
+    "reply": "replied",
+    "mediate": "mediated",
+    "decide_review": "review_decided",
+    "decide_rereview": "rereview_decided",
+}
+RATING_REMINDER = "rating_reminder"
+
+KEYS: dict[str, str] = {
+    "registered": "已登记",
+    "routed": "已转送交办",
+    "accepted": "已受理",
+    "declined": "不予受理",
+    "not_reaccepted": "不再受理",
+    "redirected": "导入法定途径",
+    "extended": "办理期限延长",
+    "replied": "已答复",
+    "mediated": "已调解",
+    "review_decided": "复查意见",
+    "rereview_decided": "复核意见",
+    RATING_REMINDER: "评价提醒",
+}
+
+# The variables a template may use; shown beside the template in the admin.
+VARIABLES: dict[str, str] = {
+    "number": "事项编号",
+    "tracking_code": "查询码",
+    "state": "当前状态",
+    "holder": "当前办理单位",
+    "date": "本次办理日期",
+    "due": "办理期限（受理、延期后）",
+    "days": "延长天数",
+    "reason": "理由（检举控告类事项为空）",
+    "decision": "处理意见：支持、解释说明或不予支持",
+    "legal_channel": "法定途径",
+    "review_due": "申请复查截止日期",
+    "rereview_due": "申请复核截止日期",
+    "rating_due": "评价截止日期",
+}
+
+_TAIL = "请凭查询码{{ tracking_code }}和查询密码查看详情。"
+_EMAIL_FOOTER = "\n\n此邮件由阳光信访系统自动发送，请勿直接回复。"
+
+SMS_TEXTS: dict[str, str] = {
+    "registered": (
+        "【阳光信访】您的信访事项{{ number }}已登记，查询码{{ tracking_code }}，"
+        "请通过查询码和查询密码查看办理进度。"
+    ),
+    "routed": "【阳光信访】您的信访事项{{ number }}已转{{ holder }}办理。" + _TAIL,
+    "accepted": (
+        "【阳光信访】您的信访事项{{ number }}已由{{ holder }}受理"
+        "{% if due %}，办理期限至{{ due }}{% endif %}。" + _TAIL
+    ),
+    "declined": (
+        "【阳光信访】{{ holder }}决定对您的信访事项{{ number }}不予受理。"
+        "{% if reason %}理由：{{ reason }}。{% endif %}" + _TAIL
+    ),
+    "not_reaccepted": (
+        "【阳光信访】您的信访事项{{ number }}与已复核终结的事项事实和理由相同，不再受理。"
+        "{% if reason %}理由：{{ reason }}。{% endif %}" + _TAIL
+    ),
+    "redirected": (
+        "【阳光信访】您的信访事项{{ number }}依法应通过{{ legal_channel }}途径解决，"
+        "请向有关机关提出。" + _TAIL
+    ),
+    "extended": (
+        "【阳光信访】您的信访事项{{ number }}办理期限延长{{ days }}日"
+        "{% if due %}，至{{ due }}{% endif %}。{% if reason %}延期理由：{{ reason }}。{% endif %}"
+    ),
+    "replied": (
+        "【阳光信访】您的信访事项{{ number }}已出具处理意见（{{ decision }}）。"
+        + _TAIL
+        + "不服的，可于{{ review_due }}前申请复查。"
+    ),
+    "mediated": "【阳光信访】您的信访事项{{ number }}已调解办结。" + _TAIL,
+    "review_decided": (
+        "【阳光信访】您的信访事项{{ number }}已作出复查意见（{{ decision }}）。"
+        + _TAIL
+        + "不服的，可于{{ rereview_due }}前申请复核。"
+    ),
+    "rereview_decided": (
+        "【阳光信访】您的信访事项{{ number }}已作出复核意见（{{ decision }}），复核终结。" + _TAIL
+    ),
+    RATING_REMINDER: (
+        "【阳光信访】您的信访事项{{ number }}已办理答复，请于{{ rating_due }}前凭查询码"
+        "{{ tracking_code }}对办理结果作出评价。"
+    ),
+}
+
+EMAIL_SUBJECTS: dict[str, str] = {
+    key: "【阳光信访】信访事项{{ number }}" + label for key, label in KEYS.items()
+}
+
+
+def default(key: str, channel: str) -> tuple[str, str]:
+    """(subject, body) of the code default for `key` on `channel`."""
+    body = SMS_TEXTS[key]
+    if channel == EMAIL:
+        return EMAIL_SUBJECTS[key], body.removeprefix("【阳光信访】") + _EMAIL_FOOTER
+    return "", body
