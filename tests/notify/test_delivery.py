@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -277,3 +278,35 @@ def test_console_backend_logs_a_masked_number(county, settings, caplog):
         assert notify.deliver().sent == 1
     assert "138****8000" in caplog.text
     assert PHONE not in caplog.text
+
+
+def test_when_the_queue_is_down_the_worker_sweep_still_sends(
+    county, sms_via_gateway, monkeypatch, django_capture_on_commit_callbacks
+):
+    from xinfang.notify import tasks
+
+    def broken_enqueue(*args, **kwargs):
+        raise ConnectionError("queue unavailable")
+
+    monkeypatch.setattr(tasks, "deliver_outbox", SimpleNamespace(enqueue=broken_enqueue))
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register_appeal(county)  # the move itself succeeds
+    (row,) = outbox(registration.case)
+    assert row.status == Outbox.PENDING
+
+    call_command("deliver_outbox", "--once")
+    row.refresh_from_db()
+    assert row.status == Outbox.SENT
+    assert len(sms_via_gateway.requests) == 1
+
+
+def test_the_outbox_admin_never_shows_the_recipient(county, settings, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    _registration, row = _pending_case(county, settings)
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw-root-1"))
+    page = client.get(reverse("admin:notify_outbox_change", args=[row.pk])).content.decode()
+    assert row.body in page
+    assert PHONE not in page and row.recipient_enc not in page
+    assert client.get(reverse("admin:notify_outbox_add")).status_code == 403
