@@ -35,6 +35,23 @@ def fill(match: re.Match) -> str:
 
 source = PO.read_text(encoding="utf-8")
 source = source.replace("#, fuzzy\n", "", 1)
+
+
+def unfuzz(block: str) -> str:
+    """msgmerge guesses a translation from a similar msgid and marks it fuzzy; compilemessages
+    skips fuzzy entries, so the guess is dropped and the entry filled from the table instead."""
+    if "#, fuzzy" not in block or "msgstr[" in block or '\nmsgid ""\nmsgstr' in "\n" + block:
+        return block
+    lines = [ln for ln in block.split("\n") if not ln.startswith("#|")]
+    lines = [ln.replace(", fuzzy", "") if ln.startswith("#,") else ln for ln in lines]
+    lines = [ln for ln in lines if ln.strip() != "#,"]
+    text = "\n".join(lines)
+    return re.sub(r'\nmsgstr (?:"(?:[^"\\]|\\.)*"\n?)+$', '\nmsgstr ""', text.rstrip("\n"))
+
+
+source = "\n\n".join(unfuzz(b) for b in source.split("\n\n"))
+if not source.endswith("\n"):
+    source += "\n"
 PO.write_text(entry.sub(fill, source), encoding="utf-8")
 for m in missing:
     print("untranslated:", m)
