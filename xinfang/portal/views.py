@@ -1,5 +1,392 @@
-from django.shortcuts import render
+"""Citizen pages: submit, receipt, track, rate, ask for review, public board. Thin: the rules
+live in xinfang.api.public (limits, look-ups) and the case services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from xinfang.api.public import (
+    PetitionerIn,
+    PetitionIn,
+    citizen_case,
+    client_ip,
+    submit_petition,
+    track_answer,
+)
+from xinfang.cases import selectors as case_selectors
+from xinfang.cases import services as case_services
+from xinfang.cases.models import Case
+from xinfang.cases.workflow import STATE_LABELS, S
+from xinfang.core.errors import ApplicationError, InvalidInput, NotFound
+from xinfang.core.ratelimit import RateLimited
+
+from . import selectors
+from .forms import (
+    BoardSearchForm,
+    RateForm,
+    ReviewForm,
+    SubmitForm,
+    TrackForm,
+    division_chain,
+)
+from .words import CITIZEN_WINDOWS, CLOCK_WORDS, EVENT_WORDS
+
+SESSION_CASES = "portal_cases"  # ids of the cases this browser proved access to
+SESSION_RECEIPT = "portal_receipt"  # shown once, right after submitting
+REFRESH_KEYS = ("category_search", "division_refresh")
+
+# Where a service's field error belongs on the form.
+SERVICE_FIELDS = {
+    "petitioner": "name",
+    "petitioner.name": "name",
+    "petitioner.phone": "phone",
+    "petitioner.id_number": "id_number",
+}
 
 
 def home(request):
     return render(request, "portal/home.html")
+
+
+def _mark_invalid(form) -> None:
+    """Tie each field to its help and error texts for screen readers."""
+    for name, field in form.fields.items():
+        bound = form[name]
+        ids = []
+        if name in form.errors:
+            ids.append(f"{bound.auto_id}_error")
+            field.widget.attrs["aria-invalid"] = "true"
+        if field.help_text:
+            ids.append(f"{bound.auto_id}_helptext")
+        if ids:
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+def _submit_context(form, data=None) -> dict:
+    """The form plus its two pickers, rebuilt from what was posted (`data`)."""
+    codes = data.getlist("division_code") if data else []
+    q = data.get("category_q", "") if data else ""
+    selected = data.get("category", "") if data else ""
+    return {
+        "form": form,
+        "levels": selectors.cascade(division_chain(codes)),
+        **_category_context(q, selected),
+    }
+
+
+def _category_context(q: str, selected: str) -> dict:
+    groups = selectors.category_choices(q, selected)
+    return {
+        "category_groups": groups,
+        "category_count": sum(len(items) for _group, items in groups),
+        "category_q": q.strip(),
+        "selected_category": selected,
+    }
+
+
+def _grant(request, case: Case) -> None:
+    ids = [i for i in request.session.get(SESSION_CASES, []) if i != case.pk]
+    request.session[SESSION_CASES] = [case.pk, *ids][:20]
+
+
+def _channel(request) -> str:
+    ua = request.META.get("HTTP_USER_AGENT", "")
+    return "mobile" if ("Mobile" in ua or "MicroMessenger" in ua) else "web"
+
+
+def submit(request):
+    if request.method != "POST":
+        form = SubmitForm()
+        _mark_invalid(form)
+        return render(request, "portal/submit.html", _submit_context(form))
+    if any(k in request.POST for k in REFRESH_KEYS):
+        # Without scripts, "search" and "update places" post the form: keep it, judge nothing yet.
+        initial = {k: request.POST.get(k, "") for k in SubmitForm.base_fields if k != "attachments"}
+        initial["public_consent"] = bool(request.POST.get("public_consent"))
+        form = SubmitForm(initial=initial)
+        _mark_invalid(form)
+        return render(request, "portal/submit.html", _submit_context(form, request.POST))
+    form = SubmitForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        payload = PetitionIn(
+            content_type=d["content_type"],
+            title=d["title"],
+            body=d["body"],
+            category=d["category"] or None,
+            division_code=form.division.code,
+            address=d["address"],
+            petitioner=PetitionerIn(
+                name=d["name"],
+                phone=d["phone"],
+                id_number=d["id_number"] or None,
+                email=d["email"],
+                address=d["contact_address"],
+            ),
+            public_consent=d["public_consent"],
+        )
+        files = [
+            case_services.AttachmentInput(
+                name=f.name, content=f.read(), mime_type=f.content_type or ""
+            )
+            for f in d["attachments"]
+        ]
+        try:
+            reg = submit_petition(
+                payload, ip=client_ip(request), channel=_channel(request), attachments=files
+            )
+        except RateLimited as exc:
+            form.add_error(None, str(exc.message))
+        except InvalidInput as exc:
+            for key, msgs in (exc.fields or {}).items():
+                target = SERVICE_FIELDS.get(key, key)
+                for m in msgs:
+                    form.add_error(target if target in form.fields else None, str(m))
+            if not exc.fields:
+                form.add_error(None, str(exc.message))
+        else:
+            _grant(request, reg.case)
+            due = {c.period: c.due_on.isoformat() for c in reg.clocks}
+            request.session[SESSION_RECEIPT] = {
+                "number": reg.case.number,
+                "tracking_code": reg.tracking_code,
+                "password": reg.query_password,
+                "title": reg.case.title,
+                "registered_at": reg.case.registered_at.isoformat(),
+                "holder": reg.case.holder_body.name,
+                "route_due": due.get("route", ""),
+            }
+            return redirect("portal:submitted")
+    _mark_invalid(form)
+    return render(request, "portal/submit.html", _submit_context(form, request.POST))
+
+
+@never_cache
+def submitted(request):
+    # Popped: the password is shown on this one page view and never again.
+    receipt = request.session.pop(SESSION_RECEIPT, None)
+    return render(request, "portal/submitted.html", {"receipt": receipt})
+
+
+@require_GET
+def categories(request):
+    ctx = _category_context(request.GET.get("category_q", ""), request.GET.get("category", ""))
+    return render(request, "portal/_category_select.html", ctx)
+
+
+@require_GET
+def divisions(request):
+    codes = request.GET.getlist("division_code")
+    return render(
+        request,
+        "portal/_division_cascade.html",
+        {"levels": selectors.cascade(division_chain(codes))},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracking
+
+
+@never_cache
+def track(request):
+    form = TrackForm(request.POST or None, initial={"tracking_code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = citizen_case(
+                request, form.cleaned_data["tracking_code"], form.cleaned_data["password"]
+            )
+        except RateLimited:
+            form.add_error(None, _("Too many failed attempts. Try again in 15 minutes."))
+        except NotFound:
+            form.add_error(None, _("The tracking code or the query password is not right."))
+        else:
+            _grant(request, case)
+            return redirect("portal:case", number=case.number)
+    _mark_invalid(form)
+    return render(request, "portal/track.html", {"form": form})
+
+
+def _granted_case(request, number: str) -> Case:
+    ids = request.session.get(SESSION_CASES, [])
+    case = (
+        Case.objects.filter(number=number, pk__in=ids)
+        .select_related("holder_body", "category", "place")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _notices(case: Case) -> list:
+    try:
+        from xinfang.documents.selectors import notices_for_citizen
+    except ImportError:  # the documents app is optional for the portal
+        return []
+    return list(notices_for_citizen(case))
+
+
+def _case_context(request, case: Case, rate_form=None, review_form=None) -> dict:
+    answer = track_answer(case)
+    moves = {
+        m.name for m in case_services.available_moves(case_services.CitizenActor(case.pk), case)
+    }
+    clocks = [
+        {**c, "words": CLOCK_WORDS[c["period"]], "window": c["period"] in CITIZEN_WINDOWS}
+        for c in answer["clocks"]
+        if c["period"] in CLOCK_WORDS
+    ]
+    timeline = [
+        {**e, "words": EVENT_WORDS.get(e["kind"], e["label"])}
+        for e in case_selectors.timeline_entries(case, for_citizen=True)
+    ]
+    detail = case.decision_detail or {}
+    return {
+        "case": case,
+        "answer": answer,
+        "clocks": clocks,
+        "timeline": timeline[::-1],
+        "notices": _notices(case),
+        "can_rate": "rate" in moves,
+        "review_move": (
+            "request_rereview"
+            if "request_rereview" in moves
+            else ("request_review" if "request_review" in moves else "")
+        ),
+        "rate_form": rate_form or RateForm(),
+        "review_form": review_form or ReviewForm(),
+        "reply": {
+            "facts": detail.get("facts", ""),
+            "reasons": detail.get("reasons", ""),
+            "basis": detail.get("basis", ""),
+            "review": (detail.get("review") or {}).get("opinion", ""),
+            "rereview": (detail.get("rereview") or {}).get("opinion", ""),
+        }
+        if case.state not in (S.REGISTERED, S.TRANSFERRED, S.ACCEPTED, S.DECIDED)
+        else None,
+        "rating_label": dict(RateForm.base_fields["rating"].choices).get(case.rating, ""),
+        "state_label": STATE_LABELS.get(case.state, case.state),
+    }
+
+
+@never_cache
+def case_detail(request, number: str):
+    try:
+        case = _granted_case(request, number)
+    except Http404:
+        messages.info(request, _("Enter your tracking code and query password to see the case."))
+        return redirect("portal:track")
+    return render(request, "portal/case.html", _case_context(request, case))
+
+
+@require_POST
+def rate(request, number: str):
+    case = _granted_case(request, number)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            case_services.rate(
+                case=case,
+                actor=case_services.CitizenActor(case.pk),
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Thank you. Your rating was recorded."))
+            return redirect("portal:case", number=number)
+    _mark_invalid(form)
+    ctx = _case_context(request, case, rate_form=form)
+    return render(request, "portal/case.html", ctx)
+
+
+@require_POST
+def review(request, number: str):
+    case = _granted_case(request, number)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        actor = case_services.CitizenActor(case.pk)
+        move = (
+            case_services.request_rereview
+            if case.state == S.REVIEW_DECIDED
+            else case_services.request_review
+        )
+        try:
+            move(case=case, actor=actor, reasons=form.cleaned_data["reasons"])
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Your request was sent to the higher body."))
+            return redirect("portal:case", number=number)
+    _mark_invalid(form)
+    ctx = _case_context(request, case, review_form=form)
+    return render(request, "portal/case.html", ctx)
+
+
+def notice(request, number: str, notice_id: int):
+    case = _granted_case(request, number)
+    try:
+        from xinfang.documents.selectors import notice_file
+    except ImportError:
+        raise Http404 from None
+    try:
+        f = notice_file(case, notice_id, for_citizen=True)
+    except NotFound:
+        raise Http404 from None
+    return FileResponse(
+        f.open(), as_attachment=True, filename=f.filename, content_type=f.content_type
+    )
+
+
+@require_POST
+def forget(request, number: str):
+    ids = request.session.get(SESSION_CASES, [])
+    request.session[SESSION_CASES] = [
+        i for i in ids if i not in Case.objects.filter(number=number).values_list("pk", flat=True)
+    ]
+    messages.info(request, _("This device no longer shows the case."))
+    return redirect(reverse("portal:track"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public board (阳光信访)
+
+
+def board(request):
+    form = BoardSearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    try:
+        after = int(request.GET.get("after", "") or 0) or None
+    except ValueError:
+        after = None
+    rows = list(
+        selectors.public_cases(q, after).prefetch_related("parties")[: selectors.BOARD_PAGE + 1]
+    )
+    more = len(rows) > selectors.BOARD_PAGE
+    rows = rows[: selectors.BOARD_PAGE]
+    return render(
+        request,
+        "portal/board.html",
+        {
+            "form": form,
+            "q": q,
+            "items": [selectors.anonymised(c) for c in rows],
+            "next_after": rows[-1].pk if more and rows else None,
+            "paged": after is not None,
+        },
+    )
+
+
+def board_case(request, number: str):
+    case = selectors.public_case(number)
+    if case is None:
+        raise Http404
+    return render(request, "portal/board_case.html", {"item": selectors.anonymised(case)})

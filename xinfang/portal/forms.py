@@ -1,0 +1,314 @@
+"""Citizen forms. They check what a person typed; the rules of the case stay in the services."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.core import crypto
+from xinfang.orgs.models import Division
+from xinfang.taxonomy.selectors import leaf_by_code
+
+CONTENT_TYPES = [
+    ("suggestion", _("Suggestion (建议意见)")),
+    ("report", _("Report of misconduct (检举控告)")),
+    ("appeal", _("Request or complaint (申诉求决)")),
+]
+RATINGS = [
+    ("satisfied", _("Satisfied")),
+    ("basically", _("Basically satisfied")),
+    ("unsatisfied", _("Unsatisfied")),
+]
+
+# Extension → leading bytes the file must start with (None: no reliable signature).
+_ZIP = (b"PK\x03\x04",)
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+ALLOWED_FILES = {
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".heic": ("image/heic", None),
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".doc": ("application/msword", _OLE),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ZIP,
+    ),
+    ".xls": ("application/vnd.ms-excel", _OLE),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    ".wps": ("application/vnd.ms-works", _OLE),
+    ".ofd": ("application/ofd", _ZIP),
+}
+
+
+def upload_limits() -> tuple[int, int]:
+    """(largest file in MB, most files) from settings.XINFANG, with the defaults 10 and 5."""
+    conf = getattr(settings, "XINFANG", {})
+    return int(conf.get("PORTAL_MAX_UPLOAD_MB", 10)), int(conf.get("PORTAL_MAX_FILES", 5))
+
+
+def check_upload(f) -> str | None:
+    """A reason to refuse the file, or None. The content must match its extension."""
+    max_mb, _n = upload_limits()
+    ext = Path(f.name or "").suffix.lower()
+    allowed = ALLOWED_FILES.get(ext)
+    if allowed is None:
+        return _(
+            "“%(name)s” is not an accepted file type. Use images (JPG, PNG), PDF or office "
+            "documents (Word, Excel, WPS, OFD)."
+        ) % {"name": f.name}
+    if f.size > max_mb * 1024 * 1024:
+        return _("“%(name)s” is larger than %(mb)s MB.") % {"name": f.name, "mb": max_mb}
+    if f.size == 0:
+        return _("“%(name)s” is empty.") % {"name": f.name}
+    signatures = allowed[1]
+    if signatures:
+        head = f.read(16)
+        f.seek(0)
+        if not any(head.startswith(s) for s in signatures):
+            return _("“%(name)s” does not look like a %(ext)s file.") % {
+                "name": f.name,
+                "ext": ext[1:].upper(),
+            }
+    return None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept_attr()}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f]
+
+
+def accept_attr() -> str:
+    return ",".join(ALLOWED_FILES) + ",image/*,application/pdf"
+
+
+PHONE_RE = re.compile(r"^\d{7,12}$")
+ID_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
+
+
+def division_chain(codes: list[str]) -> list[Division]:
+    """The deepest consistent chain of the cascade's choices, each a child of the one before.
+
+    The cascade posts one value per level; a level changed without the page reloading leaves
+    stale values below it, which break the chain and are ignored.
+    """
+    wanted = [c for c in codes if c]
+    found = {d.code: d for d in Division.objects.filter(code__in=wanted)}
+    chain: list[Division] = []
+    for code in codes:
+        d = found.get(code)
+        if d is None:
+            break
+        if chain and d.parent_id != chain[-1].code:
+            break
+        if not chain and d.parent_id is not None:
+            # The first select lists the top divisions; a lone deeper code starts its own chain.
+            chain = d.ancestors()[::-1][:-1]
+        chain.append(d)
+    return chain
+
+
+class SubmitForm(forms.Form):
+    content_type = forms.ChoiceField(
+        label=_("What kind of matter is it?"),
+        choices=CONTENT_TYPES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of matter this is.")},
+    )
+    category = forms.CharField(
+        label=_("Category"),
+        required=False,
+        help_text=_("Search, then choose the closest category. You may leave it empty."),
+    )
+    # The cascade posts one division_code per level; division_chain() reads them all.
+    division_code = forms.CharField(label=_("Place"), required=False)
+    address = forms.CharField(
+        label=_("Address where it happened"),
+        max_length=200,
+        required=False,
+        help_text=_("Street, building, or a landmark nearby."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("One line that sums up your matter."),
+        error_messages={
+            "required": _("Enter a title."),
+            "max_length": _("Keep the title under 200 characters."),
+        },
+    )
+    body = forms.CharField(
+        label=_("What happened and what you ask for"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text=_("The facts, the reasons and your request."),
+        error_messages={
+            "required": _("Describe your matter."),
+            "max_length": _("Keep the description under 5000 characters."),
+        },
+    )
+    name = forms.CharField(label=_("Your name"), max_length=50, required=False)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    id_number = forms.CharField(label=_("ID card number"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
+    )
+    contact_address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_(
+            "Images, PDF or office documents (Word, Excel, WPS, OFD); at most %(n)d files, "
+            "each up to %(mb)d MB."
+        ),
+    )
+    public_consent = forms.BooleanField(
+        label=_("I agree that an anonymised version of my matter and its reply may be published"),
+        required=False,
+        help_text=_("Names, phone numbers and ID numbers are never published."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        max_mb, max_files = upload_limits()
+        self.fields["attachments"].help_text = self.fields["attachments"].help_text % {
+            "n": max_files,
+            "mb": max_mb,
+        }
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.division = None
+        self.category_obj = None
+
+    def division_codes(self) -> list[str]:
+        return self.data.getlist("division_code") if self.is_bound else []
+
+    def clean_category(self):
+        code = (self.cleaned_data.get("category") or "").strip()
+        if not code:
+            return ""
+        self.category_obj = leaf_by_code(code)
+        if self.category_obj is None:
+            raise forms.ValidationError(_("Choose a category from the list."))
+        return code
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "")
+        phone = crypto.normalise_phone(raw)
+        if raw.strip() and not PHONE_RE.match(phone):
+            raise forms.ValidationError(
+                _("Enter a phone number of 7 to 12 digits, e.g. 13800138000.")
+            )
+        return phone
+
+    def clean_id_number(self):
+        value = crypto.normalise_id(self.cleaned_data.get("id_number", ""))
+        if value and not ID_RE.match(value):
+            raise forms.ValidationError(_("An ID card number has 18 digits (the last may be X)."))
+        return value
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        max_mb, max_files = upload_limits()
+        problems = []
+        if len(files) > max_files:
+            problems.append(_("Attach at most %(n)d files.") % {"n": max_files})
+        problems += [reason for f in files if (reason := check_upload(f))]
+        if problems:
+            raise forms.ValidationError(
+                [*problems, _("Nothing else you typed was lost: choose the files again.")]
+            )
+        return files
+
+    def clean(self):
+        data = super().clean()
+        chain = division_chain(self.division_codes())
+        if chain and chain[-1].level >= 3:
+            self.division = chain[-1]
+        else:
+            self.add_error("division_code", _("Choose the county (and, if you can, the township)."))
+        kind = data.get("content_type")
+        if kind == "appeal":
+            # W19: a request names the petitioner and a way to reach them.
+            if not (data.get("name") or "").strip():
+                self.add_error("name", _("A request or complaint needs your name."))
+            if not data.get("phone") and "phone" not in self.errors:
+                self.add_error("phone", _("A request or complaint needs a phone number."))
+        return data
+
+
+class TrackForm(forms.Form):
+    tracking_code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=16,
+        error_messages={"required": _("Enter the tracking code from your receipt.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Query password"),
+        max_length=20,
+        error_messages={"required": _("Enter the query password from your receipt.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_tracking_code(self):
+        return re.sub(r"\s", "", self.cleaned_data["tracking_code"]).upper()
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with the answer?"),
+        choices=RATINGS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose satisfied, basically satisfied or unsatisfied.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Keep the comment under 1000 characters.")},
+    )
+
+
+class ReviewForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Your reasons"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Say which facts or conclusions of the answer you disagree with, and why."),
+        error_messages={
+            "required": _("Give your reasons for the request."),
+            "max_length": _("Keep the reasons under 3000 characters."),
+        },
+    )
+
+
+class BoardSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search published cases"), max_length=50, required=False)

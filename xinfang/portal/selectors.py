@@ -1,0 +1,170 @@
+"""Reads for the portal: the public board (阳光信访), divisions and categories for the form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.cases.models import Case
+from xinfang.cases.workflow import DECISIONS, S
+from xinfang.orgs.models import Division, Level
+from xinfang.taxonomy.models import Category
+from xinfang.taxonomy.selectors import leaves
+
+# Answered cases only; reports (检举控告) never, whatever the consent: the reporter is protected
+# (W30, W46) and the accused is not yet judged.
+BOARD_STATES = (S.REPLIED, S.CLOSED, S.FINAL, S.REVIEW_DECIDED)
+BOARD_PAGE = 10
+CATEGORY_SEARCH_LIMIT = 20
+MASK_NAME = "某某"
+
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_LONG_DIGITS = re.compile(r"\d{7,}")
+_PHONE_PARTS = re.compile(r"(?<!\d)0\d{2,3}[-－ ]\d{7,8}(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def public_cases(q: str = "", after: int | None = None) -> QuerySet[Case]:
+    """Consented, answered, non-report cases, newest first; keyset pages by id."""
+    qs = (
+        Case.objects.filter(public_consent=True, state__in=BOARD_STATES, confidential=False)
+        .exclude(content_type="report")
+        .select_related("category", "place")
+        .order_by("-pk")
+    )
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q))
+    if after:
+        qs = qs.filter(pk__lt=after)
+    return qs
+
+
+def public_case(number: str) -> Case | None:
+    return public_cases().filter(number=number).first()
+
+
+def mask_text(text: str, names: list[str]) -> str:
+    """Party names become 某某; ID numbers, phone numbers and e-mail addresses are starred."""
+    out = text or ""
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        out = out.replace(name, MASK_NAME)
+    out = _EMAIL.sub(lambda m: "*" * 6, out)
+    out = _ID.sub(lambda m: "*" * len(m.group()), out)
+    out = _PHONE_PARTS.sub(lambda m: "*" * len(m.group()), out)
+    return _LONG_DIGITS.sub(lambda m: "*" * len(m.group()), out)
+
+
+@dataclass
+class PublicCase:
+    number: str
+    title: str
+    category: str
+    place: str
+    registered_at: object
+    state_label: str
+    body: str
+    decision: str
+    reply: list[tuple[str, str]]
+
+
+def anonymised(case: Case) -> PublicCase:
+    names = [p.name for p in case.parties.all()]
+    detail = case.decision_detail or {}
+    reply = [
+        (label, mask_text(str(detail[key]), names))
+        for key, label in (
+            ("facts", _("Facts found")),
+            ("reasons", _("Reasons")),
+            ("basis", _("Legal basis")),
+        )
+        if detail.get(key)
+    ]
+    for stage, label in (("review", _("Review opinion")), ("rereview", _("Re-review opinion"))):
+        if isinstance(detail.get(stage), dict) and detail[stage].get("opinion"):
+            reply.append((label, mask_text(str(detail[stage]["opinion"]), names)))
+    if detail.get("mediation_agreement"):
+        reply.append(
+            (_("Mediation agreement"), mask_text(str(detail["mediation_agreement"]), names))
+        )
+    return PublicCase(
+        number=case.number,
+        title=mask_text(case.title, names),
+        category=case.category.full_name if case.category else "",
+        place=case.place.name,
+        registered_at=case.registered_at,
+        state_label=case.state_label,
+        body=mask_text(case.body, names),
+        decision=DECISIONS.get(case.decision, ""),
+        reply=reply,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The submission form's pickers
+
+
+def category_choices(q: str = "", selected: str = "") -> list[tuple[str, list[Category]]]:
+    """Leaves grouped by their first level; with `q`, the first matches of the full name."""
+    qs = leaves().select_related("parent__parent")
+    q = (q or "").strip()
+    if q:
+        matches = list(qs.filter(full_name__icontains=q)[:CATEGORY_SEARCH_LIMIT])
+        if selected and selected not in {c.code for c in matches}:
+            matches = list(qs.filter(code=selected)) + matches
+        items = matches
+    else:
+        items = list(qs)
+    groups: dict[str, list[Category]] = {}
+    for c in items:
+        top = c.parent.parent.name if c.parent and c.parent.parent else c.full_name.split("/")[0]
+        groups.setdefault(top, []).append(c)
+    return list(groups.items())
+
+
+LEVEL_LABELS = {
+    Level.PROVINCE: _("Province"),
+    Level.CITY: _("City"),
+    Level.COUNTY: _("County or district"),
+    Level.TOWNSHIP: _("Township or street"),
+    Level.VILLAGE: _("Village or community"),
+}
+
+
+@dataclass
+class CascadeLevel:
+    level: int
+    options: list[Division]
+    selected: str
+
+    @property
+    def label(self):
+        return LEVEL_LABELS.get(self.level, "")
+
+
+def cascade(chain: list[Division]) -> list[CascadeLevel]:
+    """One select per level along `chain`, plus the children of its last division.
+
+    With no choice yet, single options down to the county are chosen already (one deployment
+    usually serves one county).
+    """
+    chain = list(chain)
+    if not chain:
+        options = list(Division.objects.filter(parent__isnull=True))
+        while len(options) == 1 and options[0].level < Level.COUNTY:
+            chain.append(options[0])
+            options = list(Division.objects.filter(parent=options[0]))
+        if len(options) == 1 and options[0].level == Level.COUNTY:
+            chain.append(options[0])
+    levels = []
+    parent = None
+    for d in chain:
+        siblings = list(Division.objects.filter(parent=parent))
+        levels.append(CascadeLevel(level=d.level, options=siblings, selected=d.code))
+        parent = d
+    children = list(Division.objects.filter(parent=parent))
+    if children:
+        levels.append(CascadeLevel(level=children[0].level, options=children, selected=""))
+    return levels
