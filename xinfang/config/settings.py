@@ -116,7 +116,7 @@ TASKS = {
     }
 }
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/desk/login/"
 
 # Configurable defaults of the workflow (STATUTE.md, "Counting periods").
 XINFANG = {

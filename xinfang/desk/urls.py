@@ -1,9 +1,16 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-from . import views
+from . import intake_urls, views
 
 app_name = "desk"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="desk/login.html", next_page="desk:home"),
+        name="login",
+    ),
+    path("intake/", include(intake_urls)),
 ]

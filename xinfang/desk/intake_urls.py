@@ -1,0 +1,14 @@
+"""Intake desk URLs, included under /desk/intake/ in the "desk" namespace."""
+
+from django.urls import path
+
+from . import intake_views as v
+
+urlpatterns = [
+    path("", v.intake_form, name="intake_form"),
+    path("categories/", v.categories, name="intake_categories"),
+    path("check/<str:draft_id>/", v.check, name="intake_check"),
+    path("list/", v.intake_list, name="intake_list"),
+    path("case/<str:number>/", v.route, name="intake_route"),
+    path("case/<str:number>/<str:move>/", v.route_move, name="intake_route_move"),
+]
