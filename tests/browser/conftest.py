@@ -82,7 +82,8 @@ def shot(request):
 
 
 def login(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/?next=/desk/")
+    page.goto(f"{live_server.url}/desk/login/?next=/desk/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("input[type=submit]")
+    page.click("#login-form [type=submit]")
+    page.wait_for_url("**/desk/")
