@@ -39,6 +39,8 @@ class Case(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("content"))
+    # Title, body and address segmented into words (jieba), for full-text search.
+    search_text = models.TextField(blank=True, editable=False)
 
     state = models.CharField(
         _("state"),
@@ -376,3 +378,92 @@ class PeriodSetting(models.Model):
 
     def __str__(self):
         return self.get_key_display()
+
+
+class CoHandler(models.Model):
+    """Joint handling: a body working with the lead (holder) body on its own part of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="co_handlers")
+    body = models.ForeignKey(Body, verbose_name=_("co-handling body"), on_delete=models.PROTECT)
+    part = models.TextField(_("its part"))
+    answer = models.TextField(_("its answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("co-handling body")
+        verbose_name_plural = _("co-handling bodies")
+        constraints = [models.UniqueConstraint(fields=["case", "body"], name="uniq_co_handler")]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.body}"
+
+
+class SupervisionNotice(models.Model):
+    """A supervision notice (督办单) with its own due date and reply (W40, X36)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issuing_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    grounds = models.TextField(_("grounds"))
+    due_on = models.DateField(_("reply due"), db_index=True)
+    answer = models.TextField(_("reply"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+
+    def __str__(self):
+        return f"{self.case_id} 督办 {self.due_on}"
+
+
+class GridItem(models.Model):
+    """A dispute or hazard a grid worker found in the field; it may later become a case.
+
+    Settled at the lowest level that can (小事不出村、大事不出镇), else escalated one level up.
+    """
+
+    DISPUTE = "dispute"
+    HAZARD = "hazard"
+    KINDS = [(DISPUTE, _("dispute")), (HAZARD, _("hazard"))]
+    OPEN = "open"
+    SETTLED = "settled"
+    CONVERTED = "converted"
+    STATUSES = [(OPEN, _("open")), (SETTLED, _("settled")), (CONVERTED, _("became a case"))]
+
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    place = models.ForeignKey(Division, verbose_name=_("place"), on_delete=models.PROTECT)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    holder_body = models.ForeignKey(
+        Body, verbose_name=_("current level"), on_delete=models.PROTECT, related_name="grid_items"
+    )
+    responsible_person = models.CharField(_("responsible person"), max_length=50)
+    due_on = models.DateField(_("due on"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=OPEN)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="grid_item",
+    )
+    # Escalations and settlements, oldest first: [{"at", "from", "to", "by", "reason"}].
+    history = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("grid ledger item")
+        verbose_name_plural = _("grid ledger")
+        indexes = [models.Index(fields=["holder_body", "status", "due_on"])]
+
+    def __str__(self):
+        return self.title
