@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -50,8 +52,6 @@ def test_reply_issues_one_reply_opinion_rendered_after_commit_w32(
     with notice.pdf.open("rb") as fh:
         data = fh.read()
     assert data.startswith(b"%PDF")
-    import hashlib
-
     assert hashlib.sha256(data).hexdigest() == notice.sha256
     assert notice.render_ms is not None and notice.rendered_at is not None
     assert Notice.objects.filter(case=case, kind="reply_opinion").count() == 1
@@ -269,8 +269,6 @@ def test_nothing_is_lost_when_queueing_fails(
     assert notice.status == Notice.PENDING
 
     monkeypatch.undo()
-    from io import StringIO
-
     out = StringIO()
     call_command("render_pending_notices", stdout=out)
     notice.refresh_from_db()
@@ -289,7 +287,7 @@ def test_missing_font_fails_clearly_then_retry_renders(county, settings, tmp_pat
     assert not selectors.notices_for_staff(case).filter(status=Notice.RENDERED).exists()
 
     del settings.XINFANG_PDF_FONT
-    call_command("render_pending_notices", "--retry-failed", stdout=open("/dev/null", "w"))
+    call_command("render_pending_notices", "--retry-failed", stdout=StringIO())
     notice.refresh_from_db()
     assert notice.status == Notice.RENDERED and notice.error == ""
     assert notice.attempts == 2
