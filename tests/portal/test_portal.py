@@ -467,3 +467,19 @@ def test_english_is_available_through_the_language_switch(client, portal):
     assert "Submit a petition" in page and "Where did it happen?" in page
     page = submit(client, portal, title="").content.decode()
     assert "Enter a title." in page and "Please correct the following" in page
+
+
+def test_rendered_notices_download_only_with_access_W32(client, portal, settings, tmp_path):
+    documents = pytest.importorskip("xinfang.documents.services")
+    settings.MEDIA_ROOT = tmp_path
+    reg = register_appeal(portal)
+    replied(reg.case, portal)
+    documents.render_pending()
+    track(client, reg.tracking_code, reg.query_password)
+    page = client.get(f"/track/{reg.case.number}/").content.decode()
+    links = re.findall(rf'href="(/track/{reg.case.number}/notices/\d+/)"', page)
+    assert links, "the reply opinion (信访处理意见书) is listed"
+    r = client.get(links[-1])
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert b"".join(r.streaming_content).startswith(b"%PDF")
+    assert client.__class__().get(links[-1]).status_code == 404

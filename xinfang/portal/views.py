@@ -92,6 +92,7 @@ def _category_context(q: str, selected: str) -> dict:
 
 def _grant(request, case: Case) -> None:
     ids = [i for i in request.session.get(SESSION_CASES, []) if i != case.pk]
+    request.session.cycle_key()  # access was just proven: a new session id (no fixation)
     request.session[SESSION_CASES] = [case.pk, *ids][:20]
 
 
