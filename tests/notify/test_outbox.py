@@ -283,6 +283,8 @@ def test_templates_are_listed_in_chinese_in_the_admin(admin_client):
     response = admin_client.get(reverse("admin:notify_messagetemplate_changelist"))
     assert response.status_code == 200
     assert "消息模板" in response.content.decode()
+    form = admin_client.get(reverse("admin:notify_messagetemplate_add")).content.decode()
+    assert "{{ tracking_code }}：查询码" in form
 
 
 def test_a_template_edited_in_the_admin_changes_the_next_message(admin_client, county):
