@@ -565,12 +565,16 @@ def test_close_w36_archives_and_stops_every_clock(path, world):
     case = path.before("close")
     with pytest.raises(PermissionDenied):
         services.close(case=case, actor=world["clerk"])  # the county office is below the holder
+    # The petitioner keeps the chance to rate the final answer before the case is archived.
+    with pytest.raises(MoveNotAllowed, match="评价期限未满"):
+        services.close(case=case, actor=world["province_handler"])
+    services.rate(case=case, actor=citizen(case), rating="unsatisfied")
     case = reload(services.close(case=case, actor=world["province_handler"], note="归档"))
-    assert (case.state, case.version) == ("closed", 15)
+    assert (case.state, case.version) == ("closed", 16)
     assert case.closed_at is not None
     assert_event(case, "close", actor=world["province_handler"], citizen_visible=True)
     assert running(case) == {}
-    assert case.event_count == 15 == CaseEvent.objects.filter(case=case).count()
+    assert case.event_count == 16 == CaseEvent.objects.filter(case=case).count()
     assert verify_audit_chain().intact
 
 

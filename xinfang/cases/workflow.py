@@ -141,6 +141,10 @@ def _window_over_or_rated(ctx: Context) -> str | None:
         due = ctx.due.get(period)
         if due is not None and ctx.today <= due and ctx.rated not in ("satisfied", "basically"):
             return "申请复查（复核）期限未满，且信访人未表示满意，暂不能办结"
+    due = ctx.due.get("rating")
+    if due is not None and ctx.today <= due and not ctx.rated:
+        # An unrated case is reported as unrated, so the petitioner keeps the chance to rate.
+        return "评价期限未满且信访人尚未评价，暂不能办结"
     return None
 
 
