@@ -52,6 +52,10 @@ class SeedDemoTests(TestCase):
         assert 180 <= Case.objects.count() <= 230
         assert self.errors == "", self.errors
 
+    def test_every_declared_move_is_shown_at_least_once(self):
+        kinds = set(CaseEvent.objects.values_list("kind", flat=True))
+        assert set(workflow.MOVES) <= kinds, set(workflow.MOVES) - kinds
+
     def test_every_channel_and_content_type_appears(self):
         assert set(Case.objects.values_list("channel", flat=True)) == set(workflow.CHANNELS)
         assert set(Case.objects.values_list("content_type", flat=True)) == set(

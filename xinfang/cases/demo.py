@@ -1723,7 +1723,7 @@ def plan_cases(
         f.handle_to_reply().rate(gap=(1, 6)).close(gap=(0, 3))
     for _ in range(10):  # the review window ran out unrated (W35)
         f = p.new_case(S.CLOSED, pick(appeals + suggestions), reg_ago=r.randint(75, 118)).route()
-        f.handle_to_reply(reply_at=r.randint(40, 48)).close(at=r.randint(1, 3))
+        f.handle_to_reply(reply_at=r.randint(45, 52)).close(at=r.randint(1, 3))
     for _ in range(4):  # extended, then answered
         f = p.new_case(S.CLOSED, pick(appeals), reg_ago=r.randint(100, 118)).route().accept()
         f.extend(gap=(40, 50)).decide(gap=(5, 15)).reply().rate(gap=(1, 3)).close()
@@ -1737,8 +1737,9 @@ def plan_cases(
         f = group_case(S.CLOSED, r.randint(60, 110)).route()
         f.handle_to_reply(decision="support").rate(gap=(2, 5)).close()
     for _ in range(2):
-        f = p.new_case(S.CLOSED, pick(reports), reg_ago=r.randint(90, 115)).route()
-        f.handle_to_reply(decision="support").close(gap=(38, 42))
+        f = p.new_case(S.CLOSED, pick(reports), reg_ago=r.randint(100, 118)).route()
+        # Long past the review window, even where a long holiday moved its end (W35).
+        f.handle_to_reply(decision="support").close(gap=(45, 50))
     for _ in range(2):  # a suggestion registered at a department, answered there
         topic = pick([t for t in suggestions if t.dept in depts])
         f = p.new_case(S.CLOSED, topic, reg_ago=r.randint(55, 90), registrar=topic.dept)
@@ -1748,7 +1749,7 @@ def plan_cases(
         f.decide_review(gap=(8, 15)).rate("basically", gap=(1, 3)).close(gap=(1, 3))
     f = to_review(S.CLOSED, 120, r.randint(70, 75))
     f.decide_review(gap=(8, 10)).request_rereview(gap=(2, 4)).decide_rereview(gap=(5, 10))
-    f.close(gap=(36, 40))
+    f.rate(gap=(1, 3)).close(gap=(1, 3))
     return p.plans
 
 
