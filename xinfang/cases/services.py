@@ -29,7 +29,7 @@ from xinfang.orgs.models import Body, BodyKind, Division, Level
 from xinfang.orgs.selectors import memberships_of
 from xinfang.taxonomy.models import Category
 
-from . import deadlines, workflow
+from . import deadlines, search, workflow
 from .models import Attachment, Case, CaseEvent, Clock, Party
 from .selectors import periods
 
@@ -170,6 +170,7 @@ def register(*, actor, body: Body, channel: str, content_type: str, title: str, 
             address=address.strip(),
             title=title.strip(),
             body=text.strip(),
+            search_text=search.search_text(title, text, address),
             is_group=is_group,
             group_size=max(group_size, len(parties), 1),
             accused_body=accused_body,
@@ -970,3 +971,137 @@ MOVE_FUNCTIONS: dict[str, Callable[..., Case]] = {
     "escalate_grid": escalate_grid,
 }
 assert set(MOVE_FUNCTIONS) == set(workflow.MOVES), "every declared move has its service"
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbench: moves by name with plain values, unmasking a party, search text
+
+
+def _move_value(name: str, value):
+    """Turn plain values (JSON, form posts) into what a service takes: ids to rows, ISO dates."""
+    from django.contrib.auth import get_user_model
+
+    if value is None:
+        return None
+    if name == "body":
+        found = Body.objects.filter(pk=getattr(value, "pk", value), is_active=True).first()
+        if found is None:
+            raise InvalidInput("请选择有效的单位", fields={name: ["请选择有效的单位"]})
+        return found
+    if name in ("handler", "leader"):
+        users = get_user_model().objects
+        user = users.filter(pk=getattr(value, "pk", value), is_active=True).first()
+        if user is None:
+            raise InvalidInput("请选择有效的人员", fields={name: ["请选择有效的人员"]})
+        return user
+    if name in ("report_due", "due_on", "deadline"):
+        try:
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise InvalidInput(
+                "日期格式应为YYYY-MM-DD", fields={name: ["日期格式应为YYYY-MM-DD"]}
+            ) from exc
+    if name in ("days", "expected_version"):
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput("应为整数", fields={name: ["应为整数"]}) from exc
+    return value
+
+
+def move_params(move: str) -> dict[str, Any]:
+    """The inputs a move's service takes (beyond case, actor, expected_version): name → default,
+    inspect.Parameter.empty when required. Forms and the API are drawn from this."""
+    import inspect
+
+    func = MOVE_FUNCTIONS[move]
+    return {
+        name: p.default
+        for name, p in inspect.signature(func).parameters.items()
+        if name not in ("case", "actor", "expected_version")
+    }
+
+
+def make_move(*, actor, number: str, move: str, payload: dict) -> Case:
+    """Make a move by name with plain values (the API's JSON, a page's form post)."""
+    import inspect
+
+    from .selectors import case_get_for_user
+
+    if move not in MOVE_FUNCTIONS:
+        raise NotFound(f"未知的操作：{move}")
+    case = case_get_for_user(actor, number)
+    params = move_params(move)
+    unknown = set(payload) - set(params) - {"expected_version"}
+    if unknown:
+        raise InvalidInput(
+            "请求中有无法识别的字段", fields={k: ["无法识别的字段"] for k in unknown}
+        )
+    missing = [n for n, d in params.items() if d is inspect.Parameter.empty and n not in payload]
+    if missing:
+        raise InvalidInput("请填写必填项", fields={k: ["此项为必填项"] for k in missing})
+    kwargs = {k: _move_value(k, v) for k, v in payload.items()}
+    return MOVE_FUNCTIONS[move](case=case, actor=actor, **kwargs)
+
+
+@dataclass(frozen=True)
+class ClearParty:
+    id: int
+    kind: str
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    email: str
+
+
+def unmask_party(*, case, actor, party_id: int, reason: str) -> ClearParty:
+    """A party's personal data in clear, for a stated reason; every view is logged (DESIGN.md,
+    Access). A reporter's identity stays hidden from whoever the law does not allow (W30, W46)."""
+    from .selectors import case_get_for_user, may_see_identity
+
+    reason = _require(reason, "reason", "请填写查看完整个人信息的事由")
+    number = case.number if isinstance(case, Case) else case
+    visible = case_get_for_user(actor, number)
+    if not may_see_identity(actor, visible):
+        raise PermissionDenied("您无权查看该信访人的身份信息")
+    with transaction.atomic(durable=True):
+        locked = Case.objects.select_for_update().get(pk=visible.pk)
+        party = Party.objects.filter(case=locked, pk=party_id).first()
+        if party is None:
+            raise NotFound("未找到该信访人")
+        event = _append_event(
+            locked, kind="unmask", actor=actor, from_state=locked.state, to_state=locked.state,
+            extra={"party": party.pk, "reason": reason}, citizen_visible=False,
+        )
+        # Not a move: the version stays, so forms others have open are not made stale.
+        Case.objects.filter(pk=locked.pk).update(
+            event_count=locked.event_count, audit_head=locked.audit_head
+        )
+        events.publish(event)
+    return ClearParty(id=party.pk, kind=party.kind, name=party.name, phone=party.phone,
+                      id_number=party.id_number, address=party.address, email=party.email)
+
+
+def reindex_search(*, batch: int = 500, only_empty: bool = False) -> int:
+    """Recompute Case.search_text for existing cases (after a dictionary or segmentation change,
+    or for cases registered before it existed). Returns how many rows were written."""
+    qs = Case.objects.order_by("pk").only("pk", "title", "body", "address", "search_text")
+    if only_empty:
+        qs = qs.filter(search_text="")
+    written = 0
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last)[:batch])
+        if not rows:
+            return written
+        changed = []
+        for c in rows:
+            text = search.search_text(c.title, c.body, c.address)
+            if text != c.search_text:
+                c.search_text = text
+                changed.append(c)
+        with transaction.atomic():
+            Case.objects.bulk_update(changed, ["search_text"])
+        written += len(changed)
+        last = rows[-1].pk
