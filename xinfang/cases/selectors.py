@@ -204,6 +204,10 @@ def lookalike_open_cases(
 # The citizen's own periods (to rate, to ask for review or re-review): not staff deadlines, so
 # they never make a case due soon or overdue in a staff queue.
 CITIZEN_WINDOWS = ("rating", "review_request", "rereview_request")
+# Windows in which a body may do something but need not (object to a transfer within 5 working
+# days, W23): when one lapses nothing is late, so it is no staff deadline either.
+OPTION_WINDOWS = ("remit_objection",)
+NOT_STAFF_DEADLINES = CITIZEN_WINDOWS + OPTION_WINDOWS
 
 QUEUES = {
     "all": "全部",
@@ -269,7 +273,7 @@ def inbox_queues(user) -> list[str]:
 
 
 def _staff_clocks(status: str = Clock.RUNNING) -> QuerySet[Clock]:
-    return Clock.objects.filter(status=status).exclude(period__in=CITIZEN_WINDOWS)
+    return Clock.objects.filter(status=status).exclude(period__in=NOT_STAFF_DEADLINES)
 
 
 def _queue_q(user, queue: str, day: dt.date) -> Q:
