@@ -13,4 +13,6 @@ urlpatterns = [
         name="login",
     ),
     path("intake/", include(intake_urls)),
+    path("", include("xinfang.desk.work_urls")),
+    path("", include("xinfang.desk.oversight_urls")),
 ]

@@ -1,0 +1,13 @@
+"""Workbench URLs, included under /desk/ in the "desk" namespace."""
+
+from django.urls import path
+
+from . import work_views as v
+
+urlpatterns = [
+    path("case/<str:number>/", v.case_page, name="case"),
+    path("case/<str:number>/move/<str:move>/", v.case_move, name="case_move"),
+    path("case/<str:number>/parties/<int:party_id>/unmask/", v.unmask, name="case_unmask"),
+    path("case/<str:number>/files/<int:attachment_id>/", v.attachment, name="case_attachment"),
+    path("case/<str:number>/notices/<int:notice_id>/", v.notice, name="case_notice"),
+]

@@ -1,0 +1,233 @@
+"""Workbench: the inbox per body and role, and the case page with its moves (issue 4).
+
+Views stay thin: reads through selectors (which authorise), writes through services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from xinfang.cases import selectors as case_selectors
+from xinfang.cases import services, workflow
+from xinfang.core.errors import ApplicationError, Conflict, NotFound
+from xinfang.core.errors import PermissionDenied as ServicePermissionDenied
+from xinfang.documents import selectors as doc_selectors
+
+from . import work_forms as f
+
+INBOX_PAGE = 50
+
+
+def _case_or_404(user, number: str):
+    try:
+        return case_selectors.case_get_for_user(user, number)
+    except NotFound:
+        raise Http404 from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbox
+
+
+@require_GET
+@login_required
+def inbox(request):
+    form = f.InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    queues = case_selectors.inbox_queues(request.user)
+    queue = data.get("queue") or "all"
+    if queue not in queues:
+        queue = "all"
+    filters = case_selectors.InboxFilters(
+        state=data.get("state", ""),
+        category=data.get("category", "").strip(),
+        division=data.get("division", "").strip(),
+        channel=data.get("channel", ""),
+        content_type=data.get("content_type", ""),
+        registered_from=data.get("registered_from"),
+        registered_to=data.get("registered_to"),
+        q=data.get("q", ""),
+    )
+    error = ""
+    try:
+        page = case_selectors.inbox(
+            request.user, queue, filters, data.get("cursor") or None, INBOX_PAGE
+        )
+    except ApplicationError as e:
+        error = str(e.message)
+        page = case_selectors.inbox(request.user, queue, filters, None, INBOX_PAGE)
+    due = case_selectors.staff_clock_due(page.items)
+    rows = [(c, due.get(c.pk)) for c in page.items]
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    tab_params = params.copy()
+    tab_params.pop("queue", None)
+    next_params = params.copy()
+    if page.next_cursor:
+        next_params["cursor"] = page.next_cursor
+    return render(
+        request,
+        "desk/home.html",
+        {
+            "form": form,
+            "queue": queue,
+            "queues": [(q, case_selectors.QUEUES[q]) for q in queues],
+            "tab_query": tab_params.urlencode(),
+            "rows": rows,
+            "next_query": next_params.urlencode() if page.next_cursor else "",
+            "first_page": not data.get("cursor"),
+            "error": error,
+            "filtered": any(
+                data.get(k) for k in f.InboxFilterForm.base_fields if k not in ("queue", "cursor")
+            ),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Case page
+
+
+def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, unmask_party=None):
+    user = request.user
+    show_identity = case_selectors.may_see_identity(user, case)
+    available = services.available_moves(user, case)
+    forms = []
+    for move in available:
+        if bound is not None and bound.move.name == move.name:
+            forms.append((move, bound))
+        else:
+            forms.append((move, f.MoveForm(move=move.name, user=user, case=case)))
+    parties = list(case.parties.all()) if show_identity else []
+    return {
+        "case": case,
+        "show_identity": show_identity,
+        "parties": [(p.pk, p.masked()) for p in parties],
+        "clear": clear,
+        "unmask_form": unmask_form,
+        "unmask_party": unmask_party,
+        "attachments": list(case.attachments.all()) if show_identity else [],
+        "clocks": case_selectors.clock_entries(case),
+        "notices": list(doc_selectors.notices_for_staff(case, user)),
+        "timeline": case_selectors.timeline_entries(case, for_citizen=False),
+        "moves": forms,
+        "failed": bound if bound is not None and bound.errors else None,
+        "failed_gone": bound is not None
+        and bound.errors
+        and bound.move.name not in {m.name for m in available},
+    }
+
+
+@require_GET
+@login_required
+def case_page(request, number: str):
+    case = _case_or_404(request.user, number)
+    return render(request, "desk/work/case.html", _case_context(request, case))
+
+
+@require_POST
+@login_required
+def case_move(request, number: str, move: str):
+    if move not in workflow.MOVES:
+        raise Http404
+    case = _case_or_404(request.user, number)
+    form = f.MoveForm(request.POST, move=move, user=request.user, case=case)
+    status = 422
+    if form.is_valid():
+        try:
+            done = services.make_move(
+                actor=request.user, number=case.number, move=move, payload=form.payload()
+            )
+        except NotFound:
+            raise Http404 from None
+        except ApplicationError as e:
+            f.add_service_error(form, e)
+            status = (
+                409
+                if isinstance(e, Conflict)
+                else 403
+                if isinstance(e, ServicePermissionDenied)
+                else 422
+            )
+        else:
+            messages.success(
+                request,
+                _("%(number)s: %(move)s done.")
+                % {"number": done.number, "move": workflow.MOVES[move].label},
+            )
+            try:
+                case_selectors.case_get_for_user(request.user, done.number)
+            except NotFound:
+                # Sent on to a body this user does not see: back to the inbox.
+                return redirect("desk:home")
+            return redirect("desk:case", number=done.number)
+    case = _case_or_404(request.user, number)
+    return render(
+        request, "desk/work/case.html", _case_context(request, case, bound=form), status=status
+    )
+
+
+@require_POST
+@login_required
+def unmask(request, number: str, party_id: int):
+    """Show one party's details in clear, once, for a stated reason that is logged."""
+    case = _case_or_404(request.user, number)
+    form = f.UnmaskForm(request.POST)
+    status = 422
+    clear = None
+    if form.is_valid():
+        try:
+            clear = services.unmask_party(
+                case=case, actor=request.user, party_id=party_id, reason=form.cleaned_data["reason"]
+            )
+            status = 200
+        except NotFound:
+            raise Http404 from None
+        except ApplicationError as e:
+            f.add_service_error(form, e)
+            status = 403 if isinstance(e, ServicePermissionDenied) else 422
+    case.refresh_from_db()
+    context = _case_context(
+        request, case, clear=clear, unmask_form=None if clear else form, unmask_party=party_id
+    )
+    response = render(request, "desk/work/case.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
+def attachment(request, number: str, attachment_id: int):
+    case = _case_or_404(request.user, number)
+    if not case_selectors.may_see_identity(request.user, case):
+        # A report's materials may identify the reporter (W30).
+        raise Http404
+    att = case.attachments.filter(pk=attachment_id).first()
+    if att is None:
+        raise Http404
+    return FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.mime_type
+    )
+
+
+@require_GET
+@login_required
+def notice(request, number: str, notice_id: int):
+    case = _case_or_404(request.user, number)
+    try:
+        nf = doc_selectors.notice_file(case, notice_id, user=request.user)
+    except NotFound:
+        raise Http404 from None
+    return FileResponse(
+        nf.open(), as_attachment=True, filename=nf.filename, content_type=nf.content_type
+    )
+
+
+def case_url(number: str) -> str:
+    return reverse("desk:case", args=[number])
