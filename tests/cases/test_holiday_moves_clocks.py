@@ -38,3 +38,31 @@ def test_2027_schedule_moves_a_running_handling_clock(county, django_capture_on_
         assert Clock.objects.get(pk=unrelated_stopped.pk).due_on == unrelated_stopped.due_on
     finally:
         forget_cached_calendars()
+
+
+def test_an_ended_case_keeps_no_clock_running(county):
+    """W22/X36: declining an assigned suggestion stops its result-report and feedback clocks."""
+    from tests.conftest import register_appeal as reg_
+
+    reg = reg_(county, content_type="suggestion", title="建议增设公交站")
+    case = services.assign(case=reg.case, actor=county.users["clerk"], body=county.housing,
+                           report_due=dt.date.today() + dt.timedelta(days=20))
+    assert {"result_report", "proposal_feedback"} <= set(
+        case.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True))
+    services.decline(case=case, actor=county.users["handler"], reason="不属于本部门职责范围")
+    assert not Clock.objects.filter(case=reg.case).exclude(status=Clock.STOPPED).exists()
+
+
+def test_a_reply_stops_the_suggestion_feedback_clock(county):
+    """X36 (default): written feedback on a proposal is given by the reply."""
+    from tests.conftest import register_appeal as reg_
+
+    u = county.users
+    reg = reg_(county, content_type="suggestion", title="建议增设公交站")
+    case = services.transfer(case=reg.case, actor=u["clerk"], body=county.housing)
+    case = services.accept(case=case, actor=u["handler"])
+    case = services.decide(case=case, actor=u["handler"], decision="explain", facts="已研究",
+                           reasons="纳入明年计划")
+    case = services.reply(case=case, actor=u["head"])
+    feedback = Clock.objects.get(case=reg.case, period="proposal_feedback")
+    assert feedback.status == Clock.STOPPED and feedback.met is True

@@ -381,6 +381,10 @@ def transition(name: str, *, case: Case | str, actor, expected_version: int | No
         configured = periods()
         for key in move.stops:
             _stop_clock(locked, key, day)
+        if locked.state in workflow.TERMINAL:
+            # A case that ends stops every clock still counting (result report, feedback, ...).
+            for key in locked.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True):
+                _stop_clock(locked, key, day)
         for key in move.starts:
             _start_clock(locked, key, day, cal, configured, due=(clock_due or {}).get(key))
         locked.version += 1

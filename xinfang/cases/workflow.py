@@ -224,7 +224,8 @@ MOVES: dict[str, Move] = {
              "W21/W22", AT_OFFICE, stops=("route", "accept_notice", "remit_objection")),
         # Handling.
         Move("mediate", "调解结案", frozenset({S.ACCEPTED}), S.MEDIATED, BODY_STAFF, "W33",
-             stops=("handle", "result_report"), starts=("rating",), notice="mediation_agreement"),
+             stops=("handle", "result_report", "proposal_feedback"), starts=("rating",),
+             notice="mediation_agreement"),
         Move("request_extension", "申请延期", frozenset({S.ACCEPTED}), None, BODY_STAFF, "W34",
              citizen_visible=False, guards=(_not_extended,)),
         Move("extend", "批准延期", frozenset({S.ACCEPTED}), None, frozenset({HEAD}), "W34",
@@ -234,8 +235,8 @@ MOVES: dict[str, Move] = {
         Move("return_draft", "退回修改", frozenset({S.DECIDED}), S.ACCEPTED, frozenset({HEAD}),
              "W32", citizen_visible=False),
         Move("reply", "签发答复", frozenset({S.DECIDED}), S.REPLIED, frozenset({HEAD}), "W32/W34",
-             starts=("review_request", "rating"), stops=("handle", "result_report"),
-             notice="reply_opinion"),
+             starts=("review_request", "rating"),
+             stops=("handle", "result_report", "proposal_feedback"), notice="reply_opinion"),
         # After the reply.
         Move("rate", "评价", ANSWERED, None, frozenset({PETITIONER}), "W22", AT_HOLDER,
              stops=("rating",), guards=(_not_rated, _within("rating", "已超过评价期限"))),
