@@ -44,6 +44,7 @@ GUARDS_MET: dict[str, dict] = {
     "end_hearing": {"hearing_active": True},
     "answer_supervision": {"due": {"supervision": SOON}},
     "escalate_grid": {"channel": "grid", "holder_level": 5},
+    "answer_co_handling": {"co_handling": True},
 }
 
 
@@ -445,14 +446,16 @@ def _names(context: Context, *roles: str) -> set[str]:
 
 def test_w31_w34_handler_on_an_accepted_case_sees_handling_moves():
     """W31-W34: a handler may mediate, ask for an extension or draft the decision; no more."""
-    assert _names(ctx(S.ACCEPTED), HANDLER) == {"mediate", "request_extension", "decide"}
-    assert _names(ctx(S.ACCEPTED, extension_used=True), HANDLER) == {"mediate", "decide"}
+    joint = "add_co_handler"  # W24: the lead body may bring in a co-handling body
+    assert _names(ctx(S.ACCEPTED), HANDLER) == {"mediate", "request_extension", "decide", joint}
+    assert _names(ctx(S.ACCEPTED, extension_used=True), HANDLER) == {"mediate", "decide", joint}
     supervised = ctx(S.ACCEPTED, due={"supervision": SOON})
     assert _names(supervised, HANDLER) == {
         "mediate",
         "request_extension",
         "decide",
         "answer_supervision",
+        joint,
     }
 
 

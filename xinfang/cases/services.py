@@ -285,6 +285,8 @@ def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
             ok = body.pk == holder.pk
         elif move.acting == workflow.AT_SENDER:
             ok = body.pk == case.sender_body_id
+        elif move.acting == workflow.AT_CO_HANDLER:
+            ok = case.co_handlers.filter(body_id=body.pk).exists()
         elif move.acting == workflow.AT_OFFICE:
             ok = body.pk == holder.pk or (
                 body.kind == BodyKind.PETITION_OFFICE and _covers(body, holder)
@@ -310,6 +312,7 @@ def context_for(case: Case, on: dt.date | None = None) -> workflow.Context:
         due=due,
         holder_is_discipline=case.holder_body.kind == BodyKind.DISCIPLINE,
         holder_level=case.holder_body.division.level,
+        co_handling=case.co_handlers.exists(),
     )
 
 
@@ -856,7 +859,8 @@ def supervise(*, case, actor, grounds: str, due_on: dt.date | None = None,
 
     def apply(c: Case, day):
         c.supervised = True
-        return {"grounds": grounds}
+        notice = _supervision_notice(c, actor, grounds, due_on, day)
+        return {"grounds": grounds, "due_on": notice.due_on.isoformat(), "notice_id": notice.pk}
 
     return transition("supervise", case=case, actor=actor, expected_version=expected_version,
                       apply=apply, clock_due={"supervision": due_on} if due_on else None)
@@ -866,9 +870,15 @@ def answer_supervision(*, case, actor, answer: str, expected_version: int | None
     answer = _require(answer, "answer", "请填写督办回复内容")
 
     def apply(c: Case, day):
+        from .models import SupervisionNotice
+
         _running_clock(c, "supervision")
         c.supervised = False
-        return {"answer": answer}
+        # The reply answers every notice still open on the case (one supervision clock runs).
+        answered = SupervisionNotice.objects.filter(case=c, answered_at__isnull=True).update(
+            answer=answer, answered_at=now()
+        )
+        return {"answer": answer, "notices": answered}
 
     return transition("answer_supervision", case=case, actor=actor,
                       expected_version=expected_version, apply=apply)
@@ -908,6 +918,7 @@ def assign_leader(*, case, actor, level: str, leader, body: Body, plan: str,
         raise InvalidInput("化解时限不能早于今天", fields={"deadline": ["化解时限不能早于今天"]})
 
     def apply(c: Case, day):
+        _check_leader_protection(c, leader, body)
         c.leader_level = level
         c.leader = leader
         c.leader_body = body
@@ -974,7 +985,6 @@ MOVE_FUNCTIONS: dict[str, Callable[..., Case]] = {
     "list_supervision": list_supervision, "assign_leader": assign_leader, "escalate": escalate,
     "escalate_grid": escalate_grid,
 }
-assert set(MOVE_FUNCTIONS) == set(workflow.MOVES), "every declared move has its service"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1109,3 +1119,286 @@ def reindex_search(*, batch: int = 500, only_empty: bool = False) -> int:
             Case.objects.bulk_update(changed, ["search_text"])
         written += len(changed)
         last = rows[-1].pk
+
+
+# ---------------------------------------------------------------------------------------------
+# Oversight: joint handling, supervision notices, overdue flags, grid ledger
+
+
+def _co_body_check(case: Case, body: Body) -> None:
+    errors = None
+    if case.accused_body_id and body.pk == case.accused_body_id:
+        # W30, W46: the accused body never handles, nor sees, the report.
+        errors = "检举控告事项不得交被反映单位协办"
+    elif case.content_type == "report" and body.kind != BodyKind.DISCIPLINE:
+        errors = "检举控告类事项只能由纪检监察机关协办（W22、W28）"
+    elif body.pk == case.holder_body_id:
+        errors = "牵头单位不能同时作为协办单位"
+    elif case.co_handlers.filter(body=body).exists():
+        errors = "该单位已是协办单位"
+    if errors:
+        raise InvalidInput(errors, code="bad_co_handler", fields={"body": [errors]})
+
+
+def add_co_handler(*, case, actor, body: Body, part: str,
+                   expected_version: int | None = None) -> Case:
+    """Joint handling: the lead (holder) body, or the petition office over it, brings in another
+    body for its own part of the matter (W24)."""
+    from .models import CoHandler
+
+    target = _body_or_error(body)
+    part = _require(part, "part", "请写明协办单位负责的事项")
+
+    def apply(c: Case, day):
+        _co_body_check(c, target)
+        CoHandler.objects.create(case=c, body=target, part=part)
+        return {"body": target.name, "part": part}
+
+    return transition("add_co_handler", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+def answer_co_handling(*, case, actor, answer: str, expected_version: int | None = None) -> Case:
+    """A co-handling body reports on its part; a later answer replaces the earlier one (W24)."""
+    from .models import CoHandler
+
+    answer = _require(answer, "answer", "请填写协办情况")
+
+    def apply(c: Case, day):
+        own = {m.body_id for m in memberships_of(actor) if m.role in workflow.BODY_STAFF}
+        row = CoHandler.objects.filter(case=c, body_id__in=own).select_related("body").first()
+        if row is None:
+            raise PermissionDenied("您所在单位不是该事项的协办单位")
+        row.answer = answer
+        row.answered_at = now()
+        row.save(update_fields=["answer", "answered_at"])
+        return {"body": row.body.name, "answer": answer}
+
+    return transition("answer_co_handling", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
+MOVE_FUNCTIONS.update({"add_co_handler": add_co_handler,
+                       "answer_co_handling": answer_co_handling})
+assert set(MOVE_FUNCTIONS) == set(workflow.MOVES), "every declared move has its service"
+
+
+def _supervision_notice(case: Case, actor, grounds: str, due_on: dt.date | None, day: dt.date):
+    """The 督办单 row beside the supervision clock, with the same due date the clock gets."""
+    from .models import SupervisionNotice
+
+    cal = work_calendar()
+    if due_on is not None and due_on < day:
+        raise InvalidInput("期限不能早于今天", fields={"due_on": ["期限不能早于今天"]})
+    due = cal.next_workday(due_on) if due_on else deadlines.due_date(
+        periods()["supervision"], day, cal
+    )
+    issuing = next(
+        (m.body for m in memberships_of(actor) if m.role == workflow.SUPERVISOR
+         and (m.body_id == case.holder_body_id or _covers(m.body, case.holder_body))),
+        case.holder_body,
+    )
+    return SupervisionNotice.objects.create(
+        case=case, issued_by=actor, issuing_body=issuing, issued_at=now(), grounds=grounds,
+        due_on=due,
+    )
+
+
+def _check_leader_protection(case: Case, leader, body: Body) -> None:
+    # W30, W46: nobody of the accused body owns or leads the handling of the report against it.
+    if not case.accused_body_id:
+        return
+    if body.pk == case.accused_body_id:
+        raise InvalidInput("检举控告事项不得由被反映单位承办", code="protected_target",
+                           fields={"body": ["不得选择被反映单位"]})
+    if _is_protected_from(leader, case):
+        raise InvalidInput("包案领导不得是被反映单位人员", code="protected_target",
+                           fields={"leader": ["包案领导不得是被反映单位人员"]})
+
+
+OVERDUE_FLAGGED = "overdue_flagged"
+
+
+def flag_overdue(*, on: dt.date | None = None, batch: int = 500) -> int:
+    """Record once per clock that a staff deadline has passed (W40/X36: overdue without cause is
+    a ground for supervision). Marks only; nothing is escalated. Returns how many were flagged.
+
+    The citizen's own windows (rating, review and re-review requests) and the body's option to
+    object to the remit (W23) are never overdue.
+    """
+    from .selectors import NOT_STAFF_DEADLINES
+
+    day = on or today()
+    overdue = (
+        Clock.objects.filter(status=Clock.RUNNING, due_on__lt=day, case__state__in=workflow.OPEN)
+        .exclude(period__in=NOT_STAFF_DEADLINES)
+        .order_by("pk")
+    )
+    flagged = 0
+    last = 0
+    while True:
+        rows = list(overdue.filter(pk__gt=last).values_list("pk", "case_id")[:batch])
+        if not rows:
+            return flagged
+        last = rows[-1][0]
+        done = _flagged_clocks({case_id for _, case_id in rows})
+        for clock_id, case_id in rows:
+            if clock_id not in done and _flag_one(case_id, clock_id, day):
+                flagged += 1
+
+
+def _flagged_clocks(case_ids) -> set[int]:
+    extras = CaseEvent.objects.filter(kind=OVERDUE_FLAGGED, case_id__in=case_ids).values_list(
+        "extra", flat=True
+    )
+    return {e.get("clock") for e in extras}
+
+
+def _flag_one(case_id: int, clock_id: int, day: dt.date) -> bool:
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        clock = Clock.objects.filter(pk=clock_id, status=Clock.RUNNING, due_on__lt=day).first()
+        if case is None or clock is None or clock_id in _flagged_clocks([case_id]):
+            return False
+        event = _append_event(
+            case, kind=OVERDUE_FLAGGED, actor=None, from_state=case.state, to_state=case.state,
+            extra={"clock": clock.pk, "period": clock.period, "due_on": clock.due_on.isoformat(),
+                   "holder": case.holder_body.name, "article": "W40/X36"},
+            citizen_visible=False,
+        )
+        # A mark, not a move: the version stays, so forms others have open are not made stale.
+        Case.objects.filter(pk=case.pk).update(
+            event_count=case.event_count, audit_head=case.audit_head
+        )
+        events.publish(event)
+    return True
+
+
+# Grid ledger (小事不出村、大事不出镇). A ledger row is not a case until it is converted.
+
+GRID_STAFF = frozenset({workflow.GRID, workflow.HANDLER, workflow.HEAD, workflow.INTAKE})
+
+
+def _grid_roles_at(actor, body: Body) -> set[str]:
+    return {m.role for m in memberships_of(actor) if m.body_id == body.pk} & GRID_STAFF
+
+
+def _grid_history(item, action: str, actor, **fields) -> None:
+    item.history = [*item.history, {"at": now().isoformat(), "action": action,
+                                    "by": _actor_label(actor), **fields}]
+
+
+def register_grid_item(*, actor, body: Body, kind: str, title: str, description: str,
+                       place: Division, responsible_person: str, due_on: dt.date,
+                       address: str = ""):
+    """Record a dispute or hazard found in the field, in the ledger of the worker's body."""
+    from .models import GridItem
+
+    if not _grid_roles_at(actor, body):
+        raise PermissionDenied("您没有在该单位登记网格事项的权限")
+    errors: dict[str, list[str]] = {}
+    if kind not in dict(GridItem.KINDS):
+        errors["kind"] = ["请选择矛盾纠纷或风险隐患"]
+    if not (title or "").strip():
+        errors["title"] = ["请填写标题"]
+    if not (description or "").strip():
+        errors["description"] = ["请填写具体情况"]
+    if not (responsible_person or "").strip():
+        errors["responsible_person"] = ["请填写责任人"]
+    if place is None or not place.path.startswith(body.division.path):
+        errors["place"] = ["地点须在本网格（本单位辖区）内"]
+    if due_on is None or due_on < today():
+        errors["due_on"] = ["化解期限不能早于今天"]
+    if errors:
+        raise InvalidInput("提交的信息有误，请修改后重试", fields=errors)
+    item = GridItem(
+        kind=kind, title=title.strip()[:200], description=description.strip(), place=place,
+        address=(address or "").strip()[:200], reported_by=actor, reported_at=now(),
+        holder_body=body, responsible_person=responsible_person.strip()[:50], due_on=due_on,
+    )
+    _grid_history(item, "record", actor, to=body.name)
+    with transaction.atomic(durable=True):
+        item.save()
+    return item
+
+
+def _locked_open_item(item, actor):
+    from .models import GridItem
+
+    pk = getattr(item, "pk", item)
+    locked = GridItem.objects.select_for_update().select_related(
+        "holder_body", "holder_body__division"
+    ).filter(pk=pk).first()
+    if locked is None:
+        raise NotFound("未找到该网格事项")
+    if not _grid_roles_at(actor, locked.holder_body):
+        raise PermissionDenied("只有当前责任单位的人员可以处理该网格事项")
+    if locked.status != GridItem.OPEN:
+        raise MoveNotAllowed("该网格事项已化解或已转为信访事项")
+    return locked
+
+
+def settle_grid_item(*, item, actor, outcome: str):
+    """Settled where it arose, with its outcome."""
+    from .models import GridItem
+
+    outcome = _require(outcome, "outcome", "请填写化解结果")
+    with transaction.atomic(durable=True):
+        locked = _locked_open_item(item, actor)
+        locked.status = GridItem.SETTLED
+        locked.settled_at = now()
+        locked.outcome = outcome
+        _grid_history(locked, "settle", actor, outcome=outcome)
+        locked.save()
+    return locked
+
+
+def escalate_grid_item(*, item, actor, reason: str, due_on: dt.date | None = None,
+                       responsible_person: str = ""):
+    """Not settled at this level: up one level, village → township → county petition office."""
+    reason = _require(reason, "reason", "请说明无法在本级化解的原因")
+    if due_on is not None and due_on < today():
+        raise InvalidInput("化解期限不能早于今天", fields={"due_on": ["化解期限不能早于今天"]})
+    with transaction.atomic(durable=True):
+        locked = _locked_open_item(item, actor)
+        if locked.holder_body.division.level <= Level.COUNTY:
+            raise MoveNotAllowed("已在县级，不能再逐级上报；需要时转为信访事项办理")
+        target = _grid_parent_body(locked.holder_body)
+        _grid_history(locked, "escalate", actor, reason=reason,
+                      **{"from": locked.holder_body.name, "to": target.name})
+        locked.holder_body = target
+        if due_on:
+            locked.due_on = due_on
+        if responsible_person.strip():
+            locked.responsible_person = responsible_person.strip()[:50]
+        locked.save()
+    return locked
+
+
+def convert_grid_item(*, item, actor, content_type: str = "appeal", petitioner_name: str = "",
+                      petitioner_phone: str = "") -> Registration:
+    """Needs a case after all: register it (channel "grid") at the current level and link it."""
+    from .models import GridItem
+
+    with transaction.atomic(durable=True):
+        locked = _locked_open_item(item, actor)
+        # Claimed first, so two clicks cannot register two cases.
+        GridItem.objects.filter(pk=locked.pk).update(status=GridItem.CONVERTED)
+    parties = []
+    if petitioner_name.strip() or petitioner_phone.strip():
+        parties = [PartyInput(name=petitioner_name, phone=petitioner_phone)]
+    try:
+        registration = register(
+            actor=actor, body=locked.holder_body, channel="grid", content_type=content_type,
+            title=locked.title, text=locked.description, place=locked.place,
+            address=locked.address, parties=parties,
+        )
+    except Exception:
+        GridItem.objects.filter(pk=locked.pk).update(status=GridItem.OPEN)
+        raise
+    with transaction.atomic(durable=True):
+        row = GridItem.objects.select_for_update().get(pk=locked.pk)
+        row.case = registration.case
+        _grid_history(row, "convert", actor, case=registration.case.number)
+        row.save()
+    return registration

@@ -69,6 +69,8 @@ AT_HOLDER = "holder"
 AT_SENDER = "sender"
 IN_SCOPE = "scope"
 AT_OFFICE = "office"
+# Staff of a body handling its own part of a case beside the lead body (W24).
+AT_CO_HANDLER = "co_handler"
 
 CONTENT_TYPES = {"suggestion": "建议意见", "report": "检举控告", "appeal": "申诉求决"}
 DECISIONS = {"support": "支持", "explain": "解释说明", "reject": "不予支持"}
@@ -101,6 +103,8 @@ class Context:
     due: dict[str, dt.date] = field(default_factory=dict)
     holder_is_discipline: bool = False
     holder_level: int = 3
+    # Whether co-handling bodies work on the case beside the lead body (W24).
+    co_handling: bool = False
 
 
 Guard = Callable[[Context], str | None]
@@ -172,6 +176,10 @@ def _supervision_open(ctx: Context) -> str | None:
     return None if "supervision" in ctx.due else "没有待回复的督办单"
 
 
+def _co_handling(ctx: Context) -> str | None:
+    return None if ctx.co_handling else "该事项没有协办单位"
+
+
 def _grid_case(ctx: Context) -> str | None:
     if ctx.channel != "grid":
         return "只有网格上报的事项逐级上报"
@@ -188,6 +196,8 @@ def _report_needs_discipline(ctx: Context) -> str | None:
 
 
 ROUTING = frozenset({S.REGISTERED})
+# Where a lead body and co-handling bodies may work together (W24).
+HANDLING = frozenset({S.TRANSFERRED, S.ACCEPTED, S.UNDER_REVIEW, S.UNDER_REREVIEW})
 RECEIVED = frozenset({S.REGISTERED, S.TRANSFERRED})
 ANSWERED = frozenset({S.REPLIED, S.MEDIATED, S.REVIEW_DECIDED, S.FINAL})
 STAFF_ROUTERS = frozenset({INTAKE, HEAD})
@@ -237,6 +247,11 @@ MOVES: dict[str, Move] = {
         Move("reply", "签发答复", frozenset({S.DECIDED}), S.REPLIED, frozenset({HEAD}), "W32/W34",
              starts=("review_request", "rating"),
              stops=("handle", "result_report", "proposal_feedback"), notice="reply_opinion"),
+        # Joint handling: a lead body plus co-handling bodies, each with its part (W24).
+        Move("add_co_handler", "增加协办单位", HANDLING, None, BODY_STAFF | {INTAKE}, "W24",
+             AT_OFFICE, citizen_visible=False),
+        Move("answer_co_handling", "协办回复", HANDLING, None, BODY_STAFF, "W24",
+             AT_CO_HANDLER, citizen_visible=False, guards=(_co_handling,)),
         # After the reply.
         Move("rate", "评价", ANSWERED, None, frozenset({PETITIONER}), "W22", AT_HOLDER,
              stops=("rating",), guards=(_not_rated, _within("rating", "已超过评价期限"))),

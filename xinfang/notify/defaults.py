@@ -26,6 +26,8 @@ EVENT_TEMPLATES: dict[str, str] = {
     "decide_rereview": "rereview_decided",
 }
 RATING_REMINDER = "rating_reminder"
+# To the staff of the body holding a case: a staff deadline ends soon (sent by e-mail).
+STAFF_DUE_SOON = "staff_due_soon"
 
 KEYS: dict[str, str] = {
     "registered": "已登记",
@@ -40,6 +42,7 @@ KEYS: dict[str, str] = {
     "review_decided": "复查意见",
     "rereview_decided": "复核意见",
     RATING_REMINDER: "评价提醒",
+    STAFF_DUE_SOON: "办理期限临近提醒（工作人员）",
 }
 
 # The variables a template may use; shown beside the template in the admin.
@@ -57,6 +60,9 @@ VARIABLES: dict[str, str] = {
     "review_due": "申请复查截止日期",
     "rereview_due": "申请复核截止日期",
     "rating_due": "评价截止日期",
+    "period": "临近届满的期限名称（工作人员提醒）",
+    "period_due": "该期限届满日期（工作人员提醒）",
+    "days_left": "该期限剩余天数（工作人员提醒）",
 }
 
 _TAIL = "请凭查询码{{ tracking_code }}和查询密码查看详情。"
@@ -105,6 +111,10 @@ SMS_TEXTS: dict[str, str] = {
     RATING_REMINDER: (
         "【阳光信访】您的信访事项{{ number }}已办理答复，请于{{ rating_due }}前凭查询码"
         "{{ tracking_code }}对办理结果作出评价。"
+    ),
+    STAFF_DUE_SOON: (
+        "【阳光信访】信访事项{{ number }}的{{ period }}将于{{ period_due }}届满"
+        "（还剩{{ days_left }}天），请{{ holder }}抓紧办理。"
     ),
 }
 

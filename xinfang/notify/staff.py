@@ -1,0 +1,109 @@
+"""Messages to staff: due-soon reminders to the body holding a case (issue 4, supervision).
+
+Staff have no party record, so a staff message goes by e-mail to the user's address, encrypted in
+the outbox like a petitioner's. It never carries a petitioner's identity: only the case number,
+the deadline and the holder's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from xinfang.cases import workflow
+from xinfang.cases.models import Clock
+from xinfang.cases.selectors import CITIZEN_WINDOWS
+from xinfang.core import crypto
+from xinfang.core.timeutil import now, today
+from xinfang.orgs.models import Membership
+
+from . import backends, defaults, services
+from .models import Outbox
+
+
+def staff_recipients(case) -> list:
+    """The case's handler when it has one; otherwise the holder body's handlers and heads."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if case.handler_id:
+        found = list(users.filter(pk=case.handler_id))
+        if found:
+            return found
+    members = Membership.objects.filter(
+        body_id=case.holder_body_id,
+        role__in=sorted(workflow.BODY_STAFF),
+        is_active=True,
+    ).values("user_id")
+    return list(users.filter(pk__in=members).order_by("pk"))
+
+
+def due_soon_clocks(on: dt.date, within_days: int):
+    """Running staff deadlines ending within `within_days` of `on` on open cases."""
+    return (
+        Clock.objects.filter(
+            status=Clock.RUNNING,
+            due_on__gte=on,
+            due_on__lte=on + dt.timedelta(days=within_days),
+            case__state__in=workflow.OPEN,
+        )
+        .exclude(period__in=CITIZEN_WINDOWS)
+        .select_related("case", "case__holder_body", "case__accused_body")
+        .order_by("pk")
+    )
+
+
+def queue_due_soon_reminders(
+    *, on: dt.date | None = None, within_days: int | None = None
+) -> list[int]:
+    """One reminder per clock per day to each recipient; returns the ids of rows still to send.
+
+    Running the job twice on a day queues nothing new (the dedupe key holds the day).
+    """
+    if defaults.EMAIL not in backends.enabled_channels():
+        return []
+    day = on or today()
+    days = settings.XINFANG["DUE_SOON_DAYS"] if within_days is None else within_days
+    keys: list[str] = []
+    for clock in due_soon_clocks(day, days).iterator(chunk_size=500):
+        case = clock.case
+        recipients = staff_recipients(case)
+        if not recipients:
+            continue
+        context = services.message_context(case)
+        context.update(
+            period=clock.label,
+            period_due=services._date(clock.due_on),
+            days_left=str((clock.due_on - day).days),
+        )
+        rendered = services.render(defaults.STAFF_DUE_SOON, defaults.EMAIL, context)
+        if rendered is None:
+            continue
+        subject, body = (services._redact(case, part) for part in rendered)
+        moment = now()
+        rows = [
+            Outbox(
+                case=case,
+                clock=clock,
+                channel=defaults.EMAIL,
+                recipient_enc=crypto.encrypt(user.email),
+                template_key=defaults.STAFF_DUE_SOON,
+                subject=subject[:200],
+                body=body,
+                next_attempt_at=moment,
+                dedupe_key=f"staff_due_soon:{clock.pk}:{day:%Y%m%d}:{user.pk}",
+            )
+            for user in recipients
+        ]
+        with transaction.atomic():
+            Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+        keys.extend(r.dedupe_key for r in rows)
+    ids: list[int] = []
+    for start in range(0, len(keys), 500):
+        ids.extend(
+            Outbox.objects.filter(
+                dedupe_key__in=keys[start : start + 500], status=Outbox.PENDING
+            ).values_list("pk", flat=True)
+        )
+    return ids
