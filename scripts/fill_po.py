@@ -34,7 +34,9 @@ def fill(match: re.Match) -> str:
 
 
 source = PO.read_text(encoding="utf-8")
-source = source.replace("#, fuzzy\n", "", 1)
+# Only the header's fuzzy flag: removing the first one found could unflag a real entry's guess.
+header, sep, rest = source.partition("\n\n")
+source = header.replace("#, fuzzy\n", "", 1) + sep + rest
 
 
 def unfuzz(block: str) -> str:

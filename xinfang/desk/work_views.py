@@ -114,6 +114,7 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
         "unmask_party": unmask_party,
         "attachments": list(case.attachments.all()) if show_identity else [],
         "clocks": case_selectors.clock_entries(case),
+        "citizen_windows": case_selectors.CITIZEN_WINDOWS,
         "notices": list(doc_selectors.notices_for_staff(case, user)),
         "timeline": case_selectors.timeline_entries(case, for_citizen=False),
         "moves": forms,
