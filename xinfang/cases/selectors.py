@@ -335,20 +335,15 @@ def _search_q(query: str) -> Q | None:
     return q
 
 
-def inbox(
+def inbox_queryset(
     user,
     queue: str = "all",
     filters: InboxFilters | None = None,
     cursor: str | None = None,
-    limit: int = 50,
     *,
     on: dt.date | None = None,
-) -> InboxPage:
-    """One page of a queue, newest first, keyset-paginated on (registered_at, id).
-
-    Always within cases_visible_to(user): nothing of another body's, never a report shown to the
-    body it accuses. Used by the desk inbox and by GET /api/v1/cases.
-    """
+) -> QuerySet[Case]:
+    """The cases of a queue after the filters and the cursor, newest first (see inbox)."""
     from xinfang.orgs.models import Division
 
     f = filters or InboxFilters()
@@ -361,7 +356,7 @@ def inbox(
     if f.division:
         division = Division.objects.filter(code=f.division).only("path").first()
         if division is None:
-            return InboxPage(items=[], next_cursor=None)
+            return Case.objects.none()
         qs = qs.filter(place__path__startswith=division.path)
     if f.channel:
         qs = qs.filter(channel=f.channel)
@@ -380,12 +375,28 @@ def inbox(
     if cursor:
         at, pk = decode_cursor(cursor)
         qs = qs.filter(Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
-    limit = max(1, min(limit, INBOX_MAX_LIMIT))
-    rows = list(
-        qs.select_related("holder_body", "category", "place", "handler").order_by(
-            "-registered_at", "-pk"
-        )[: limit + 1]
+    return qs.select_related("holder_body", "category", "place", "handler").order_by(
+        "-registered_at", "-pk"
     )
+
+
+def inbox(
+    user,
+    queue: str = "all",
+    filters: InboxFilters | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+    *,
+    on: dt.date | None = None,
+) -> InboxPage:
+    """One page of a queue, newest first, keyset-paginated on (registered_at, id).
+
+    Always within cases_visible_to(user): nothing of another body's, never a report shown to the
+    body it accuses. Used by the desk inbox and by GET /api/v1/cases.
+    """
+    qs = inbox_queryset(user, queue, filters, cursor, on=on)
+    limit = max(1, min(limit, INBOX_MAX_LIMIT))
+    rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return InboxPage(items=rows, next_cursor=encode_cursor(rows[-1]) if more else None)
