@@ -1,0 +1,358 @@
+"""Oversight pages: supervision (督办, 挂牌督办), leader ownership (包案) and the grid ledger.
+
+Views stay thin: every write goes through xinfang.cases.services, every read through selectors,
+and a case another body may not see answers 404 exactly as a missing one does (W30, W46).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xinfang.cases import selectors, services, workflow
+from xinfang.cases.models import GridItem
+from xinfang.core.errors import ApplicationError, NotFound
+from xinfang.core.timeutil import today
+from xinfang.orgs.models import BodyKind, Level
+from xinfang.orgs.selectors import memberships_of, roles_of
+
+from . import oversight_forms as f
+
+OVERSIGHT_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER})
+GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
+
+
+def staff_required(view):
+    """Logged in and holding at least one role at a body."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not memberships_of(request.user):
+            raise PermissionDenied(_("Only staff of a body may use the workbench."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _case_or_404(user, number: str):
+    try:
+        return selectors.case_get_for_user(user, number)
+    except NotFound:
+        raise Http404 from None
+
+
+def _error_status(error: ApplicationError) -> int:
+    return error.http_status if error.http_status in (403, 409, 422) else 422
+
+
+# ---------------------------------------------------------------------------------------------
+# Supervision
+
+
+def _clock_rows(clocks, day):
+    flagged = services._flagged_clocks({c.case_id for c in clocks}) if clocks else set()
+    return [
+        {
+            "clock": c,
+            "case": c.case,
+            "days_left": (c.due_on - day).days,
+            "days_over": (day - c.due_on).days,
+            "flagged": c.pk in flagged,
+        }
+        for c in clocks
+    ]
+
+
+@staff_required
+def supervision(request):
+    user = request.user
+    day = today()
+    is_overseer = bool(roles_of(user) & OVERSIGHT_ROLES)
+    context = {
+        "is_overseer": is_overseer,
+        "listed": list(selectors.listed_for_user(user)[:100]),
+        "to_answer": list(selectors.notices_to_answer(user)[:100]),
+        "today": day,
+    }
+    if is_overseer:
+        context.update(
+            overdue=_clock_rows(selectors.overdue_for_user(user, day), day),
+            due_soon=_clock_rows(selectors.due_soon_for_user(user, day), day),
+            notices=list(selectors.supervision_notices_visible_to(user)[:100]),
+        )
+    return render(request, "desk/oversight/supervision.html", context)
+
+
+SUPERVISION_ACTIONS = {
+    "notice": ("supervise", f.NoticeForm),
+    "list": ("list_supervision", f.ReasonForm),
+    "escalate": ("escalate", f.ReasonForm),
+    "answer": ("answer_supervision", f.AnswerForm),
+}
+
+
+def _supervision_case_context(request, case, bound: dict | None = None):
+    allowed = {m.name for m in services.available_moves(request.user, case)}
+    forms = {}
+    for action, (move, form_class) in SUPERVISION_ACTIONS.items():
+        if move in allowed:
+            forms[action] = (bound or {}).get(action) or form_class(prefix=action)
+    return {
+        "case": case,
+        "forms": forms,
+        "clocks": selectors.clock_entries(case),
+        "notices": list(case.supervision_notices.select_related("issuing_body", "issued_by")),
+        "co_handlers": list(case.co_handlers.select_related("body")),
+        "identity_hidden": not selectors.may_see_identity(request.user, case),
+    }
+
+
+@staff_required
+def supervision_case(request, number: str):
+    case = _case_or_404(request.user, number)
+    return render(
+        request, "desk/oversight/supervision_case.html", _supervision_case_context(request, case)
+    )
+
+
+@require_POST
+@staff_required
+def supervision_action(request, number: str, action: str):
+    if action not in SUPERVISION_ACTIONS:
+        raise Http404
+    case = _case_or_404(request.user, number)
+    move, form_class = SUPERVISION_ACTIONS[action]
+    form = form_class(request.POST, prefix=action)
+    status = 422
+    if form.is_valid():
+        try:
+            services.MOVE_FUNCTIONS[move](case=case, actor=request.user, **form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except ApplicationError as e:
+            f.add_service_error(form, e)
+            status = _error_status(e)
+        else:
+            messages.success(
+                request,
+                _("%(number)s: %(move)s done.")
+                % {"number": case.number, "move": workflow.MOVES[move].label},
+            )
+            return redirect("desk:supervision_case", number=case.number)
+    case = _case_or_404(request.user, number)
+    context = _supervision_case_context(request, case, bound={action: form})
+    context["forms"].setdefault(action, form)
+    return render(request, "desk/oversight/supervision_case.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaders (包案)
+
+
+def _days_left(day, deadline):
+    return (deadline - day).days if deadline else None
+
+
+@staff_required
+def leaders(request, form=None, status=200):
+    user = request.user
+    day = today()
+    roles = roles_of(user)
+    mine = list(selectors.leader_cases(user)[:200])
+    escalations = selectors.escalations_of(mine)
+    context = {
+        "mine": [
+            {
+                "case": c,
+                "days_left": _days_left(day, c.leader_deadline),
+                "escalations": escalations.get(c.pk, []),
+            }
+            for c in mine
+        ],
+        "is_leader": workflow.LEADER in roles,
+        "may_assign": bool(roles & OVERSIGHT_ROLES),
+    }
+    if context["may_assign"]:
+        assigned = list(selectors.leader_assignments_visible_to(user)[:200])
+        esc = selectors.escalations_of(assigned)
+        context["assigned"] = [
+            {
+                "case": c,
+                "days_left": _days_left(day, c.leader_deadline),
+                "escalations": esc.get(c.pk, []),
+            }
+            for c in assigned
+        ]
+        context["form"] = form or f.LeaderForm(
+            user=user, initial={"number": request.GET.get("case", "")}
+        )
+    return render(request, "desk/oversight/leaders.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def leaders_assign(request):
+    form = f.LeaderForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return leaders(request, form=form, status=422)
+    data = form.cleaned_data
+    try:
+        case = selectors.case_get_for_user(request.user, data["number"].strip())
+        services.assign_leader(
+            case=case,
+            actor=request.user,
+            level=data["level"],
+            leader=data["leader"],
+            body=data["body"],
+            plan=data["plan"],
+            deadline=data["deadline"],
+        )
+    except NotFound:
+        form.add_error("number", _("No such case in your scope."))
+        return leaders(request, form=form, status=404)
+    except ApplicationError as e:
+        f.add_service_error(form, e)
+        return leaders(request, form=form, status=_error_status(e))
+    messages.success(request, _("%(number)s: leader ownership recorded.") % {"number": case.number})
+    return redirect("desk:leaders")
+
+
+# ---------------------------------------------------------------------------------------------
+# Grid ledger (小事不出村、大事不出镇)
+
+
+def _grid_body(user):
+    """The village or township body where this user records ledger items, if any."""
+    for m in memberships_of(user):
+        if m.role in services.GRID_STAFF and m.body.kind in GRID_BODY_KINDS:
+            return m.body
+    return None
+
+
+LEVEL_LABELS = {
+    Level.VILLAGE: _("Village"),
+    Level.TOWNSHIP: _("Township"),
+    Level.COUNTY: _("County"),
+}
+
+
+@staff_required
+def grid(request, form=None, status=200):
+    user = request.user
+    day = today()
+    body = _grid_body(user)
+    show = request.GET.get("show", "open")
+    items = selectors.grid_items_visible_to(user)
+    if show != "all":
+        items = items.filter(status=GridItem.OPEN)
+    rows = list(items.order_by("due_on", "pk")[:500])
+    groups = []
+    for level in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY):
+        at_level = [i for i in rows if i.holder_body.division.level == level]
+        # Overdue open items first, then by due date.
+        at_level.sort(key=lambda i: (not (i.status == GridItem.OPEN and i.due_on < day), i.due_on))
+        if at_level:
+            groups.append({"label": str(LEVEL_LABELS[level]), "items": at_level})
+    context = {
+        "groups": groups,
+        "body": body,
+        "form": form or (f.GridItemForm(body=body) if body else None),
+        "today": day,
+        "show": show,
+    }
+    return render(request, "desk/oversight/grid.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def grid_record(request):
+    body = _grid_body(request.user)
+    if body is None:
+        raise PermissionDenied(_("Only grid workers and village or township staff record items."))
+    form = f.GridItemForm(request.POST, body=body)
+    if not form.is_valid():
+        return grid(request, form=form, status=422)
+    try:
+        item = services.register_grid_item(actor=request.user, body=body, **form.cleaned_data)
+    except ApplicationError as e:
+        f.add_service_error(form, e)
+        return grid(request, form=form, status=_error_status(e))
+    messages.success(request, _("Recorded in the ledger: %(title)s") % {"title": item.title})
+    return redirect("desk:grid")
+
+
+GRID_ACTIONS = {
+    "settle": (services.settle_grid_item, f.SettleForm),
+    "escalate": (services.escalate_grid_item, f.EscalateForm),
+    "convert": (services.convert_grid_item, f.ConvertForm),
+}
+
+
+def _grid_item_or_404(user, pk: int) -> GridItem:
+    item = selectors.grid_items_visible_to(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _grid_item_context(request, item, bound=None):
+    may_act = item.status == GridItem.OPEN and bool(
+        services._grid_roles_at(request.user, item.holder_body)
+    )
+    forms = {}
+    if may_act:
+        for action, (_func, form_class) in GRID_ACTIONS.items():
+            if action == "escalate" and item.holder_body.division.level <= Level.COUNTY:
+                continue
+            forms[action] = (bound or {}).get(action) or form_class(prefix=action)
+    return {"item": item, "forms": forms, "today": today()}
+
+
+@staff_required
+def grid_item(request, pk: int):
+    item = _grid_item_or_404(request.user, pk)
+    return render(request, "desk/oversight/grid_item.html", _grid_item_context(request, item))
+
+
+@require_POST
+@staff_required
+def grid_action(request, pk: int, action: str):
+    if action not in GRID_ACTIONS:
+        raise Http404
+    item = _grid_item_or_404(request.user, pk)
+    func, form_class = GRID_ACTIONS[action]
+    form = form_class(request.POST, prefix=action)
+    status = 422
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            result = func(item=item, actor=request.user, **data)
+        except ApplicationError as e:
+            f.add_service_error(form, e)
+            status = _error_status(e)
+        else:
+            if action == "convert":
+                messages.success(
+                    request, _("Registered as case %(number)s.") % {"number": result.case.number}
+                )
+            else:
+                messages.success(request, _("Ledger item updated."))
+            if _grid_item_visible(request.user, item.pk):
+                return redirect("desk:grid_item", pk=item.pk)
+            return redirect("desk:grid")
+    item = _grid_item_or_404(request.user, pk)
+    context = _grid_item_context(request, item, bound={action: form})
+    context["forms"].setdefault(action, form)
+    return render(request, "desk/oversight/grid_item.html", context, status=status)
+
+
+def _grid_item_visible(user, pk: int) -> bool:
+    return selectors.grid_items_visible_to(user).filter(pk=pk).exists()
