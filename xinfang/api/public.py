@@ -25,7 +25,8 @@ router = Router(tags=["public"])
 def client_ip(request) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if forwarded and settings.XINFANG.get("TRUST_X_FORWARDED_FOR"):
-        return forwarded.split(",")[0].strip()
+        # The last entry is the one our own proxy appended; earlier ones are the client's word.
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

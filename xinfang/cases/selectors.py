@@ -99,8 +99,12 @@ def overdue_clocks(on: dt.date | None = None) -> QuerySet[Clock]:
     return Clock.objects.filter(status=Clock.RUNNING, due_on__lt=on or today())
 
 
-def due_soon_clocks(on: dt.date | None = None, within_days: int = 3) -> QuerySet[Clock]:
+def due_soon_clocks(on: dt.date | None = None, within_days: int | None = None) -> QuerySet[Clock]:
+    from django.conf import settings
+
     start = on or today()
+    if within_days is None:
+        within_days = settings.XINFANG["DUE_SOON_DAYS"]
     return Clock.objects.filter(
         status=Clock.RUNNING, due_on__gte=start, due_on__lte=start + dt.timedelta(days=within_days)
     )
