@@ -402,3 +402,22 @@ def test_case_page_lists_clocks_notices_and_attachments(county, client, settings
         assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
     client.force_login(county.users["land_handler"])
     assert client.get(f"/desk/case/{case.number}/files/{att.pk}/").status_code == 404
+
+
+def test_the_api_list_shares_the_inbox_queues_and_search(county, client):
+    """GET /api/v1/cases takes the same queue and search as the desk inbox (one selector)."""
+    from tests.api.test_staff_api import auth, token_for
+
+    u = county.users
+    case = services.accept(
+        case=to_housing(county, title="小区拆迁补偿不到位", text="补偿款未发放。"),
+        actor=u["handler"],
+    )
+    to_housing(county, title="楼顶漏水", text="无人维修。")
+    services.decide(case=case, actor=u["handler"], decision="support", facts="属实", reasons="应当")
+    headers = auth(token_for(u["head"]))
+    got = client.get("/api/v1/cases", {"queue": "signoff"}, headers=headers).json()
+    assert [i["number"] for i in got["items"]] == [case.number]
+    got = client.get("/api/v1/cases", {"q": "拆迁"}, headers=headers).json()
+    assert [i["number"] for i in got["items"]] == [case.number]
+    assert client.get("/api/v1/cases", {"queue": "nope"}, headers=headers).status_code == 422
