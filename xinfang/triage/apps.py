@@ -5,3 +5,10 @@ class TriageConfig(AppConfig):
     name = "xinfang.triage"
     label = "triage"
     verbose_name = "Triage"
+
+    def ready(self):
+        from xinfang.core import events
+
+        from . import tasks
+
+        events.subscribe(tasks.enqueue_indexing, after_commit=True)

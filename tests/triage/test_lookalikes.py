@@ -1,0 +1,133 @@
+"""The look-alike index in the database: kept up to date after each registration and move, read
+through the visibility rules, shown on the intake check page (W19, W21, W30, W46)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import register_appeal
+from xinfang.cases import services
+from xinfang.triage.models import LSHBand, SimilarityEntry
+from xinfang.triage.selectors import repeat_candidates, similar_open_cases
+from xinfang.triage.similarity import DEFAULT_SCHEME
+
+IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
+LEAK_TITLE = "幸福家园小区顶楼漏水物业不修"
+LEAK_BODY = "我家住在幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直推诿不修。"
+WAGES_TITLE = "工地拖欠农民工工资"
+WAGES_BODY = "我们在城南工业园工地干了八个月，包工头拖欠工资三十六万元，至今未付。"
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
+
+
+@pytest.fixture
+def register(county, django_capture_on_commit_callbacks):
+    """Register as the clerk does, running what follows the commit (the queue runs at once)."""
+
+    def _register(**overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return register_appeal(county, **overrides).case
+
+    return _register
+
+
+def test_registering_a_case_indexes_it_after_commit(county, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = register_appeal(county, title=LEAK_TITLE, text=LEAK_BODY).case
+    assert not SimilarityEntry.objects.exists()  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    entry = SimilarityEntry.objects.get(case=case)
+    assert entry.is_open and entry.scheme == DEFAULT_SCHEME.tag
+    assert LSHBand.objects.filter(entry=entry).count() == DEFAULT_SCHEME.bands
+    assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [case]
+
+
+def test_a_near_duplicate_from_another_petitioner_is_found_first(county, register):
+    leak = register(title=LEAK_TITLE, text=LEAK_BODY)
+    register(title=WAGES_TITLE, text=WAGES_BODY)
+    found = similar_open_cases(
+        "幸福家园顶楼漏水，物业不管",
+        "我住幸福家园小区3号楼顶层，下雨屋顶漏水，墙面发霉，物业推诿一直不修。",
+        user=county.users["clerk"],
+    )
+    assert [c for c, _s in found] == [leak]
+    assert 0.3 < found[0][1] < 1
+
+
+def test_repeat_candidates_lists_the_petitioners_case_and_anyone_elses_W19(county, register):
+    own = register(title="另一件事：申请廉租房", text="家庭困难，申请廉租房至今没有答复。")
+    other = register(
+        title=LEAK_TITLE,
+        text=LEAK_BODY,
+        parties=[services.PartyInput(name="王五", phone="13700137000")],
+    )
+    found = repeat_candidates(
+        LEAK_TITLE, LEAK_BODY, phone="138 0013 8000", id_number="", user=county.users["clerk"]
+    )
+    assert [c for c, _s in found.own] == [own]
+    assert [c for c, _s in found.similar] == [other] and found.similar[0][1] == 1.0
+
+
+def test_the_petitioners_cases_come_most_similar_first(county, register):
+    register(title="申请廉租房", text="家庭困难，申请廉租房至今没有答复。")
+    leak = register(title=LEAK_TITLE, text=LEAK_BODY)
+    found = repeat_candidates(
+        LEAK_TITLE, LEAK_BODY, id_number="370687199001011234", user=county.users["clerk"]
+    )
+    assert found.own[0] == (leak, 1.0) and len(found.own) == 2
+    assert found.similar == []  # already listed as the petitioner's own
+
+
+def test_merged_and_declined_cases_leave_the_open_set_but_stay_indexed(
+    county, register, django_capture_on_commit_callbacks
+):
+    first = register(title=LEAK_TITLE, text=LEAK_BODY)
+    repeat = register(title=LEAK_TITLE, text=LEAK_BODY + "再次反映。")
+    clerk = county.users["clerk"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.merge_repeat(case=repeat, actor=clerk, into=first.number, reason="重复件")
+    assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [first]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(case=first, actor=clerk, reason="不属于信访事项")
+    assert similar_open_cases(LEAK_TITLE, LEAK_BODY) == []
+    # Kept for hot-issue clustering, flagged closed.
+    assert set(SimilarityEntry.objects.values_list("case_id", "is_open")) == {
+        (first.pk, False),
+        (repeat.pk, False),
+    }
+
+
+def test_a_report_never_reaches_the_accused_bodys_staff_W30_W46(county, register):
+    report = register(
+        content_type="report",
+        title="举报住建局某科长收受开发商好处",
+        text="反映住建局某科长在小区验收中收受开发商好处，请纪委调查处理。",
+        accused_body=county.housing,
+    )
+    services.transfer(case=report, actor=county.users["clerk"], body=county.discipline)
+    probe = ("举报住建局科长收受开发商好处", "住建局某科长在小区验收中收受开发商好处，请调查。")
+    assert [c for c, _s in similar_open_cases(*probe, user=county.users["discipline_handler"])] == [
+        report
+    ]
+    for name in ("handler", "head"):
+        user = county.users[name]
+        assert similar_open_cases(*probe, user=user) == []
+        found = repeat_candidates(*probe, phone="13800138000", user=user)
+        assert found.own == [] and found.similar == []
+
+
+def test_reindex_command_rebuilds_a_lost_index(county, capsys):
+    # Registered with the queue down: nothing was indexed.
+    leak = register_appeal(county, title=LEAK_TITLE, text=LEAK_BODY).case
+    register_appeal(county, title=WAGES_TITLE, text=WAGES_BODY)
+    assert similar_open_cases(LEAK_TITLE, LEAK_BODY) == []
+    call_command("reindex_similarity", "--missing")
+    assert "indexed 2 cases" in capsys.readouterr().out
+    assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [leak]
+    call_command("reindex_similarity")
+    assert LSHBand.objects.count() == 2 * DEFAULT_SCHEME.bands

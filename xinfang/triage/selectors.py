@@ -1,0 +1,124 @@
+"""Reads of the look-alike index: repeats of a petitioner and open cases that look alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Count, Q
+
+from xinfang.cases.models import Case
+from xinfang.cases.selectors import cases_visible_to, open_cases_of_petitioner
+from xinfang.cases.workflow import OPEN
+from xinfang.orgs.selectors import memberships_of
+
+from . import similarity
+from .models import LSHBand, SimilarityEntry
+from .services import case_text, hasher
+
+# Below this estimated Jaccard similarity two texts have little more in common than the words
+# every petition uses; unrelated real messages score about 0.01-0.06.
+MIN_SCORE = 0.2
+# Candidates scored per lookup, those sharing most bands first: bounds the work when a
+# template-like text shares bands with very many cases.
+CANDIDATE_LIMIT = 200
+
+
+def _band_q(sig: np.ndarray) -> Q:
+    q = Q(pk__in=[])
+    for band, key in enumerate(hasher().band_keys(sig).tolist()):
+        q |= Q(band=band, hash=key)
+    return q
+
+
+def _scored_candidates(sig: np.ndarray, *, open_only: bool = True) -> list[tuple[int, float]]:
+    """(case id, estimated Jaccard) of the indexed cases sharing a band with `sig`, best first."""
+    if (sig == np.uint32(0xFFFFFFFF)).all():
+        return []
+    rows = LSHBand.objects.filter(_band_q(sig))
+    if open_only:
+        rows = rows.filter(entry__is_open=True)
+    ids = [
+        r["entry_id"]
+        for r in rows.values("entry_id")
+        .annotate(n=Count("*"))
+        .order_by("-n", "entry_id")[:CANDIDATE_LIMIT]
+    ]
+    if not ids:
+        return []
+    sigs = SimilarityEntry.objects.filter(case_id__in=ids).values_list("case_id", "signature")
+    scored = [
+        (pk, similarity.estimate(sig, np.frombuffer(bytes(raw), dtype="<u4"))) for pk, raw in sigs
+    ]
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scored
+
+
+def similar_open_cases(
+    title: str,
+    body: str,
+    *,
+    user=None,
+    limit: int = 5,
+    exclude: Iterable[int] | None = None,
+) -> list[tuple[Case, float]]:
+    """Open cases whose text looks like this one, best first, as (case, score) pairs.
+
+    Score: estimated Jaccard similarity of character bigrams (triage/similarity.py), found
+    through the LSH band table, so the cost follows the number of look-alikes, not of cases.
+    With `user`, only cases that user may see (cases_visible_to: never a report to the body it
+    accuses). `exclude`: case ids left out (the case itself, cases already shown).
+    """
+    sig = hasher().signature(case_text(title, body))
+    skip = set(exclude or ())
+    scored = [(pk, s) for pk, s in _scored_candidates(sig) if s >= MIN_SCORE and pk not in skip]
+    if not scored:
+        return []
+    qs = cases_visible_to(user) if user is not None else Case.objects.all()
+    found = qs.filter(pk__in=[pk for pk, _s in scored], state__in=OPEN).select_related(
+        "holder_body"
+    )
+    by_id = {c.pk: c for c in found}
+    out = [(by_id[pk], round(s, 3)) for pk, s in scored if pk in by_id]
+    return out[:limit]
+
+
+@dataclass
+class RepeatCandidates:
+    own: list[tuple[Case, float]] = field(default_factory=list)  # this petitioner's open cases
+    similar: list[tuple[Case, float]] = field(default_factory=list)  # anyone's, look-alike
+
+
+def _as_list(value: str | Sequence[str]) -> list[str]:
+    values = [value] if isinstance(value, str) else list(value)
+    return [v for v in values if v and v.strip()]
+
+
+def repeat_candidates(
+    title: str,
+    body: str,
+    phone: str | Sequence[str] = "",
+    id_number: str | Sequence[str] = "",
+    *,
+    user,
+    limit: int = 5,
+) -> RepeatCandidates:
+    """Before a case is saved: this petitioner's open cases (by normalised phone or ID number,
+    through the blind indexes), most similar text first, and the most similar open cases of
+    anyone else. A report stays hidden from the body it accuses (W30, W46)."""
+    found: dict[int, Case] = {}
+    for p in _as_list(phone):
+        found.update((c.pk, c) for c in open_cases_of_petitioner(phone=p))
+    for i in _as_list(id_number):
+        found.update((c.pk, c) for c in open_cases_of_petitioner(id_number=i))
+    own_bodies = {m.body_id for m in memberships_of(user)}
+    text = case_text(title, body)
+    own = [
+        (c, round(similarity.jaccard(text, case_text(c.title, c.body)), 3))
+        for c in found.values()
+        if c.accused_body_id not in own_bodies
+    ]
+    own.sort(key=lambda pair: (pair[1], pair[0].registered_at), reverse=True)
+    similar = similar_open_cases(title, body, user=user, limit=limit, exclude=found)
+    return RepeatCandidates(own=own, similar=similar)

@@ -1,0 +1,109 @@
+"""Writes of the look-alike index. It only advises: nothing here changes a case."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+import numpy as np
+from django.db import transaction
+
+from xinfang.cases.models import Case, CaseEvent
+from xinfang.cases.workflow import OPEN
+
+from .models import LSHBand, SimilarityEntry
+from .similarity import DEFAULT_SCHEME, MinHasher
+
+logger = logging.getLogger("xinfang.triage")
+
+
+@functools.cache
+def hasher() -> MinHasher:
+    return MinHasher(DEFAULT_SCHEME)
+
+
+def case_text(title: str, body: str) -> str:
+    return f"{title}\n{body}"
+
+
+def _rows(case_id: int, sig: np.ndarray) -> list[LSHBand]:
+    keys = hasher().band_keys(sig).tolist()
+    return [LSHBand(band=b, hash=h, entry_id=case_id) for b, h in enumerate(keys)]
+
+
+def _write(cases: list[tuple[int, str, str, str]]) -> int:
+    """(id, title, body, state) -> entries and band rows, replacing what was there."""
+    if not cases:
+        return 0
+    sigs = hasher().signatures([case_text(t, b) for _pk, t, b, _s in cases])
+    ids = [c[0] for c in cases]
+    tag = DEFAULT_SCHEME.tag
+    with transaction.atomic():
+        LSHBand.objects.filter(entry_id__in=ids).delete()
+        SimilarityEntry.objects.filter(case_id__in=ids).delete()
+        SimilarityEntry.objects.bulk_create(
+            SimilarityEntry(
+                case_id=pk, signature=sig.astype("<u4").tobytes(), scheme=tag, is_open=state in OPEN
+            )
+            for (pk, _t, _b, state), sig in zip(cases, sigs, strict=True)
+        )
+        bands = [row for pk, sig in zip(ids, sigs, strict=True) for row in _rows(pk, sig)]
+        LSHBand.objects.bulk_create(bands, batch_size=5000)
+    return len(cases)
+
+
+def index_case(case_id: int) -> bool:
+    """Bring one case's entry up to date; True when it had to be (re)written.
+
+    Idempotent, so a late or repeated task is harmless. A state change only flips the open flag;
+    the band rows are rewritten only for a new case or a new scheme.
+    """
+    row = Case.objects.filter(pk=case_id).values_list("id", "title", "body", "state").first()
+    if row is None:
+        return False
+    is_open = row[3] in OPEN
+    entry = SimilarityEntry.objects.filter(case_id=case_id).only("scheme", "is_open").first()
+    if entry is not None and entry.scheme == DEFAULT_SCHEME.tag:
+        if entry.is_open == is_open:
+            return False
+        SimilarityEntry.objects.filter(case_id=case_id).update(is_open=is_open)
+        return True
+    _write([row])
+    return True
+
+
+def needs_indexing(event_id: int) -> int | None:
+    """The case of this event if the index should hear about it: registration, or a move that
+    takes a case in or out of the open set (close, merge, decline, redirect...)."""
+    event = CaseEvent.objects.filter(pk=event_id).values("case_id", "kind", "to_state").first()
+    if event is None:
+        return None
+    if event["kind"] == "register":
+        return event["case_id"]
+    if not event["to_state"]:
+        return None
+    was_open = (
+        SimilarityEntry.objects.filter(case_id=event["case_id"])
+        .values_list("is_open", flat=True)
+        .first()
+    )
+    return event["case_id"] if was_open != (event["to_state"] in OPEN) else None
+
+
+def reindex_all(*, batch: int = 1000, only_missing: bool = False, progress=None) -> int:
+    """Rebuild every entry (or only those missing or made with another scheme), keyset by id."""
+    done = 0
+    last = 0
+    qs = Case.objects.order_by("pk")
+    if only_missing:
+        current = SimilarityEntry.objects.filter(scheme=DEFAULT_SCHEME.tag).values("case_id")
+        qs = qs.exclude(pk__in=current)
+    while True:
+        chunk = list(qs.filter(pk__gt=last).values_list("id", "title", "body", "state")[:batch])
+        if not chunk:
+            break
+        done += _write(chunk)
+        last = chunk[-1][0]
+        if progress:
+            progress(done)
+    return done
