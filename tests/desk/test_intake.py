@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import register_appeal
 from xinfang.cases.models import Case, Clock
-from xinfang.cases.selectors import lookalike_open_cases
 from xinfang.taxonomy.models import RoutingRule
 from xinfang.taxonomy.selectors import leaves
 from xinfang.taxonomy.services import load_taxonomy
@@ -170,15 +169,20 @@ def test_group_visit_with_five_representatives_is_registered_W20(client, desk):
     assert case.parties.filter(kind="representative").count() == 5
 
 
-def test_check_step_lists_the_petitioners_open_case_and_look_alikes_W19(client, desk):
-    earlier = register_appeal(desk, title="另一件事：楼顶漏水", text="顶楼漏水").case
-    other = register_appeal(
-        desk,
-        title="物业公司不履行维修义务，楼道灯坏了",
-        text="楼道灯坏了三个月，物业不修。",
-        parties=[],
-        content_type="suggestion",
-    ).case
+def test_check_step_lists_the_petitioners_open_case_and_look_alikes_W19(
+    client, desk, settings, django_capture_on_commit_callbacks
+):
+    # The look-alike index follows each registration after commit, through the queue.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = register_appeal(desk, title="另一件事：楼顶漏水", text="顶楼漏水").case
+        other = register_appeal(
+            desk,
+            title="物业公司不履行维修义务，楼道灯坏了",
+            text="楼道灯坏了三个月，物业不修。",
+            parties=[],
+            content_type="suggestion",
+        ).case
     check_url = to_check(client, desk, "letter", phone="138-0013-8000")
     page = client.get(check_url).content.decode()
     own = page.split('id="own-cases"')[1].split('id="lookalikes"')[0]
@@ -347,11 +351,3 @@ def test_the_list_shows_only_this_offices_cases_newest_first(client, desk):
     page = client.get("/desk/intake/list/").content.decode()
     assert page.index(second.number) < page.index(first.number)
     assert "住建局自收" not in page
-
-
-def test_lookalike_selector_ranks_by_bigram_overlap(desk):
-    near = register_appeal(desk, title="小区楼顶漏水无人维修", text="顶楼雨天漏水，物业不管。")
-    register_appeal(desk, title="拖欠农民工工资", text="工地老板拖欠三个月工资。")
-    found = lookalike_open_cases("楼顶漏水", "雨天顶楼漏水物业不管", limit=5)
-    assert [c.number for c, _ in found] == [near.case.number]
-    assert 0 < found[0][1] <= 1

@@ -166,46 +166,6 @@ def clock_entries(case: Case, on: dt.date | None = None) -> list[dict]:
     ]
 
 
-LOOKALIKE_WINDOW = 500  # most recent open cases compared by lookalike_open_cases
-LOOKALIKE_MIN_SCORE = 0.15
-
-
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in (text or "").lower() if c.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
-
-
-def lookalike_open_cases(
-    title: str, body: str, limit: int = 5, *, user=None
-) -> list[tuple[Case, float]]:
-    """Open cases whose title and text look like these, best first, as (case, score) pairs.
-
-    Score: Jaccard similarity of character bigrams (no word segmentation), over the most recent
-    LOOKALIKE_WINDOW open cases (those `user` may see when given). A sub-linear look-alike index
-    will replace this body later; the signature and the meaning of the result stay as they are.
-    """
-    from .workflow import OPEN
-
-    probe = _bigrams(f"{title} {body}")
-    if not probe:
-        return []
-    qs = cases_visible_to(user) if user is not None else Case.objects.all()
-    recent = (
-        qs.filter(state__in=OPEN)
-        .select_related("holder_body")
-        .order_by("-registered_at", "-pk")[:LOOKALIKE_WINDOW]
-    )
-    scored = []
-    for case in recent:
-        grams = _bigrams(f"{case.title} {case.body}")
-        union = len(probe | grams)
-        score = len(probe & grams) / union if union else 0.0
-        if score >= LOOKALIKE_MIN_SCORE:
-            scored.append((case, round(score, 3)))
-    scored.sort(key=lambda pair: pair[1], reverse=True)
-    return scored[:limit]
-
-
 # ---------------------------------------------------------------------------------------------
 # Workbench: inbox queues, filters, keyset pages and full-text search
 

@@ -27,6 +27,7 @@ from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.orgs.models import Body, Division
 from xinfang.orgs.selectors import memberships_of
 from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
+from xinfang.triage import selectors as triage_selectors
 
 from . import intake_forms as f
 
@@ -269,19 +270,10 @@ def _petitioner_keys(form, reps) -> tuple[list[str], list[str]]:
     return [p for p in phones if p.strip()], [i for i in ids if i.strip()]
 
 
-def _own_open_cases(user, form, reps) -> list[Case]:
+def _repeat_candidates(user, form, reps):
     phones, ids = _petitioner_keys(form, reps)
-    found: dict[int, Case] = {}
-    for phone in phones:
-        for c in case_selectors.open_cases_of_petitioner(phone=phone):
-            found[c.pk] = c
-    for id_number in ids:
-        for c in case_selectors.open_cases_of_petitioner(id_number=id_number):
-            found[c.pk] = c
-    own = {m.body_id for m in memberships_of(user)}
-    # A report stays hidden from the body it accuses (W30, W46).
-    shown = [c for c in found.values() if c.accused_body_id not in own]
-    return sorted(shown, key=lambda c: c.registered_at, reverse=True)
+    data = form.cleaned_data
+    return triage_selectors.repeat_candidates(data["title"], data["body"], phones, ids, user=user)
 
 
 def _ready_draft(request, office, draft_id):
@@ -310,6 +302,7 @@ def check(request, office, draft_id):
 def _render_check(request, office, draft_id, draft, form, reps, *, error="", status=200):
     data = form.cleaned_data
     place = Division.objects.filter(code=data["place"]).first()
+    found = _repeat_candidates(request.user, form, reps)
     return render(
         request,
         "desk/intake/check.html",
@@ -323,10 +316,8 @@ def _render_check(request, office, draft_id, draft, form, reps, *, error="", sta
             "place": place,
             "files": draft["files"],
             "representatives": [r.cleaned_data for r in reps.filled()] if reps else [],
-            "own_cases": _own_open_cases(request.user, form, reps),
-            "lookalikes": case_selectors.lookalike_open_cases(
-                data["title"], data["body"], user=request.user
-            ),
+            "own_cases": [c for c, _score in found.own],
+            "lookalikes": found.similar,
             "error": error,
             "chosen": request.POST.get("into", ""),
         },
