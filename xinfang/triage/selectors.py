@@ -76,11 +76,16 @@ def similar_open_cases(
     if not scored:
         return []
     qs = cases_visible_to(user) if user is not None else Case.objects.all()
-    found = qs.filter(pk__in=[pk for pk, _s in scored], state__in=OPEN).select_related(
-        "holder_body"
-    )
-    by_id = {c.pk: c for c in found}
-    out = [(by_id[pk], round(s, 3)) for pk, s in scored if pk in by_id]
+    qs = qs.filter(state__in=OPEN).select_related("holder_body")
+    out: list[tuple[Case, float]] = []
+    # A few rows at a time, best first: most lookups need one round; hidden ones are skipped.
+    step = max(limit * 2, 10)
+    for start in range(0, len(scored), step):
+        chunk = scored[start : start + step]
+        by_id = qs.in_bulk([pk for pk, _s in chunk])
+        out += [(by_id[pk], round(s, 3)) for pk, s in chunk if pk in by_id]
+        if len(out) >= limit:
+            break
     return out[:limit]
 
 
