@@ -66,3 +66,28 @@ def test_a_reply_stops_the_suggestion_feedback_clock(county):
     case = services.reply(case=case, actor=u["head"])
     feedback = Clock.objects.get(case=reg.case, period="proposal_feedback")
     assert feedback.status == Clock.STOPPED and feedback.met is True
+
+
+def test_head_refuses_an_extension_and_the_handler_may_ask_again(county):
+    """W34: the extension needs the head's approval; a refusal keeps the 60-day limit."""
+    from xinfang.core.errors import MoveNotAllowed
+
+    u = county.users
+    from tests.conftest import register_appeal as reg_
+
+    reg = reg_(county)
+    case = services.transfer(case=reg.case, actor=u["clerk"], body=county.housing)
+    case = services.accept(case=case, actor=u["handler"])
+    due = Clock.objects.get(case=reg.case, period="handle").due_on
+    case = services.request_extension(case=case, actor=u["handler"], days=20, reason="需鉴定")
+    try:
+        services.request_extension(case=case, actor=u["handler"], days=25, reason="再申请")
+        raise AssertionError("a second request while one is pending must be refused")
+    except MoveNotAllowed as exc:
+        assert "等待负责人审批" in str(exc)
+    case = services.refuse_extension(case=case, actor=u["head"], reason="期限内可以办结")
+    assert case.extension_requested is False and case.extension_used is False
+    assert Clock.objects.get(case=reg.case, period="handle").due_on == due
+    case = services.request_extension(case=case, actor=u["handler"], days=10, reason="补充材料")
+    case = services.extend(case=case, actor=u["head"])
+    assert Clock.objects.get(case=reg.case, period="handle").due_on > due

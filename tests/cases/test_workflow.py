@@ -38,6 +38,7 @@ ALL_ROLES = (INTAKE, HANDLER, HEAD, SUPERVISOR, LEADER, GRID, PETITIONER, SYSTEM
 GUARDS_MET: dict[str, dict] = {
     "object_remit": {"due": {"remit_objection": SOON}},
     "extend": {"extension_requested": True},
+    "refuse_extension": {"extension_requested": True},
     "rate": {"due": {"rating": SOON}},
     "request_review": {"due": {"review_request": SOON}},
     "request_rereview": {"due": {"rereview_request": SOON}},

@@ -685,6 +685,20 @@ def extend(*, case, actor, days: int | None = None, reason: str = "",
                       apply=apply, citizen_note=reason or "办理期限延长")
 
 
+def refuse_extension(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
+    """The head turns down the handler's extension request; the 60-day limit stands (W34)."""
+    reason = _require(reason, "reason", "请说明不予延期的理由")
+
+    def apply(c: Case, day):
+        c.extension_requested = False
+        c.decision_detail = {k: v for k, v in c.decision_detail.items()
+                             if k != "extension_request"}
+        return {"reason": reason}
+
+    return transition("refuse_extension", case=case, actor=actor,
+                      expected_version=expected_version, apply=apply)
+
+
 def decide(*, case, actor, decision: str, facts: str, reasons: str, basis: str = "",
            request: str = "", expected_version: int | None = None) -> Case:
     """Draft the written decision: request, facts, reasons, decision and legal basis (W32)."""
@@ -977,6 +991,7 @@ MOVE_FUNCTIONS: dict[str, Callable[..., Case]] = {
     "decline": decline, "not_reaccept": not_reaccept,
     "redirect_to_legal_channel": redirect_to_legal_channel, "merge_repeat": merge_repeat,
     "mediate": mediate, "request_extension": request_extension, "extend": extend,
+    "refuse_extension": refuse_extension,
     "decide": decide, "return_draft": return_draft, "reply": reply, "rate": rate,
     "request_review": request_review, "decide_review": decide_review,
     "request_rereview": request_rereview, "start_hearing": start_hearing,

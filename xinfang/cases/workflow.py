@@ -156,6 +156,10 @@ def _not_extended(ctx: Context) -> str | None:
     return "办理期限已延期一次，不能再次延期（W34）" if ctx.extension_used else None
 
 
+def _no_pending_extension(ctx: Context) -> str | None:
+    return "已有延期申请等待负责人审批" if ctx.extension_requested else None
+
+
 def _extension_requested(ctx: Context) -> str | None:
     return None if ctx.extension_requested else "承办人尚未提出延期申请"
 
@@ -237,7 +241,9 @@ MOVES: dict[str, Move] = {
              stops=("handle", "result_report", "proposal_feedback"), starts=("rating",),
              notice="mediation_agreement"),
         Move("request_extension", "申请延期", frozenset({S.ACCEPTED}), None, BODY_STAFF, "W34",
-             citizen_visible=False, guards=(_not_extended,)),
+             citizen_visible=False, guards=(_not_extended, _no_pending_extension)),
+        Move("refuse_extension", "不予延期", frozenset({S.ACCEPTED}), None, frozenset({HEAD}),
+             "W34", citizen_visible=False, guards=(_extension_requested,)),
         Move("extend", "批准延期", frozenset({S.ACCEPTED}), None, frozenset({HEAD}), "W34",
              notice="extension_notice", guards=(_not_extended, _extension_requested)),
         Move("decide", "拟定处理意见", frozenset({S.ACCEPTED}), S.DECIDED, BODY_STAFF, "W32",
