@@ -26,3 +26,11 @@ def enqueue_indexing(event_id: int) -> None:
         index_case_task.enqueue(case_id)
     except Exception:
         logger.exception("could not enqueue look-alike indexing of case %s", case_id)
+
+
+@task()
+def train_triage_task(model_id: int) -> list[int]:
+    """Train the queued TriageModel row (train_triage enqueues it); progress goes on the row."""
+    from . import training
+
+    return [row.pk for row in training.run_training(model_id)]

@@ -1,0 +1,547 @@
+"""Suggestions for a new petition: content type, category, place and responsible body.
+
+Triage only advises. The desk and the API show the advice; a clerk applies it, and the choice is
+recorded beside it (record_choice) so corrections become training labels.
+
+With a trained model (TriageModel, active version) the category and content type come with
+calibrated probabilities. Without one, keyword rules built from the taxonomy's own leaf names
+still suggest a leaf, always flagged as low confidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from xinfang.orgs.models import Body, Division, Level
+from xinfang.taxonomy.models import Category
+from xinfang.taxonomy.selectors import active_version, responsible_body
+
+from . import textmodel
+from .models import Suggestion, TriageModel
+
+CONTENT_TYPES = ("appeal", "suggestion", "report")
+DEFAULT_LOW_CONFIDENCE = 0.6
+# Bodies are long; the place and topic are nearly always in the opening lines.
+TEXT_SCAN_CHARS = 600
+
+
+def low_confidence_threshold() -> float:
+    configured = getattr(settings, "XINFANG", {}).get("TRIAGE_LOW_CONFIDENCE")
+    if configured is None:
+        configured = os.environ.get("XINFANG_TRIAGE_LOW_CONFIDENCE", DEFAULT_LOW_CONFIDENCE)
+    return float(configured)
+
+
+@dataclass
+class Guess:
+    value: str  # content type key, level-1 name, or leaf code
+    label: str  # what a clerk reads
+    confidence: float
+    source: str  # "model" or "rules"
+    low_confidence: bool
+    probabilities: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class PlaceGuess:
+    code: str
+    name: str
+    full_name: str
+    level: int
+    matched: str  # the text that matched
+    how: str  # "address" or "text"
+
+
+@dataclass
+class Advice:
+    content_type: Guess | None
+    level1: Guess | None
+    leaf: Guess | None
+    place: PlaceGuess | None
+    body_id: int | None
+    body_name: str
+    model_versions: dict[str, int]
+    threshold: float
+
+    @property
+    def low_confidence(self) -> bool:
+        guesses = (self.content_type, self.level1, self.leaf)
+        return any(g is None or g.low_confidence for g in guesses)
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["low_confidence"] = self.low_confidence
+        for key in ("content_type", "level1", "leaf"):
+            if out[key] is not None:
+                out[key]["probabilities"] = [
+                    {"label": lab, "probability": round(p, 4)}
+                    for lab, p in out[key]["probabilities"]
+                ]
+        return out
+
+
+def input_hash(title: str, body: str, address: str) -> str:
+    raw = "\x1f".join((title or "", body or "", address or "")).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()
+
+
+def model_text(title: str, body: str) -> str:
+    return f"{title or ''}\n{body or ''}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Active models, kept in process memory keyed by row and version; loaded on first use.
+
+_lock = threading.Lock()
+_models: dict[tuple[int, int], textmodel.TextModel] = {}
+
+
+def active_models() -> dict[str, TriageModel]:
+    rows = TriageModel.objects.filter(is_active=True, status=TriageModel.READY).only(
+        "pk", "kind", "version"
+    )
+    return {r.kind: r for r in rows}
+
+
+def _loaded(row: TriageModel) -> textmodel.TextModel:
+    key = (row.pk, row.version)
+    model = _models.get(key)
+    if model is None:
+        with _lock:
+            model = _models.get(key)
+            if model is None:
+                blob = TriageModel.objects.filter(pk=row.pk).values_list("blob", flat=True).get()
+                model = textmodel.TextModel.from_bytes(bytes(blob))
+                # Only the active versions are worth keeping.
+                if len(_models) >= 6:
+                    _models.clear()
+                _models[key] = model
+    return model
+
+
+def _model_guess(model: textmodel.TextModel, text: str, labels: dict[str, str], threshold: float):
+    pairs = model.predict_proba(text)
+    value, p = pairs[0]
+    return Guess(
+        value=value,
+        label=labels.get(value, value),
+        confidence=round(float(p), 4),
+        source="model",
+        low_confidence=p < threshold,
+        probabilities=[(lab, float(q)) for lab, q in pairs],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyword rules from the taxonomy's leaf names (used until a model is trained)
+
+_REPORT_WORDS = ("举报", "检举", "控告", "贪污", "受贿", "违纪", "行贿", "腐败")
+_SUGGESTION_WORDS = ("建议", "希望", "提议", "意见建议")
+_GENERIC_WORDS = frozenset(
+    "其他 问题 管理 工作 相关 服务 方面 事项 综合 一般 情况 建设 政策 业务".split()
+)
+
+
+def content_type_by_rules(text: str) -> Guess:
+    report = sum(text.count(w) for w in _REPORT_WORDS)
+    suggestion = sum(text.count(w) for w in _SUGGESTION_WORDS)
+    if report:
+        value, score, other = "report", report, suggestion
+    elif suggestion:
+        value, score, other = "suggestion", suggestion, 0
+    else:
+        value, score, other = "appeal", 0, 0
+    confidence = round((score + 1) / (score + other + 3), 4)
+    return Guess(value, value, confidence, "rules", True)
+
+
+@dataclass
+class _Leaf:
+    code: str
+    full_name: str
+    level1: str
+    words: tuple[str, ...]  # from the leaf's own name
+    parent_words: tuple[str, ...]  # from its level-2 name, weighed less
+
+
+class KeywordRules:
+    """Scores every leaf by how many words of its name (and, less, of its level-2 name) occur
+    in the text. Built once per taxonomy version."""
+
+    def __init__(self, leaves: list[_Leaf]):
+        self.leaves = leaves
+        self.words = sorted({w for leaf in leaves for w in (*leaf.words, *leaf.parent_words)})
+
+    @classmethod
+    def build(cls, categories: list[Category]) -> KeywordRules:
+        by_pk = {c.pk: c for c in categories}
+        leaves = []
+        for c in categories:
+            if c.level != 3:
+                continue
+            parent = by_pk.get(c.parent_id)
+            top = by_pk.get(parent.parent_id) if parent else None
+            leaves.append(
+                _Leaf(
+                    code=c.code,
+                    full_name=c.full_name,
+                    level1=top.name if top else c.full_name.split("/")[0],
+                    words=_name_words(c.name),
+                    parent_words=_name_words(parent.name) if parent else (),
+                )
+            )
+        return cls(leaves)
+
+    def scores(self, text: str) -> list[tuple[_Leaf, float]]:
+        present = {w for w in self.words if w in text}
+        if not present:
+            return []
+        out = []
+        for leaf in self.leaves:
+            s = sum(1.0 for w in leaf.words if w in present)
+            s += sum(0.5 for w in leaf.parent_words if w in present)
+            if s:
+                out.append((leaf, s))
+        out.sort(key=lambda pair: (-pair[1], pair[0].code))
+        return out
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    words = {name} if 2 <= len(name) <= 8 else set()
+    for part in re.split(r"[、和与及/（）()]", name):
+        part = part.strip()
+        if len(part) >= 2:
+            words.add(part)
+            words.update(w for w in textmodel.segment(part).split() if len(w) >= 2)
+    return tuple(sorted(w for w in words if w not in _GENERIC_WORDS))
+
+
+def _margin_confidence(best: float, second: float) -> float:
+    # A clear winner approaches 1, a tie gives a third; rules are shown as low confidence anyway.
+    return round(best / (best + second + 1.0), 4)
+
+
+_rules_cache: dict[str, KeywordRules] = {}
+
+
+def keyword_rules() -> KeywordRules | None:
+    version = active_version()
+    if version is None:
+        return None
+    rules = _rules_cache.get(version.source_sha256)
+    if rules is None:
+        categories = list(Category.objects.filter(version=version))
+        rules = KeywordRules.build(categories)
+        _rules_cache.clear()
+        _rules_cache[version.source_sha256] = rules
+    return rules
+
+
+def _rule_guesses(text: str, level1: str | None) -> tuple[Guess | None, Guess | None]:
+    """(level-1, leaf) from the keyword rules; with `level1` given, the leaf stays under it."""
+    rules = keyword_rules()
+    if rules is None:
+        return None, None
+    scored = rules.scores(text)
+    if level1 is not None:
+        scored = [(leaf, s) for leaf, s in scored if leaf.level1 == level1]
+    if not scored:
+        return None, None
+    leaf, best = scored[0]
+    second = scored[1][1] if len(scored) > 1 else 0.0
+    leaf_guess = Guess(leaf.code, leaf.full_name, _margin_confidence(best, second), "rules", True)
+    per_top: dict[str, float] = {}
+    for lf, s in scored:
+        per_top[lf.level1] = max(per_top.get(lf.level1, 0.0), s)
+    tops = sorted(per_top.items(), key=lambda kv: -kv[1])
+    top_second = tops[1][1] if len(tops) > 1 else 0.0
+    top_guess = Guess(
+        tops[0][0], tops[0][0], _margin_confidence(tops[0][1], top_second), "rules", True
+    )
+    return top_guess, leaf_guess
+
+
+# ---------------------------------------------------------------------------------------------
+# Place: the deployment's own division table, matched on full names and short forms
+
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "街道办事处",
+    "街道",
+    "社区",
+    "居委会",
+    "村委会",
+    "省",
+    "市",
+    "县",
+    "区",
+    "镇",
+    "乡",
+    "村",
+)
+
+
+def short_forms(name: str) -> set[str]:
+    forms = {name}
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            forms.add(name[: -len(suffix)])
+            break
+    return {f for f in forms if len(f) >= 2}
+
+
+@dataclass
+class _Div:
+    code: str
+    name: str
+    level: int
+    parent: str | None
+
+
+class PlaceMatcher:
+    """In-memory matcher of division names: every substring of the text up to the longest name
+    is looked up in a dict, so a lookup costs the text length, not the number of divisions."""
+
+    def __init__(self, divisions: list[_Div]):
+        self.divs = {d.code: d for d in divisions}
+        self.names: dict[str, list[str]] = {}
+        for d in divisions:
+            for form in short_forms(d.name):
+                self.names.setdefault(form, []).append(d.code)
+        self.longest = max((len(n) for n in self.names), default=0)
+
+    def chain(self, code: str) -> list[str]:
+        out = []
+        node = self.divs.get(code)
+        while node is not None:
+            out.append(node.code)
+            node = self.divs.get(node.parent) if node.parent else None
+        return out
+
+    def find(self, text: str) -> dict[str, str]:
+        """Division code -> longest text that named it."""
+        found: dict[str, str] = {}
+        n = len(text)
+        for i in range(n):
+            for length in range(min(self.longest, n - i), 1, -1):
+                codes = self.names.get(text[i : i + length])
+                if codes:
+                    for code in codes:
+                        if len(found.get(code, "")) < length:
+                            found[code] = text[i : i + length]
+        return found
+
+    def best(self, parts: list[tuple[str, str]], within: str | None = None) -> PlaceGuess | None:
+        """The deepest, then longest, match whose ancestors the text also names; an ambiguous
+        name (several divisions) counts only with support from its ancestors or `within`."""
+        found: dict[str, tuple[str, str]] = {}
+        for how, text in parts:
+            for code, matched in self.find(text).items():
+                if code not in found or len(found[code][0]) < len(matched):
+                    found[code] = (matched, how)
+        if not found:
+            return None
+        scope = set(self.chain(within)) if within else set()  # `within` and its ancestors
+        ranked = []
+        for code, (matched, how) in found.items():
+            chain = self.chain(code)
+            support = sum(1 for c in chain[1:] if c in found)
+            in_scope = bool(scope) and (within in chain or code in scope)
+            ambiguous = len(self.names.get(matched, ())) > 1
+            if ambiguous and not support and not in_scope:
+                continue
+            if scope and not in_scope:
+                continue
+            ranked.append(((support, self.divs[code].level, len(matched)), code, matched, how))
+        if not ranked:
+            return None
+        ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        _key, code, matched, how = ranked[0]
+        d = self.divs[code]
+        full = "".join(self.divs[c].name for c in reversed(self.chain(code)))
+        return PlaceGuess(code, d.name, full, d.level, matched, how)
+
+
+_places: dict[tuple, PlaceMatcher] = {}
+
+
+def place_matcher() -> PlaceMatcher:
+    stamp = tuple(Division.objects.aggregate(n=Count("code"), top=Max("code")).values())
+    matcher = _places.get(stamp)
+    if matcher is None:
+        rows = Division.objects.values_list("code", "name", "level", "parent_id")
+        matcher = PlaceMatcher([_Div(*r) for r in rows])
+        _places.clear()
+        _places[stamp] = matcher
+    return matcher
+
+
+def suggest_place(address: str, text: str, within: Division | None = None) -> PlaceGuess | None:
+    parts = [("address", address or ""), ("text", (text or "")[:TEXT_SCAN_CHARS])]
+    matcher = place_matcher()
+    guess = matcher.best(parts, within=within.code if within else None)
+    if guess is None and within is not None:
+        guess = matcher.best(parts)
+    return guess
+
+
+# ---------------------------------------------------------------------------------------------
+# The suggestion
+
+
+def _leaf_categories(codes: list[str]) -> dict[str, Category]:
+    version = active_version()
+    if version is None or not codes:
+        return {}
+    qs = Category.objects.filter(version=version, code__in=codes).select_related("parent")
+    return {c.code: c for c in qs}
+
+
+def _level1_by_name(name: str) -> Category | None:
+    version = active_version()
+    if version is None:
+        return None
+    return Category.objects.filter(version=version, level=1, name=name).first()
+
+
+def _leaf_code_by_name(full_names: list[str]) -> dict[str, Category]:
+    version = active_version()
+    if version is None:
+        return {}
+    return {
+        c.full_name: c
+        for c in Category.objects.filter(version=version, level=3, full_name__in=full_names)
+    }
+
+
+def suggest(title: str, body: str, address: str = "", *, within: Division | None = None) -> Advice:
+    """Advice for one petition text. `within`: the office's division, preferred for places."""
+    threshold = low_confidence_threshold()
+    text = model_text(title, body)
+    rows = active_models()
+    versions = {kind: row.version for kind, row in rows.items()}
+
+    labels = dict(_content_type_labels())
+    if TriageModel.CONTENT_TYPE in rows:
+        ctype = _model_guess(_loaded(rows[TriageModel.CONTENT_TYPE]), text, labels, threshold)
+    else:
+        ctype = content_type_by_rules(text)
+        ctype.label = labels.get(ctype.value, ctype.value)
+
+    level1 = leaf = None
+    if TriageModel.CATEGORY in rows:
+        level1 = _model_guess(_loaded(rows[TriageModel.CATEGORY]), text, {}, threshold)
+    if TriageModel.LEAF in rows:
+        model_leaf = _model_guess(_loaded(rows[TriageModel.LEAF]), text, {}, threshold)
+        category = _leaf_code_by_name([model_leaf.value]).get(model_leaf.value)
+        if category is not None:
+            model_leaf.label = category.full_name
+            model_leaf.value = category.code
+            leaf = model_leaf
+    if leaf is None:
+        rule_top, leaf = _rule_guesses(text, level1.value if level1 else None)
+        level1 = level1 or rule_top
+
+    place = suggest_place(address, text, within=within)
+    body_id, body_name = None, ""
+    division = Division.objects.filter(code=place.code).first() if place else within
+    if division is not None:
+        category = None
+        if leaf is not None:
+            category = _leaf_categories([leaf.value]).get(leaf.value)
+        elif level1 is not None:
+            category = _level1_by_name(level1.value)
+        found: Body | None = responsible_body(category, division)
+        if found is not None:
+            body_id, body_name = found.pk, found.name
+    return Advice(ctype, level1, leaf, place, body_id, body_name, versions, threshold)
+
+
+def _content_type_labels():
+    from xinfang.cases.workflow import CONTENT_TYPES as LABELS
+
+    return LABELS.items()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes: the advice as shown, and the clerk's choice beside it
+
+
+def record_suggestion(title: str, body: str, address: str, advice: Advice) -> Suggestion:
+    """Store the advice as it was shown, so the choice can be set beside it later."""
+    return Suggestion.objects.create(
+        input_hash=input_hash(title, body, address),
+        content_type=advice.content_type.value if advice.content_type else "",
+        content_type_confidence=advice.content_type.confidence if advice.content_type else None,
+        level1=advice.level1.value if advice.level1 else "",
+        level1_confidence=advice.level1.confidence if advice.level1 else None,
+        leaf_code=advice.leaf.value if advice.leaf else "",
+        leaf_confidence=advice.leaf.confidence if advice.leaf else None,
+        division_code=advice.place.code if advice.place else "",
+        division_match=(f"{advice.place.how}:{advice.place.matched}" if advice.place else "")[:80],
+        body_id=advice.body_id,
+        model_versions=advice.model_versions,
+        low_confidence=advice.low_confidence,
+    )
+
+
+def record_choice(
+    suggestion_id: int | None,
+    case,
+    *,
+    chosen_by,
+    content_type: str | None = None,
+    leaf_code: str | None = None,
+    division_code: str | None = None,
+    body: Body | None = None,
+) -> Suggestion | None:
+    """Set the clerk's choice beside the suggestion and link it to the case. Fields left None
+    keep what was recorded before (registration sets type, category and place; routing sets
+    the body). Never changes the case."""
+    if not suggestion_id:
+        return None
+    with transaction.atomic():
+        s = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
+        if s is None or (s.case_id is not None and s.case_id != case.pk):
+            return None
+        s.case = case
+        accepted = dict(s.accepted)
+        pairs = [
+            ("content_type", "content_type", content_type),
+            ("leaf", "leaf_code", leaf_code),
+            ("division", "division_code", division_code),
+        ]
+        for key, attr, chosen in pairs:
+            if chosen is None:
+                continue
+            setattr(s, f"chosen_{attr}", chosen)
+            suggested = getattr(s, attr)
+            accepted[key] = bool(suggested) and suggested == chosen if suggested else None
+        if body is not None:
+            s.chosen_body = body
+            accepted["body"] = s.body_id == body.pk if s.body_id else None
+        s.accepted = accepted
+        s.chosen_at = timezone.now()
+        s.chosen_by = chosen_by
+        s.save()
+    return s
+
+
+def suggestion_for_case(case) -> Suggestion | None:
+    return Suggestion.objects.filter(case=case).order_by("-created_at", "-pk").first()
+
+
+def is_township_or_below(place: PlaceGuess | None) -> bool:
+    return place is not None and place.level >= Level.TOWNSHIP
