@@ -472,7 +472,7 @@ def suggest(title: str, body: str, address: str = "", *, within: Division | None
 def _content_type_labels():
     from xinfang.cases.workflow import CONTENT_TYPES as LABELS
 
-    return LABELS.items()
+    return [(key, str(label)) for key, label in LABELS.items()]
 
 
 # ---------------------------------------------------------------------------------------------
