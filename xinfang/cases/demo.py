@@ -948,6 +948,37 @@ class CasePlan:
     slots: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class GridSpec:
+    """A grid ledger row (网格台账) as the grid worker or township staff writes it."""
+
+    kind: str  # dispute | hazard
+    title: str
+    description: str
+    person: str  # responsible person where it is recorded
+    # Where it is recorded: "village" (the staffed village) or "town" (by the township itself).
+    level: str = "village"
+
+
+@dataclass
+class GridPlan:
+    key: int
+    target: str  # "<status>@<level>", e.g. "open@town"
+    spec: GridSpec
+    place: Division
+    registrar: str
+    steps: list[Step] = field(default_factory=list)
+    item: Any = None
+    failed: str = ""
+    registered_ago: int = 0
+
+
+@dataclass
+class DemoPlan:
+    cases: list[CasePlan]
+    grid: list[GridPlan]
+
+
 class Late:
     """A keyword value known only once earlier steps have run (a case number, say)."""
 
@@ -1006,6 +1037,7 @@ class Planner:
         self.today = today
         self.cal = work_calendar()
         self.plans: list[CasePlan] = []
+        self.grid_plans: list[GridPlan] = []
         self._channel_cycle = list(OFFICE_CHANNELS)  # every channel at least once
         villages = county.villages
         self.urban = [v for v in villages if v.name.endswith("社区")]
@@ -1214,15 +1246,27 @@ class Planner:
 class Flow:
     """Builds one plan's steps forward in time; `ago` is the cursor in days before today."""
 
-    def __init__(self, planner: Planner, plan: CasePlan, reg_ago: int, *, holder: str, staff: bool):
+    def __init__(
+        self,
+        planner: Planner,
+        plan: CasePlan | GridPlan,
+        reg_ago: int,
+        *,
+        holder: str,
+        staff: bool,
+        first: str = "register",
+        kwargs: dict | None = None,
+        after: dt.datetime | None = None,
+    ):
         self.p = planner
         self.plan = plan
         self.rng = planner.rng
         self.ago = max(1, min(SPAN_DAYS, reg_ago))
         self.holder = holder
-        self.last: dt.datetime | None = None
+        # A flow that continues another (a grid item becoming a case) starts after its last step.
+        self.last: dt.datetime | None = after
         plan.registered_ago = self.ago
-        plan.steps.append(self._step("register", plan.registrar, {}, staff=staff))
+        plan.steps.append(self._step(first, plan.registrar, kwargs or {}, staff=staff))
 
     @property
     def slots(self) -> dict[str, str]:
@@ -1440,9 +1484,9 @@ def _today() -> dt.date:
 # The mix: about 200 cases over every state
 
 
-def plan_cases(
+def _plan_procedure(
     county: DemoCounty, *, seed: int = SEED, today: dt.date | None = None
-) -> list[CasePlan]:
+) -> Planner:
     rng = random.Random(seed)
     today = today or timezone.localdate()
     p = Planner(county, rng, today)
@@ -1750,7 +1794,460 @@ def plan_cases(
     f = to_review(S.CLOSED, 120, r.randint(70, 75))
     f.decide_review(gap=(8, 10)).request_rereview(gap=(2, 4)).decide_rereview(gap=(5, 10))
     f.rate(gap=(1, 3)).close(gap=(1, 3))
-    return p.plans
+    return p
+
+
+def plan_cases(
+    county: DemoCounty, *, seed: int = SEED, today: dt.date | None = None
+) -> list[CasePlan]:
+    """The cases of the demo (grid ledger rows that become cases included)."""
+    return plan_demo(county, seed=seed, today=today).cases
+
+
+def plan_demo(county: DemoCounty, *, seed: int = SEED, today: dt.date | None = None) -> DemoPlan:
+    """The cases through every state, then the oversight layer: joint handling (W24),
+    supervision notices (W40), extensions refused (W34), leaders' cases (W18), the grid ledger.
+
+    The oversight layer is planned after the cases, so their plans stay as they were."""
+    p = _plan_procedure(county, seed=seed, today=today)
+    _plan_oversight(p)
+    _plan_grid_ledger(p)
+    return DemoPlan(cases=p.plans, grid=p.grid_plans)
+
+
+# ---------------------------------------------------------------------------------------------
+# The oversight layer: joint handling, supervision notices, extensions, leaders, unmasking
+
+# Topic (its department leads), stage, and the co-handling bodies: (body key, its part, its
+# answer, or "" while it is still due) (W24).
+CO_HANDLING: list[tuple[str, str, list[tuple[str, str, str]]]] = [
+    (
+        "wage",
+        S.ACCEPTED,
+        [
+            (
+                "zhujian",
+                "督促建设单位与总包单位结算工程款，从源头解决欠薪问题。",
+                "已约谈建设单位和总包单位，工程款结算审核已完成，本周内拨付至农民工工资专用账户。",
+            )
+        ],
+    ),
+    (
+        "resettlement",
+        S.ACCEPTED,
+        [
+            (
+                "ziran",
+                "办理回迁安置楼续建所需的用地和规划变更手续。",
+                "规划变更已批复，用地手续已补办完毕，已书面告知建设单位。",
+            ),
+            ("minzheng", "对过渡期间生活困难的家庭给予临时救助。", ""),
+        ],
+    ),
+    (
+        "water",
+        S.ACCEPTED,
+        [
+            (
+                "nongye",
+                "排查上游养殖场尾水排放情况，督促整改。",
+                "已逐一排查上游3家养殖场，其中1家尾水直排，已责令停止排放并限期建设处理设施。",
+            )
+        ],
+    ),
+    ("land_comp", S.ACCEPTED, [("nongye", "核实集体经济组织成员身份和补偿款分配方案。", "")]),
+    ("noise", S.TRANSFERRED, [("zhujian", "核查该工地夜间施工许可和文明施工措施落实情况。", "")]),
+]
+LEADER_PLANS = {
+    "A": "包案领导每半月听取一次专题汇报，牵头召开多部门联席会议，制定化解方案并落实资金来源。",
+    "B": "包案领导约见信访人，责任单位十日内提出化解方案，每周报告一次进展。",
+    "C": "包案领导审阅办理方案，责任单位按期办结并报告化解情况。",
+}
+REFUSALS = [
+    "现有材料已足以作出处理意见，不同意延期，请在法定期限内办结（W34）。",
+    "延期理由不充分，第三方鉴定可在办理期限内完成，不予延期（W34）。",
+]
+
+
+def _plan_oversight(p: Planner) -> None:
+    r = p.rng
+    county = p.county
+    leader = county.users["leader"]
+    appeals = p.topics(need_head=True)
+    zhujian = [t for t in appeals if t.dept == "zhujian"]
+
+    def later(days: int) -> Late:
+        return Late(lambda: _today() + dt.timedelta(days=days))
+
+    # Joint handling (W24): some co-handling bodies have answered, some not yet.
+    co = []
+    for i, (key, stage, parts) in enumerate(CO_HANDLING):
+        topic = TOPIC[key]
+        if stage == S.TRANSFERRED:
+            f = p.new_case(stage, topic, reg_ago=r.randint(4, 8)).route(gap=(0, 1))
+        else:
+            f = p.new_case(stage, topic, reg_ago=r.randint(30, 50)).route().accept()
+        adder = "clerk" if i % 2 == 0 else handler_of(f.holder)
+        for body_key, part, _answer in parts:
+            f.then("add_co_handler", adder, gap=(0, 2), body=county.body(body_key), part=part)
+        for body_key, _part, answer in parts:
+            if answer:
+                f.then("answer_co_handling", handler_of(body_key), gap=(3, 8), answer=answer)
+        co.append(f)
+    # Every view of personal data in clear is logged (DESIGN.md, Access).
+    co[0].then(
+        "unmask",
+        handler_of(co[0].holder),
+        gap=(0, 1),
+        party_id=Late(lambda pl=co[0].plan: pl.case.parties.order_by("pk").first().pk),
+        reason="电话联系信访人，核实被拖欠工资的人员名单。",
+    )
+    co[0].then("supervise", "supervisor", at=r.randint(2, 4), grounds=SUPERVISION_GROUNDS[1])
+
+    # Supervision notices (W40): one long past its reply date, one answered then issued again.
+    f = p.new_case(S.ACCEPTED, r.choice(zhujian), reg_ago=r.randint(80, 95)).route().accept()
+    f.then("supervise", "supervisor", at=r.randint(22, 26), grounds=SUPERVISION_GROUNDS[1])
+    f = p.new_case(S.ACCEPTED, r.choice(appeals), reg_ago=r.randint(75, 90)).route().accept()
+    f.then("supervise", "supervisor", at=30, grounds=SUPERVISION_GROUNDS[2], due_on=later(7))
+    f.then(
+        "answer_supervision",
+        handler_of(f.holder),
+        gap=(3, 5),
+        answer="已与信访人见面沟通，制定了整改方案，将于两周内落实到位。",
+    )
+    f.then(
+        "supervise",
+        "supervisor",
+        at=14,
+        grounds="督办回复所称整改措施至今未落实，再次督办（W40）。",
+        due_on=later(7),
+    )
+
+    # Extensions (W34): refused with the limit days away, refused then answered, one pending.
+    f = p.new_case(S.ACCEPTED, r.choice(zhujian), reg_ago=r.randint(62, 64)).route()
+    f.accept(at=r.randint(56, 57))
+    f.then(
+        "request_extension",
+        handler_of(f.holder),
+        at=r.randint(8, 10),
+        days=30,
+        reason=EXTENSION_REASONS[1],
+    )
+    f.then("refuse_extension", head_of(f.holder), gap=(1, 2), reason=REFUSALS[1])
+    f = p.new_case(S.REPLIED, r.choice(appeals), reg_ago=r.randint(75, 85)).route().accept()
+    f.then(
+        "request_extension",
+        handler_of(f.holder),
+        gap=(40, 45),
+        days=20,
+        reason=EXTENSION_REASONS[0],
+    )
+    f.then("refuse_extension", head_of(f.holder), gap=(1, 2), reason=REFUSALS[0])
+    f.decide(gap=(3, 8)).reply()
+    f = p.new_case(S.ACCEPTED, r.choice(zhujian), reg_ago=r.randint(50, 55)).route().accept()
+    f.then(
+        "request_extension",
+        handler_of(f.holder),
+        at=r.randint(1, 2),
+        days=15,
+        reason=EXTENSION_REASONS[2],
+    )
+
+    # Leaders' cases (包案, W18): one past its time limit and escalated, one under review, one new.
+    groups = p.topics(group=True, need_head=True)
+    f = p.new_case(
+        S.ACCEPTED, r.choice(groups), reg_ago=r.randint(95, 110), channel="visit", group=True
+    )
+    f.route().accept()
+    f.then(
+        "assign_leader",
+        "supervisor",
+        at=r.randint(44, 48),
+        level="A",
+        leader=leader,
+        body=county.body(f.holder),
+        plan=LEADER_PLANS["A"],
+        deadline=later(30),
+    )
+    f.then(
+        "escalate",
+        "supervisor",
+        at=r.randint(5, 9),
+        reason="包案化解时限已过，群众多次集体走访，提请包案领导召开协调会。",
+    )
+    reviewable = [t for t in p.topics(reviewable=True) if superior_of(t.dept) == "government"]
+    f = p.new_case(S.UNDER_REVIEW, r.choice(reviewable), reg_ago=r.randint(75, 90)).route()
+    f.handle_to_reply(reply_at=r.randint(25, 32)).request_review(at=r.randint(12, 16))
+    f.then(
+        "assign_leader",
+        "leader",
+        gap=(1, 3),
+        level="B",
+        leader=leader,
+        body=county.body(f.holder),
+        plan=LEADER_PLANS["B"],
+        deadline=later(25),
+    )
+    f = p.new_case(S.TRANSFERRED, r.choice(appeals), reg_ago=r.randint(5, 8)).route(gap=(0, 1))
+    f.then(
+        "assign_leader",
+        "leader",
+        gap=(1, 2),
+        level="C",
+        leader=leader,
+        body=county.body(f.holder),
+        plan=LEADER_PLANS["C"],
+        deadline=later(20),
+    )
+
+    # A reporter's identity, seen by the discipline body holding the report (W30, W46).
+    f = p.new_case(S.ACCEPTED, TOPIC["dibao_favour"], reg_ago=r.randint(15, 30))
+    if not f.plan.register["parties"]:
+        f.plan.register["parties"] = [p.party(f.plan.register["address"])]
+    f.route().accept()
+    f.then(
+        "unmask",
+        "jiwei_handler",
+        gap=(1, 3),
+        party_id=Late(lambda pl=f.plan: pl.case.parties.order_by("pk").first().pk),
+        reason="核实举报线索，需与举报人当面联系。",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The grid ledger (小事不出村、大事不出镇): rows at village, township and county level
+
+GRID_KEYS = 100_000  # grid plan keys, apart from case plan keys
+GRID_LEVELS = ("village", "town", "office")
+GRID_PEOPLE = {"town": "崔海军（镇综治中心）", "office": "孙丽娟（市信访局）"}
+GRID_ACTORS = {"village": "grid_worker", "town": "town_handler", "office": "clerk"}
+GRID_REASONS = {
+    "village": "当事双方分歧较大，村级调解未果，需镇里协调。",
+    "town": "涉及多个部门职责和资金，镇里无力处置，需市里统筹。",
+}
+# Target ("<status>@<level>"), recorded days ago, days allowed at each level, the row.
+GRID_LEDGER: list[tuple[str, int, int, GridSpec]] = [
+    (
+        "open@village",
+        3,
+        10,
+        GridSpec(
+            "dispute",
+            "两户村民因院墙滴水发生口角",
+            "王家新翻建的房屋屋檐伸出院墙，雨水滴到邻居院内，两家为此多次争吵。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "open@village",
+        20,
+        7,
+        GridSpec(
+            "hazard",
+            "村东废弃机井未封盖",
+            "村东果园旁一口废弃机井井口未封盖，周边杂草丛生，附近常有儿童玩耍，存在坠井风险。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "settled@village",
+        40,
+        10,
+        GridSpec(
+            "dispute",
+            "邻居散养家禽异味扰邻",
+            "村民在院外空地散养鸡鸭，粪便无人清理，气味很大，邻居多次上门理论。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "settled@village",
+        25,
+        5,
+        GridSpec(
+            "hazard",
+            "村委会门前私拉电线给电动车充电",
+            "多户村民从自家窗户私拉电线到路边给电动车充电，电线裸露，雨天有触电和起火隐患。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "open@town",
+        10,
+        15,
+        GridSpec(
+            "dispute",
+            "土地流转户与承包方因青苗补偿发生争议",
+            "承包方提前收回流转土地另作他用，地里的玉米尚未收获，双方对青苗补偿金额分歧很大。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "open@town",
+        35,
+        10,
+        GridSpec(
+            "hazard",
+            "村后山坡雨后出现裂缝",
+            "连续降雨后村后山坡出现多条裂缝，坡下有五户民房，存在滑坡隐患。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "settled@town",
+        50,
+        10,
+        GridSpec(
+            "dispute",
+            "两村因灌溉用水分配发生纠纷",
+            "大辛家村与相邻村共用一座塘坝，旱季两村为放水先后和水量发生争执。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "open@town",
+        6,
+        20,
+        GridSpec(
+            "dispute",
+            "养殖场与周边住户因粪污处理发生矛盾",
+            "村西养猪场粪污露天堆放，夏季气味刺鼻，周边十余户村民要求搬迁养殖场。",
+            "崔海军（镇综治中心）",
+            level="town",
+        ),
+    ),
+    (
+        "converted@town",
+        30,
+        10,
+        GridSpec(
+            "dispute",
+            "村民对宅基地审批结果有异议",
+            "村民申请翻建宅基地房屋，村里公示的审批面积比原有面积少了二十多平方米，村民不认可。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "open@office",
+        45,
+        10,
+        GridSpec(
+            "dispute",
+            "企业拖欠本村务工人员工资",
+            "本村二十余名村民在镇上一家石材厂务工，工厂停产后拖欠三个月工资，老板避而不见。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "converted@office",
+        28,
+        10,
+        GridSpec(
+            "hazard",
+            "村内桥梁护栏缺失、桥面开裂",
+            "村南跨河小桥护栏多处缺失，桥面出现贯通裂缝，是村民出行和学生上学的必经之路。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "settled@office",
+        60,
+        10,
+        GridSpec(
+            "dispute",
+            "外嫁女要求分配征地补偿款",
+            "本村外嫁女户籍仍在村里，要求与其他村民同等分配征地补偿款，村委会以村规民约为由拒绝。",
+            "邵春燕",
+        ),
+    ),
+    (
+        "open@office",
+        12,
+        20,
+        GridSpec(
+            "hazard",
+            "废弃厂房被堆放大量易燃废料",
+            "村北一处废弃厂房被外来人员堆放大量废旧泡沫和塑料，无人看管，存在火灾隐患。",
+            "邵春燕",
+        ),
+    ),
+]
+GRID_OUTCOMES = {
+    "village": "经网格员和村调委会上门调解，双方达成一致，已整改到位。",
+    "town": "镇综治中心组织两村和水利站协商，约定轮流放水办法，双方签字确认。",
+    "office": "市信访局会同镇政府、村委会召开协调会，依法保障其平等分配权益，补偿款已发放。",
+}
+# A ledger row that becomes a case: the topic its case follows, and where it goes next.
+GRID_CASES = {"town": ("homestead", S.ACCEPTED), "office": ("road", S.ACCEPTED)}
+
+
+def _plan_grid_ledger(p: Planner) -> None:
+    r = p.rng
+
+    def due(days: int) -> Late:
+        return Late(lambda: _today() + dt.timedelta(days=days))
+
+    for target, ago, days, spec in GRID_LEDGER:
+        status, level = target.split("@")
+        start = spec.level
+        place = p.grid_village if start == "village" else r.choice(p.town_villages)
+        plan = GridPlan(
+            key=GRID_KEYS + len(p.grid_plans),
+            target=target,
+            spec=spec,
+            place=place,
+            registrar=GRID_ACTORS[start],
+        )
+        p.grid_plans.append(plan)
+        f = Flow(
+            p,
+            plan,
+            ago,
+            holder=start,
+            staff=True,
+            first="grid_record",
+            kwargs={"due_on": due(days)},
+        )
+        for below in GRID_LEVELS[GRID_LEVELS.index(start) : GRID_LEVELS.index(level)]:
+            up = GRID_LEVELS[GRID_LEVELS.index(below) + 1]
+            f.then(
+                "grid_escalate",
+                GRID_ACTORS[below],
+                gap=(1, 3),
+                reason=GRID_REASONS[below],
+                due_on=due(days),
+                responsible_person=GRID_PEOPLE[up],
+            )
+        if status == "settled":
+            f.then("grid_settle", GRID_ACTORS[level], gap=(2, 6), outcome=GRID_OUTCOMES[level])
+        elif status == "converted":
+            topic_key, case_target = GRID_CASES[level]
+            petitioner = p.party(place.name)
+            case = CasePlan(
+                key=len(p.plans),
+                target=case_target,
+                topic=TOPIC[topic_key],
+                register={"title": spec.title, "place": place, "parties": [petitioner]},
+                registrar=GRID_ACTORS[level],
+            )
+            p.plans.append(case)
+            cf = Flow(
+                p,
+                case,
+                f.ago - r.randint(1, 3),
+                holder=level,
+                staff=True,
+                first="grid_convert",
+                kwargs={
+                    "grid": plan,
+                    "petitioner_name": petitioner.name,
+                    "petitioner_phone": petitioner.phone,
+                },
+                after=f.last,
+            )
+            if level == "office":
+                cf.route(gap=(0, 2))
+            cf.accept(gap=(0, 3))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1761,6 +2258,8 @@ def plan_cases(
 class SeedResult:
     cases: int = 0
     steps: int = 0
+    grid_items: int = 0
+    flagged: int = 0
     failures: list[str] = field(default_factory=list)
     samples: list[tuple[str, str, str]] = field(default_factory=list)  # number, code, password
 
@@ -1776,21 +2275,32 @@ def _number_of(plan: CasePlan) -> str:
 
 
 def run_plans(
-    plans: list[CasePlan], county: DemoCounty, categories: dict[tuple[str, ...], Category]
+    plans: list[CasePlan],
+    county: DemoCounty,
+    categories: dict[tuple[str, ...], Category],
+    grid_plans: list[GridPlan] = (),
 ) -> SeedResult:
     result = SeedResult()
-    steps = sorted((s for plan in plans for s in plan.steps), key=lambda s: (s.at, s.key, s.index))
-    by_key = {plan.key: plan for plan in plans}
+    every = [*plans, *grid_plans]
+    steps = sorted((s for plan in every for s in plan.steps), key=lambda s: (s.at, s.key, s.index))
+    by_key = {plan.key: plan for plan in every}
     for step in steps:
         plan = by_key[step.key]
         if plan.failed:
             continue
         with as_of(step.at.astimezone(dt.UTC)):
             try:
-                _run_step(plan, step, county, categories, result)
-            except ApplicationError as exc:
-                plan.failed = f"{step.action}: {exc}"
-                result.failures.append(f"{plan.register['title']}（{step.action}）：{exc}")
+                if isinstance(plan, GridPlan):
+                    _run_grid_step(plan, step, county, result)
+                else:
+                    _run_step(plan, step, county, categories, result)
+            except Exception as exc:  # noqa: BLE001 - one failed step (a notice, say) skips its plan only
+                detail = (
+                    exc if isinstance(exc, ApplicationError) else f"{type(exc).__name__}: {exc}"
+                )
+                title = plan.spec.title if isinstance(plan, GridPlan) else plan.register["title"]
+                plan.failed = f"{step.action}: {detail}"
+                result.failures.append(f"{title}（{step.action}）：{detail}")
     return result
 
 
@@ -1816,9 +2326,50 @@ def _run_step(
         result.cases += 1
         if len(result.samples) < 3 and plan.target in (S.ACCEPTED, S.REPLIED, S.CLOSED):
             result.samples.append((reg.case.number, reg.tracking_code, reg.query_password))
+    elif step.action == "grid_convert":
+        kwargs = dict(step.kwargs)
+        grid = kwargs.pop("grid")
+        if grid.item is None:
+            raise InvalidInput("网格事项未能登记，无法转为信访事项")
+        reg = services.convert_grid_item(item=grid.item, actor=actor, **kwargs)
+        plan.case = reg.case
+        result.cases += 1
     else:
         kwargs = {k: _resolve(v) for k, v in step.kwargs.items()}
-        services.MOVE_FUNCTIONS[step.action](case=plan.case, actor=actor, **kwargs)
+        move = services.MOVE_FUNCTIONS.get(step.action) or SERVICE_STEPS[step.action]
+        move(case=plan.case, actor=actor, **kwargs)
+    result.steps += 1
+
+
+# Services beside the moves that the demo shows on timelines.
+SERVICE_STEPS: dict[str, Callable[..., Any]] = {"unmask": services.unmask_party}
+
+
+def _run_grid_step(plan: GridPlan, step: Step, county: DemoCounty, result: SeedResult) -> None:
+    actor = county.users[step.actor]
+    kwargs = {k: _resolve(v) for k, v in step.kwargs.items()}
+    if step.action == "grid_record":
+        spec = plan.spec
+        plan.item = services.register_grid_item(
+            actor=actor,
+            body=county.body(spec.level),
+            kind=spec.kind,
+            title=spec.title,
+            description=spec.description,
+            place=plan.place,
+            address="".join(
+                d.name for d in reversed(plan.place.ancestors()) if d.level >= Level.COUNTY
+            ),
+            responsible_person=spec.person,
+            **kwargs,
+        )
+        result.grid_items += 1
+    elif step.action == "grid_escalate":
+        plan.item = services.escalate_grid_item(item=plan.item, actor=actor, **kwargs)
+    elif step.action == "grid_settle":
+        plan.item = services.settle_grid_item(item=plan.item, actor=actor, **kwargs)
+    else:
+        raise ValueError(f"unknown grid step {step.action}")
     result.steps += 1
 
 
@@ -1860,6 +2411,12 @@ def seed_cases(county: DemoCounty, *, seed: int = SEED) -> SeedResult:
     ensure_taxonomy()
     categories = _category_index()
     ensure_routing(county, categories)
-    plans = plan_cases(county, seed=seed)
+    plan = plan_demo(county, seed=seed)
     with _fast_commits():
-        return run_plans(plans, county, categories)
+        result = run_plans(plan.cases, county, categories, plan.grid)
+        # The supervision job, once, today: the supervision page shows what is overdue now.
+        try:
+            result.flagged = services.flag_overdue()
+        except Exception as exc:  # noqa: BLE001 - the demo stands without the flags
+            result.failures.append(f"超期标记：{type(exc).__name__}: {exc}")
+    return result
