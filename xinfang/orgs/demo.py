@@ -220,6 +220,24 @@ def staff_plan() -> list[tuple[str, str, str, tuple[str, ...]]]:
     return plan
 
 
+# What each login can try first in the demo data (printed by `seed_demo`).
+LOGIN_HINTS: dict[str, str] = {
+    "clerk": "/desk/intake/ 登记来信来访、转送交办（W22），处理管辖异议（W23），增加协办单位（W24）；"
+    "/desk/grid/ 县级网格台账：化解或转为信访事项",
+    "supervisor": "/desk/supervision/ 已标记的超期事项、临期事项，督办单（已回复、待回复、已超期）；"
+    "下督办单、挂牌督办、提请领导协调（W39、W40）",
+    "leader": "/desk/leaders/ 本人包案的A、B、C级事项（定领导、定单位、定方案、定时限，W18），"
+    "含已过化解时限并提请协调的事项",
+    "zhujian_handler": "/desk/ 受理、申请延期、拟定处理意见；协办事项回复（W24），督办回复（W40）",
+    "zhujian_head": "/desk/ 审批待批的延期申请：批准或不予延期（W34），签发答复意见书（W32）",
+    "jiwei_handler": "/desk/ 办理检举控告（W22、W28）；只有持有该件的纪委监委能查看举报人完整身份，"
+    "每次查看都记入时间线（W30、W46）",
+    "town_handler": "/desk/grid/ 镇级网格台账：化解、上报县级或转为信访事项；"
+    "/desk/ 受理网格员逐级上报到镇的事项",
+    "grid_worker": "/desk/grid/ 登记矛盾纠纷或风险隐患，村级化解或逐级上报（小事不出村、大事不出镇）",
+}
+
+
 def build_staff(county: DemoCounty, password: str = DEMO_PASSWORD) -> None:
     """Create the demo logins (existing ones are left as they are, password included)."""
     User = get_user_model()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from xinfang.cases import demo
 from xinfang.orgs.demo import (
     DEMO_PASSWORD,
+    LOGIN_HINTS,
     build_demo_county,
     demo_county_exists,
     existing_logins,
@@ -46,7 +47,8 @@ class Command(BaseCommand):
         result = demo.seed_cases(county, seed=seed)
         self.stdout.write(
             f"{'补充' if existed else '已生成'}演示数据：{result.cases} 件信访事项，"
-            f"{result.steps} 步办理操作，用时 {time.monotonic() - started:.1f} 秒。"
+            f"{result.grid_items} 条网格台账，{result.steps} 步办理操作，"
+            f"{result.flagged} 个超期标记，用时 {time.monotonic() - started:.1f} 秒。"
         )
         for failure in result.failures:
             self.stderr.write(f"未能完成：{failure}")
@@ -67,6 +69,13 @@ class Command(BaseCommand):
         for row in rows:
             cells = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(3)]
             self.stdout.write("  " + "  ".join(cells) + "  " + row[3])
+        shown = {username for username, _role, _body in logins}
+        hints = [(username, hint) for username, hint in LOGIN_HINTS.items() if username in shown]
+        if hints:
+            self.stdout.write("\n可以先试试：")
+            width = max(_width(username) for username, _hint in hints)
+            for username, hint in hints:
+                self.stdout.write(f"  {username}{' ' * (width - _width(username))}  {hint}")
         self.stdout.write("管理后台：/admin/（用户名 admin）")
 
 
