@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -10,12 +11,24 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from xinfang.cases import demo, workflow
-from xinfang.cases.models import Case, CaseEvent, Clock
+from xinfang.cases import demo, selectors, services, workflow
+from xinfang.cases.models import (
+    Case,
+    CaseEvent,
+    Clock,
+    CoHandler,
+    GridItem,
+    SupervisionNotice,
+)
 from xinfang.cases.selectors import overdue_clocks
-from xinfang.core import audit
-from xinfang.orgs.demo import DEMO_PASSWORD, build_divisions_and_bodies, staff_plan
-from xinfang.orgs.models import Body, BodyKind, Division, Membership, Role
+from xinfang.core import audit, events
+from xinfang.orgs.demo import (
+    DEMO_PASSWORD,
+    LOGIN_HINTS,
+    build_divisions_and_bodies,
+    staff_plan,
+)
+from xinfang.orgs.models import Body, BodyKind, Division, Level, Membership, Role
 from xinfang.taxonomy.models import RoutingRule
 
 # As the suite's conftest does for every test: the default hasher takes ~0.5 s.
@@ -32,7 +45,17 @@ def _counts() -> dict[str, int]:
         "bodies": Body.objects.count(),
         "divisions": Division.objects.count(),
         "rules": RoutingRule.objects.count(),
+        "grid_items": GridItem.objects.count(),
+        "co_handlers": CoHandler.objects.count(),
+        "notices": SupervisionNotice.objects.count(),
     }
+
+
+def _county():
+    county = build_divisions_and_bodies()
+    for username, *_ in staff_plan():
+        county.users[username] = get_user_model().objects.get(username=username)
+    return county
 
 
 class SeedDemoTests(TestCase):
@@ -59,7 +82,8 @@ class SeedDemoTests(TestCase):
             "not_reaccept redirect_to_legal_channel merge_repeat mediate request_extension "
             "extend decide return_draft reply rate request_review decide_review "
             "request_rereview start_hearing end_hearing decide_rereview close supervise "
-            "answer_supervision list_supervision assign_leader escalate escalate_grid".split()
+            "answer_supervision list_supervision assign_leader escalate escalate_grid "
+            "refuse_extension add_co_handler answer_co_handling overdue_flagged unmask".split()
         )
         kinds = set(CaseEvent.objects.values_list("kind", flat=True))
         assert shown <= kinds, shown - kinds
@@ -178,13 +202,167 @@ class SeedDemoTests(TestCase):
         assert responsible_body(case.category, case.place).name == "海阳市综合行政执法局"
 
     def test_the_same_seed_plans_the_same_cases(self):
-        county = build_divisions_and_bodies()
-        for username, *_ in staff_plan():
-            county.users[username] = get_user_model().objects.get(username=username)
+        county = _county()
         today = timezone.localdate()
-        first = demo.plan_cases(county, today=today)
-        second = demo.plan_cases(county, today=today)
-        assert [p.register["title"] for p in first] == [p.register["title"] for p in second]
-        assert [s.at for p in first for s in p.steps] == [s.at for p in second for s in p.steps]
+        first = demo.plan_demo(county, today=today)
+        second = demo.plan_demo(county, today=today)
+        assert [p.register["title"] for p in first.cases] == [
+            p.register["title"] for p in second.cases
+        ]
+        assert [s.at for p in first.cases for s in p.steps] == [
+            s.at for p in second.cases for s in p.steps
+        ]
+        assert [(g.spec.title, [s.at for s in g.steps]) for g in first.grid] == [
+            (g.spec.title, [s.at for s in g.steps]) for g in second.grid
+        ]
         titles = set(Case.objects.values_list("title", flat=True))
-        assert {p.register["title"] for p in first} == titles
+        assert {p.register["title"] for p in first.cases} == titles
+        assert {g.spec.title for g in first.grid} == set(
+            GridItem.objects.values_list("title", flat=True)
+        )
+        assert demo.plan_cases(county, today=today)[0].register == first.cases[0].register
+
+    # -- the oversight layer ------------------------------------------------------------------
+
+    def test_joint_handling_shows_answered_and_pending_co_handlers(self):
+        """W24: a lead body with co-handling bodies, each reporting on its own part."""
+        rows = list(CoHandler.objects.select_related("case"))
+        answered = [c for c in rows if c.answered_at is not None]
+        pending = [c for c in rows if c.answered_at is None]
+        assert len(answered) >= 2 and len(pending) >= 2
+        assert all(c.answer for c in answered) and not any(c.answer for c in pending)
+        assert all(c.body_id != c.case.holder_body_id for c in rows)
+        assert all(c.case.state in workflow.HANDLING for c in rows)
+        # Co-handlers added at more than one stage: transferred and accepted.
+        assert {workflow.S.TRANSFERRED, workflow.S.ACCEPTED} <= {c.case.state for c in rows}
+        assert CaseEvent.objects.filter(kind="answer_co_handling").count() == len(answered)
+
+    def test_supervision_notices_answered_open_and_overdue(self):
+        """W40/X36: 督办单 rows with their own reply dates; some answered, some past due."""
+        today = timezone.localdate()
+        notices = SupervisionNotice.objects.all()
+        answered = notices.filter(answered_at__isnull=False)
+        open_ = notices.filter(answered_at__isnull=True)
+        assert answered.exists() and all(n.answer for n in answered)
+        assert open_.filter(due_on__gte=today).exists()
+        overdue = open_.filter(due_on__lt=today)
+        assert overdue.count() >= 2
+        # Answered, then supervised again: one case with both kinds of notice.
+        assert answered.filter(case__in=overdue.values("case")).exists()
+        for notice in open_:
+            assert notice.case.supervised, notice.case.number
+            assert notice.case.clocks.filter(period="supervision", status=Clock.RUNNING).exists()
+
+    def test_an_extension_refused_and_one_awaiting_the_head(self):
+        """W34: the head may refuse; the 60-day limit then stands. One request is still open."""
+        refused = Case.objects.filter(events__kind="refuse_extension").distinct()
+        assert refused.count() >= 2
+        for case in refused:
+            assert not case.extension_used and not case.extension_requested
+            assert "extension_request" not in case.decision_detail
+        still_open = refused.filter(state=workflow.S.ACCEPTED).first()
+        handle = still_open.clocks.get(period="handle", status=Clock.RUNNING)
+        assert handle.extension_days == 0
+        pending = Case.objects.filter(extension_requested=True, state=workflow.S.ACCEPTED)
+        assert pending.exists()
+        head = get_user_model().objects.get(username="zhujian_head")
+        assert "refuse_extension" in {m.name for m in services.available_moves(head, pending[0])}
+
+    def test_grid_ledger_in_every_status_at_every_level(self):
+        """Grid ledger (小事不出村、大事不出镇): village, township and county rows."""
+        today = timezone.localdate()
+        levels = {Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY}
+        items = list(GridItem.objects.select_related("holder_body__division", "case"))
+        assert 10 <= len(items) <= 16
+        by_status: dict[str, set[int]] = {}
+        for item in items:
+            by_status.setdefault(item.status, set()).add(item.holder_body.division.level)
+        assert by_status[GridItem.OPEN] == levels
+        assert by_status[GridItem.SETTLED] == levels
+        assert by_status[GridItem.CONVERTED] == {Level.TOWNSHIP, Level.COUNTY}
+        overdue = [i for i in items if i.status == GridItem.OPEN and i.due_on < today]
+        assert {i.holder_body.division.level for i in overdue} == levels
+        assert any(i.status == GridItem.OPEN and i.due_on >= today for i in items)
+        for item in items:
+            ups = [h for h in item.history if h["action"] == "escalate"]
+            expected = {Level.VILLAGE: 0, Level.TOWNSHIP: 1, Level.COUNTY: 2}
+            if item.history[0]["to"].endswith("村民委员会"):
+                assert len(ups) == expected[item.holder_body.division.level], item.title
+            if item.status == GridItem.SETTLED:
+                assert item.outcome and item.settled_at
+            if item.status == GridItem.CONVERTED:
+                assert item.case.channel == "grid" and item.case.title == item.title
+                assert item.case.state == workflow.S.ACCEPTED
+            else:
+                assert item.case is None
+
+    def test_the_demo_leader_owns_cases_of_each_level_with_plan_and_time_limit(self):
+        """W18: 包案 with the four fixed: leader, body, plan and time limit."""
+        leader = get_user_model().objects.get(username="leader")
+        owned = list(selectors.leader_cases(leader))
+        assert {c.leader_level for c in owned} == {"A", "B", "C"}
+        assert len(owned) >= 6
+        for case in owned:
+            assert case.leader_plan and case.leader_deadline and case.leader_body_id
+        today = timezone.localdate()
+        late = [c for c in owned if c.leader_deadline < today]
+        assert late and any(c.events.filter(kind="escalate").exists() for c in late)
+        assert {c.state for c in owned} >= {
+            workflow.S.TRANSFERRED,
+            workflow.S.ACCEPTED,
+            workflow.S.UNDER_REVIEW,
+        }
+
+    def test_the_supervision_job_ran_and_flagged_every_overdue_case(self):
+        """W40/X36: overdue without cause is marked once per clock; a second run marks nothing."""
+        flagged = CaseEvent.objects.filter(kind=services.OVERDUE_FLAGGED)
+        assert flagged.count() >= 10
+        assert "个超期标记" in self.output
+        supervisor = get_user_model().objects.get(username="supervisor")
+        overdue = selectors.overdue_for_user(supervisor)
+        assert overdue
+        assert services.flag_overdue() == 0
+
+    def test_unmasking_is_logged_and_a_reporter_is_seen_only_by_discipline(self):
+        """DESIGN.md Access; W30, W46: every view of unmasked data is on the timeline."""
+        unmasked = CaseEvent.objects.filter(kind="unmask").select_related("case", "actor")
+        assert unmasked.count() >= 2
+        assert not unmasked.filter(citizen_visible=True).exists()
+        reports = [e for e in unmasked if e.case.content_type == "report"]
+        assert reports
+        for event in reports:
+            assert event.case.holder_body.kind == BodyKind.DISCIPLINE
+            assert event.actor.username == "jiwei_handler"
+
+    def test_logins_say_what_the_grid_worker_township_and_discipline_handlers_can_try(self):
+        hints = self.output.split("可以先试试：", 1)[1]
+        for username in ("grid_worker", "town_handler", "jiwei_handler", "supervisor", "leader"):
+            assert LOGIN_HINTS[username] in hints
+            line = next(line for line in hints.splitlines() if LOGIN_HINTS[username] in line)
+            assert line.split()[0] == username
+        assert "/desk/grid/" in LOGIN_HINTS["grid_worker"]
+
+    def test_a_failing_notification_skips_only_its_own_case(self):
+        """An outbox or notice subscriber that fails rolls its move back; the seed goes on."""
+        county = _county()
+        planner = demo.Planner(county, random.Random(1), timezone.localdate())
+        failing = planner.new_case(workflow.S.ACCEPTED, demo.TOPIC["leak"], reg_ago=6)
+        failing.route().accept().decide()
+        fine = planner.new_case(workflow.S.TRANSFERRED, demo.TOPIC["road"], reg_ago=6).route()
+
+        def broken_outbox(event):
+            if event.kind == "accept":
+                raise RuntimeError("outbox unavailable")
+
+        events.subscribe(broken_outbox)
+        try:
+            result = demo.run_plans(planner.plans, county, {})
+        finally:
+            events.unsubscribe(broken_outbox)
+        assert result.cases == 2
+        assert len(result.failures) == 1 and "outbox unavailable" in result.failures[0]
+        failing.plan.case.refresh_from_db()
+        fine.plan.case.refresh_from_db()
+        assert failing.plan.case.state == workflow.S.TRANSFERRED
+        assert not failing.plan.case.events.filter(kind="accept").exists()
+        assert fine.plan.case.state == workflow.S.TRANSFERRED
