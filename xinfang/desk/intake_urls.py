@@ -3,10 +3,12 @@
 from django.urls import path
 
 from . import intake_views as v
+from . import triage_views
 
 urlpatterns = [
     path("", v.intake_form, name="intake_form"),
     path("categories/", v.categories, name="intake_categories"),
+    path("suggest/", triage_views.suggest_panel, name="intake_suggest"),
     path("check/<str:draft_id>/", v.check, name="intake_check"),
     path("list/", v.intake_list, name="intake_list"),
     path("case/<str:number>/", v.route, name="intake_route"),

@@ -320,6 +320,7 @@ def _render_check(request, office, draft_id, draft, form, reps, *, error="", sta
             "lookalikes": found.similar,
             "error": error,
             "chosen": request.POST.get("into", ""),
+            "triage": _triage().check_context(office, data, form.category_obj),
         },
         status=status,
     )
@@ -414,6 +415,7 @@ def _save(request, office, draft_id, draft, form, reps):
         )
     _drop_draft(request, draft_id)
     case = reg.case
+    _triage().record_registration(request, office, form, case)
     messages.success(
         request,
         _(
@@ -523,6 +525,8 @@ def route_move(request, office, number, move):
         except ApplicationError as e:
             f.add_service_error(form, e)
         else:
+            if move in ("transfer", "assign"):
+                _triage().record_routing(request, case, data["body"])
             label = workflow.MOVES[move].label
             messages.success(
                 request, _("%(number)s: %(move)s done.") % {"number": case.number, "move": label}
@@ -574,3 +578,10 @@ def intake_list(request, office):
             "running": Clock.RUNNING,
         },
     )
+
+
+def _triage():
+    # Imported late: triage_views builds on the decorators above.
+    from . import triage_views
+
+    return triage_views

@@ -28,6 +28,9 @@ class TriageModelAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # versions come from training (train_triage)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("blob")  # tens of MB a row
+
     @admin.display(description=_("progress"))
     def progress_bar(self, obj):
         return f"{obj.progress}%"

@@ -80,11 +80,12 @@ class TriageModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     trained_on = models.PositiveIntegerField(_("trained on"), default=0)
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
-    blob = models.BinaryField(blank=True, default=b"", editable=False)
     is_active = models.BooleanField(_("active"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
+    # Last column: SQLite walks a large value's overflow pages to reach any column after it.
+    blob = models.BinaryField(blank=True, default=b"", editable=False)
 
     class Meta:
         ordering = ["kind", "-version"]

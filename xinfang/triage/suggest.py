@@ -14,11 +14,14 @@ import hashlib
 import os
 import re
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from xinfang.orgs.models import Body, Division, Level
@@ -233,8 +236,8 @@ def _margin_confidence(best: float, second: float) -> float:
 _rules_cache: dict[str, KeywordRules] = {}
 
 
-def keyword_rules() -> KeywordRules | None:
-    version = active_version()
+def keyword_rules(version=None) -> KeywordRules | None:
+    version = version or active_version()
     if version is None:
         return None
     rules = _rules_cache.get(version.source_sha256)
@@ -246,9 +249,9 @@ def keyword_rules() -> KeywordRules | None:
     return rules
 
 
-def _rule_guesses(text: str, level1: str | None) -> tuple[Guess | None, Guess | None]:
+def _rule_guesses(text: str, level1: str | None, version=None) -> tuple[Guess | None, Guess | None]:
     """(level-1, leaf) from the keyword rules; with `level1` given, the leaf stays under it."""
-    rules = keyword_rules()
+    rules = keyword_rules(version)
     if rules is None:
         return None, None
     scored = rules.scores(text)
@@ -375,10 +378,28 @@ class PlaceMatcher:
 
 
 _places: dict[tuple, PlaceMatcher] = {}
+# Counting a province's divisions on every suggestion costs more than the rest of it; the
+# table changes rarely, so the count is rechecked at most this often (and at once on a save
+# in this process).
+STAMP_SECONDS = 30.0
+_stamp: list = [0.0, None]
+
+
+def _division_stamp() -> tuple:
+    now = time.monotonic()
+    if _stamp[1] is None or now - _stamp[0] > STAMP_SECONDS:
+        _stamp[1] = tuple(Division.objects.aggregate(n=Count("code"), top=Max("code")).values())
+        _stamp[0] = now
+    return _stamp[1]
+
+
+@receiver([post_save, post_delete], sender=Division, dispatch_uid="triage_division_changed")
+def _divisions_changed(**kwargs) -> None:
+    _stamp[1] = None
 
 
 def place_matcher() -> PlaceMatcher:
-    stamp = tuple(Division.objects.aggregate(n=Count("code"), top=Max("code")).values())
+    stamp = _division_stamp()
     matcher = _places.get(stamp)
     if matcher is None:
         rows = Division.objects.values_list("code", "name", "level", "parent_id")
@@ -401,23 +422,20 @@ def suggest_place(address: str, text: str, within: Division | None = None) -> Pl
 # The suggestion
 
 
-def _leaf_categories(codes: list[str]) -> dict[str, Category]:
-    version = active_version()
+def _leaf_categories(codes: list[str], version) -> dict[str, Category]:
     if version is None or not codes:
         return {}
-    qs = Category.objects.filter(version=version, code__in=codes).select_related("parent")
+    qs = Category.objects.filter(version=version, code__in=codes).select_related("parent__parent")
     return {c.code: c for c in qs}
 
 
-def _level1_by_name(name: str) -> Category | None:
-    version = active_version()
+def _level1_by_name(name: str, version) -> Category | None:
     if version is None:
         return None
     return Category.objects.filter(version=version, level=1, name=name).first()
 
 
-def _leaf_code_by_name(full_names: list[str]) -> dict[str, Category]:
-    version = active_version()
+def _leaf_code_by_name(full_names: list[str], version) -> dict[str, Category]:
     if version is None:
         return {}
     return {
@@ -431,6 +449,7 @@ def suggest(title: str, body: str, address: str = "", *, within: Division | None
     threshold = low_confidence_threshold()
     text = model_text(title, body)
     rows = active_models()
+    taxonomy = active_version()
     versions = {kind: row.version for kind, row in rows.items()}
 
     labels = dict(_content_type_labels())
@@ -445,13 +464,13 @@ def suggest(title: str, body: str, address: str = "", *, within: Division | None
         level1 = _model_guess(_loaded(rows[TriageModel.CATEGORY]), text, {}, threshold)
     if TriageModel.LEAF in rows:
         model_leaf = _model_guess(_loaded(rows[TriageModel.LEAF]), text, {}, threshold)
-        category = _leaf_code_by_name([model_leaf.value]).get(model_leaf.value)
+        category = _leaf_code_by_name([model_leaf.value], taxonomy).get(model_leaf.value)
         if category is not None:
             model_leaf.label = category.full_name
             model_leaf.value = category.code
             leaf = model_leaf
     if leaf is None:
-        rule_top, leaf = _rule_guesses(text, level1.value if level1 else None)
+        rule_top, leaf = _rule_guesses(text, level1.value if level1 else None, taxonomy)
         level1 = level1 or rule_top
 
     place = suggest_place(address, text, within=within)
@@ -460,9 +479,9 @@ def suggest(title: str, body: str, address: str = "", *, within: Division | None
     if division is not None:
         category = None
         if leaf is not None:
-            category = _leaf_categories([leaf.value]).get(leaf.value)
+            category = _leaf_categories([leaf.value], taxonomy).get(leaf.value)
         elif level1 is not None:
-            category = _level1_by_name(level1.value)
+            category = _level1_by_name(level1.value, taxonomy)
         found: Body | None = responsible_body(category, division)
         if found is not None:
             body_id, body_name = found.pk, found.name

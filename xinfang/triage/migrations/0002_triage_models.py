@@ -24,11 +24,11 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('trained_on', models.PositiveIntegerField(default=0, verbose_name='trained on')),
                 ('metrics', models.JSONField(blank=True, default=dict, verbose_name='metrics')),
-                ('blob', models.BinaryField(blank=True, default=b'')),
                 ('is_active', models.BooleanField(default=False, verbose_name='active')),
                 ('status', models.CharField(choices=[('queued', 'queued'), ('training', 'training'), ('ready', 'ready'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='status')),
                 ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress')),
                 ('message', models.CharField(blank=True, max_length=300, verbose_name='message')),
+                ('blob', models.BinaryField(blank=True, default=b'')),
             ],
             options={
                 'verbose_name': 'triage model',
