@@ -110,7 +110,7 @@ def test_rollback_and_activate_switch_the_active_version(labelled):
     call_command("train_triage", "--rollback")
     assert TriageModel.objects.get(kind="category", is_active=True).version == 1
     assert suggest.suggest("工资", "拖欠 工资", "").model_versions["category"] == 1
-    with pytest.raises(CommandError, match="No earlier ready version"):
+    with pytest.raises(CommandError, match="没有早于第1版"):
         call_command("train_triage", "--rollback")
 
     call_command("train_triage", "--activate", "2")
@@ -127,7 +127,7 @@ def test_the_command_queues_by_default_and_the_task_writes_progress(labelled, se
 
 def test_too_few_labelled_cases_give_a_clear_message_and_rules_keep_working(county):
     load_taxonomy(path=TAXONOMY_CSV)
-    with pytest.raises(CommandError, match="Too few labelled cases"):
+    with pytest.raises(CommandError, match="已标注的案件太少"):
         call_command("train_triage", "--now")
     row = TriageModel.objects.get()
     assert row.status == "failed" and not row.is_active and not row.blob

@@ -182,7 +182,17 @@ class KeywordRules:
 
     def __init__(self, leaves: list[_Leaf]):
         self.leaves = leaves
-        self.words = sorted({w for leaf in leaves for w in (*leaf.words, *leaf.parent_words)})
+        # word -> [(leaf index, weight)]; words found by their first two characters, so a text
+        # costs one set lookup per character, not one scan per word.
+        self.index: dict[str, list[tuple[int, float]]] = {}
+        for i, leaf in enumerate(leaves):
+            for w in leaf.words:
+                self.index.setdefault(w, []).append((i, 1.0))
+            for w in leaf.parent_words:
+                self.index.setdefault(w, []).append((i, 0.5))
+        self.by_prefix: dict[str, tuple[str, ...]] = {}
+        for w in self.index:
+            self.by_prefix[w[:2]] = (*self.by_prefix.get(w[:2], ()), w)
 
     @classmethod
     def build(cls, categories: list[Category]) -> KeywordRules:
@@ -205,15 +215,17 @@ class KeywordRules:
         return cls(leaves)
 
     def scores(self, text: str) -> list[tuple[_Leaf, float]]:
-        present = {w for w in self.words if w in text}
-        if not present:
-            return []
-        out = []
-        for leaf in self.leaves:
-            s = sum(1.0 for w in leaf.words if w in present)
-            s += sum(0.5 for w in leaf.parent_words if w in present)
-            if s:
-                out.append((leaf, s))
+        text = text[:TEXT_SCAN_CHARS]
+        present = set()
+        for i in range(len(text) - 1):
+            for w in self.by_prefix.get(text[i : i + 2], ()):
+                if text.startswith(w, i):
+                    present.add(w)
+        totals: dict[int, float] = {}
+        for w in present:
+            for i, weight in self.index[w]:
+                totals[i] = totals.get(i, 0.0) + weight
+        out = [(self.leaves[i], s) for i, s in totals.items()]
         out.sort(key=lambda pair: (-pair[1], pair[0].code))
         return out
 
@@ -324,6 +336,7 @@ class PlaceMatcher:
             for form in short_forms(d.name):
                 self.names.setdefault(form, []).append(d.code)
         self.longest = max((len(n) for n in self.names), default=0)
+        self.prefixes = {n[:2] for n in self.names}
 
     def chain(self, code: str) -> list[str]:
         out = []
@@ -337,7 +350,9 @@ class PlaceMatcher:
         """Division code -> longest text that named it."""
         found: dict[str, str] = {}
         n = len(text)
-        for i in range(n):
+        for i in range(n - 1):
+            if text[i : i + 2] not in self.prefixes:
+                continue
             for length in range(min(self.longest, n - i), 1, -1):
                 codes = self.names.get(text[i : i + length])
                 if codes:
