@@ -47,6 +47,9 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_taxonomy $(TAXONOMY)
 	$(PY) manage.py seed_demo
+	@echo "== task worker in the background renders notices and sends messages (log: worker.log)"
+	@$(PY) manage.py db_worker >worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Runs every stage and fails at the end if any failed, so one report shows all of them.
