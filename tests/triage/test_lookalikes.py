@@ -131,3 +131,24 @@ def test_reindex_command_rebuilds_a_lost_index(county, capsys):
     assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [leak]
     call_command("reindex_similarity")
     assert LSHBand.objects.count() == 2 * DEFAULT_SCHEME.bands
+
+
+def test_closed_look_alikes_never_take_an_open_cases_place_W21(
+    county, register, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Only open cases are candidates, even when a closed one shares more bands."""
+    near = register(title=LEAK_TITLE, text=LEAK_BODY + "再次反映。")
+    closed = register(title=LEAK_TITLE, text=LEAK_BODY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(case=closed, actor=county.users["clerk"], reason="不属于信访事项")
+    monkeypatch.setattr("xinfang.triage.selectors.CANDIDATE_LIMIT", 1)
+    assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [near]
+
+
+def test_a_lookup_is_two_round_trips(county, register, django_assert_max_num_queries):
+    """Candidates with their signatures in one query, the visible cases in one more."""
+    leak = register(title=LEAK_TITLE, text=LEAK_BODY)
+    register(title=WAGES_TITLE, text=WAGES_BODY)
+    with django_assert_max_num_queries(2):
+        found = similar_open_cases(LEAK_TITLE, LEAK_BODY)
+    assert [c for c, _s in found] == [leak]

@@ -1,5 +1,5 @@
 """The look-alike index, shared by every process: one row per case with its MinHash signature,
-and its LSH band keys in an indexed table, so a lookup is a few indexed equality matches."""
+and its LSH band keys in an indexed table, so a lookup is one indexed `key IN (...)` match."""
 
 from __future__ import annotations
 
@@ -27,22 +27,19 @@ class SimilarityEntry(models.Model):
 
 
 class LSHBand(models.Model):
-    """One band key of one case: (band, hash) is what a lookup matches on."""
+    """One band key of one case. The key carries its band number in its top six bits
+    (MinHasher.band_keys), so a lookup is one `key IN (...)` over a single index."""
 
-    band = models.PositiveSmallIntegerField()
-    hash = models.BigIntegerField()
+    pk = models.CompositePrimaryKey("key", "entry")
+    # (key, case_id) is the primary key: the lookup is an index-only scan, and no surrogate id
+    # or separate band column costs space in a table of bands x cases rows.
+    key = models.BigIntegerField()
     entry = models.ForeignKey(
         SimilarityEntry, on_delete=models.CASCADE, db_column="case_id", related_name="bands"
     )
 
-    class Meta:
-        indexes = [
-            # case_id in the leaf makes the lookup an index-only scan on PostgreSQL.
-            models.Index(fields=["band", "hash"], include=["entry"], name="triage_lshband_key")
-        ]
-
     def __str__(self) -> str:
-        return f"band {self.band} of case {self.entry_id}"
+        return f"band {self.key >> 57} of case {self.entry_id}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db import connection
 
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import cases_visible_to, open_cases_of_petitioner
@@ -25,34 +25,43 @@ MIN_SCORE = 0.2
 CANDIDATE_LIMIT = 200
 
 
-def _band_q(sig: np.ndarray) -> Q:
-    q = Q(pk__in=[])
-    for band, key in enumerate(hasher().band_keys(sig).tolist()):
-        q |= Q(band=band, hash=key)
-    return q
+_EMPTY = np.uint32(0xFFFFFFFF)
 
 
-def _scored_candidates(sig: np.ndarray, *, open_only: bool = True) -> list[tuple[int, float]]:
-    """(case id, estimated Jaccard) of the indexed cases sharing a band with `sig`, best first."""
-    if (sig == np.uint32(0xFFFFFFFF)).all():
+def _candidate_sql(n_keys: int) -> str:
+    """Open cases sharing a band key, most shared keys first, with their signatures: one round
+    trip. The keys match on the (key, case_id) primary key alone (index-only); the open flag and
+    the signature come from one primary-key probe per distinct case."""
+    band, entry = LSHBand._meta.db_table, SimilarityEntry._meta.db_table
+    keys = ", ".join(["%s"] * n_keys)
+    return (
+        f"WITH hits AS (SELECT case_id, COUNT(*) AS n FROM {band} WHERE key IN ({keys})"
+        " GROUP BY case_id)"
+        f" SELECT e.case_id, e.signature FROM hits JOIN {entry} e ON e.case_id = hits.case_id"
+        " WHERE e.is_open = %s ORDER BY hits.n DESC, e.case_id LIMIT %s"
+    )
+
+
+def _scored_candidates(sig: np.ndarray) -> list[tuple[int, float]]:
+    """(case id, estimated Jaccard) of the open indexed cases sharing a band with `sig`, best
+    first; at most CANDIDATE_LIMIT of them, those sharing most bands."""
+    if (sig == _EMPTY).all():
         return []
-    rows = LSHBand.objects.filter(_band_q(sig))
-    if open_only:
-        rows = rows.filter(entry__is_open=True)
-    ids = [
-        r["entry_id"]
-        for r in rows.values("entry_id")
-        .annotate(n=Count("*"))
-        .order_by("-n", "entry_id")[:CANDIDATE_LIMIT]
-    ]
-    if not ids:
+    keys = hasher().band_keys(sig).tolist()
+    with connection.cursor() as cur:
+        cur.execute(_candidate_sql(len(keys)), [*keys, True, CANDIDATE_LIMIT])
+        rows = cur.fetchall()
+    if not rows:
         return []
-    sigs = SimilarityEntry.objects.filter(case_id__in=ids).values_list("case_id", "signature")
-    scored = [
-        (pk, similarity.estimate(sig, np.frombuffer(bytes(raw), dtype="<u4"))) for pk, raw in sigs
-    ]
-    scored.sort(key=lambda pair: (-pair[1], pair[0]))
-    return scored
+    ids = np.array([pk for pk, _raw in rows], dtype=np.int64)
+    sigs = np.frombuffer(b"".join(bytes(raw) for _pk, raw in rows), dtype="<u4")
+    sigs = sigs.reshape(len(rows), -1)
+    if sigs.shape[1] != sig.size:  # made with another scheme: not comparable
+        return []
+    scores = (sigs == sig[None, :]).mean(axis=1)
+    scores[(sigs == _EMPTY).all(axis=1)] = 0.0
+    order = np.lexsort((ids, -scores))
+    return [(int(ids[i]), float(scores[i])) for i in order]
 
 
 def similar_open_cases(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 
-import numpy as np
 from django.db import transaction
 
 from xinfang.cases.models import Case, CaseEvent
@@ -26,9 +25,8 @@ def case_text(title: str, body: str) -> str:
     return f"{title}\n{body}"
 
 
-def _rows(case_id: int, sig: np.ndarray) -> list[LSHBand]:
-    keys = hasher().band_keys(sig).tolist()
-    return [LSHBand(band=b, hash=h, entry_id=case_id) for b, h in enumerate(keys)]
+def _rows(case_id: int, keys: list[int]) -> list[LSHBand]:
+    return [LSHBand(key=k, entry_id=case_id) for k in keys]
 
 
 def _write(cases: list[tuple[int, str, str, str]]) -> int:
@@ -47,7 +45,8 @@ def _write(cases: list[tuple[int, str, str, str]]) -> int:
             )
             for (pk, _t, _b, state), sig in zip(cases, sigs, strict=True)
         )
-        bands = [row for pk, sig in zip(ids, sigs, strict=True) for row in _rows(pk, sig)]
+        keys = hasher().band_keys(sigs).tolist()
+        bands = [row for pk, ks in zip(ids, keys, strict=True) for row in _rows(pk, ks)]
         LSHBand.objects.bulk_create(bands, batch_size=5000)
     return len(cases)
 
