@@ -110,7 +110,7 @@ def test_rollback_and_activate_switch_the_active_version(labelled):
     call_command("train_triage", "--rollback")
     assert TriageModel.objects.get(kind="category", is_active=True).version == 1
     assert suggest.suggest("工资", "拖欠 工资", "").model_versions["category"] == 1
-    with pytest.raises(CommandError, match="没有早于第1版"):
+    with pytest.raises(CommandError, match="没有早于.*1"):
         call_command("train_triage", "--rollback")
 
     call_command("train_triage", "--activate", "2")
@@ -122,12 +122,12 @@ def test_the_command_queues_by_default_and_the_task_writes_progress(labelled, se
     call_command("train_triage")
     row = TriageModel.objects.get(kind="category", version=1)
     assert (row.status, row.progress, row.is_active) == ("ready", 100, True)
-    assert "macro-F1" in row.message
+    assert "60" in row.message and "F1" in row.message  # cases used, held-out score
 
 
 def test_too_few_labelled_cases_give_a_clear_message_and_rules_keep_working(county):
     load_taxonomy(path=TAXONOMY_CSV)
-    with pytest.raises(CommandError, match="已标注的案件太少"):
+    with pytest.raises(CommandError, match="太少"):
         call_command("train_triage", "--now")
     row = TriageModel.objects.get()
     assert row.status == "failed" and not row.is_active and not row.blob
