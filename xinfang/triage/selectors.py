@@ -30,15 +30,17 @@ _EMPTY = np.uint32(0xFFFFFFFF)
 
 def _candidate_sql(n_keys: int) -> str:
     """Open cases sharing a band key, most shared keys first, with their signatures: one round
-    trip. The keys match on the (key, case_id) primary key alone (index-only); the open flag and
-    the signature come from one primary-key probe per distinct case."""
+    trip. The keys match on the partial index of open band rows alone (index-only); only the
+    CANDIDATE_LIMIT cases kept are joined to their signature rows."""
     band, entry = LSHBand._meta.db_table, SimilarityEntry._meta.db_table
     keys = ", ".join(["%s"] * n_keys)
     return (
-        f"WITH hits AS (SELECT case_id, COUNT(*) AS n FROM {band} WHERE key IN ({keys})"
-        " GROUP BY case_id)"
+        f"WITH hits AS (SELECT case_id, COUNT(*) AS n FROM {band}"
+        # The literal condition of the partial index, so SQLite can use it too.
+        f" WHERE key IN ({keys}) AND is_open"
+        " GROUP BY case_id ORDER BY n DESC, case_id LIMIT %s)"
         f" SELECT e.case_id, e.signature FROM hits JOIN {entry} e ON e.case_id = hits.case_id"
-        " WHERE e.is_open = %s ORDER BY hits.n DESC, e.case_id LIMIT %s"
+        " ORDER BY hits.n DESC, e.case_id"
     )
 
 
@@ -49,7 +51,7 @@ def _scored_candidates(sig: np.ndarray) -> list[tuple[int, float]]:
         return []
     keys = hasher().band_keys(sig).tolist()
     with connection.cursor() as cur:
-        cur.execute(_candidate_sql(len(keys)), [*keys, True, CANDIDATE_LIMIT])
+        cur.execute(_candidate_sql(len(keys)), [*keys, CANDIDATE_LIMIT])
         rows = cur.fetchall()
     if not rows:
         return []

@@ -25,8 +25,8 @@ def case_text(title: str, body: str) -> str:
     return f"{title}\n{body}"
 
 
-def _rows(case_id: int, keys: list[int]) -> list[LSHBand]:
-    return [LSHBand(key=k, entry_id=case_id) for k in keys]
+def _rows(case_id: int, keys: list[int], is_open: bool) -> list[LSHBand]:
+    return [LSHBand(key=k, entry_id=case_id, is_open=is_open) for k in keys]
 
 
 def _write(cases: list[tuple[int, str, str, str]]) -> int:
@@ -46,7 +46,11 @@ def _write(cases: list[tuple[int, str, str, str]]) -> int:
             for (pk, _t, _b, state), sig in zip(cases, sigs, strict=True)
         )
         keys = hasher().band_keys(sigs).tolist()
-        bands = [row for pk, ks in zip(ids, keys, strict=True) for row in _rows(pk, ks)]
+        bands = [
+            row
+            for (pk, _t, _b, state), ks in zip(cases, keys, strict=True)
+            for row in _rows(pk, ks, state in OPEN)
+        ]
         LSHBand.objects.bulk_create(bands, batch_size=5000)
     return len(cases)
 
@@ -65,7 +69,9 @@ def index_case(case_id: int) -> bool:
     if entry is not None and entry.scheme == DEFAULT_SCHEME.tag:
         if entry.is_open == is_open:
             return False
-        SimilarityEntry.objects.filter(case_id=case_id).update(is_open=is_open)
+        with transaction.atomic():
+            SimilarityEntry.objects.filter(case_id=case_id).update(is_open=is_open)
+            LSHBand.objects.filter(entry_id=case_id).update(is_open=is_open)
         return True
     _write([row])
     return True

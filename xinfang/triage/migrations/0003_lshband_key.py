@@ -1,6 +1,7 @@
-"""LSHBand keyed by (key, case_id): the band number already lives in the key's top bits, so the
-separate band column and the surrogate id go. Band keys are derived data; they are rebuilt
-from the stored signatures."""
+"""LSHBand keyed by (case_id, key): the band number already lives in the key's top bits, so the
+separate band column and the surrogate id go; the open flag is copied onto the band rows so the
+lookup index holds open cases only. Band keys are derived data: rebuilt from the stored
+signatures."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -17,14 +18,14 @@ def rebuild_bands(apps, schema_editor):
     current = entry_model.objects.filter(scheme=DEFAULT_SCHEME.tag).order_by("pk")
     last = 0
     while True:
-        chunk = list(current.filter(pk__gt=last).values_list("pk", "signature")[:2000])
+        chunk = list(current.filter(pk__gt=last).values_list("pk", "signature", "is_open")[:2000])
         if not chunk:
             break
-        sigs = np.stack([np.frombuffer(bytes(raw), dtype="<u4") for _pk, raw in chunk])
+        sigs = np.stack([np.frombuffer(bytes(raw), dtype="<u4") for _pk, raw, _o in chunk])
         keys = hasher.band_keys(sigs).tolist()
         band_model.objects.bulk_create(
-            band_model(key=k, entry_id=pk)
-            for (pk, _raw), row in zip(chunk, keys, strict=True)
+            band_model(key=k, entry_id=pk, is_open=is_open)
+            for (pk, _raw, is_open), row in zip(chunk, keys, strict=True)
             for k in row
         )
         last = chunk[-1][0]
@@ -43,25 +44,36 @@ class Migration(migrations.Migration):
                 (
                     "pk",
                     models.CompositePrimaryKey(
-                        "key",
                         "entry",
+                        "key",
                         blank=True,
                         editable=False,
                         primary_key=True,
                         serialize=False,
                     ),
                 ),
-                ("key", models.BigIntegerField()),
                 (
                     "entry",
                     models.ForeignKey(
                         db_column="case_id",
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="bands",
                         to="triage.similarityentry",
                     ),
                 ),
+                ("key", models.BigIntegerField()),
+                ("is_open", models.BooleanField(default=True)),
             ],
+            options={
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("is_open", True)),
+                        fields=["key", "entry"],
+                        name="triage_lshband_open",
+                    )
+                ],
+            },
         ),
         migrations.RunPython(rebuild_bands, migrations.RunPython.noop),
     ]
