@@ -1,21 +1,23 @@
 """Benchmark the look-alike index (xinfang/triage/similarity.py and the band table).
 
 Synthetic petitions from templates (topics, sentence variants, random places, estates, roads,
-companies, names and numbers). For each size:
-- in memory, the pure LSHIndex: build time (signatures + index), memory, and lookup latency
-  (signature of the query text + LSH lookup + ranking) over 1,000 queries, half near-duplicates
-  of indexed texts (a few characters changed, or sentences reordered), half fresh texts;
-- in PostgreSQL (100,000 only by default): synthetic cases bulk-inserted into a separate
-  database, the index built by services.reindex_all (bulk inserts), and the latency of
-  selectors.similar_open_cases, which is what the intake check page calls.
+companies, names and numbers). For each size the texts and their signatures are made once, then:
+- in memory, the pure LSHIndex: index build time, memory, and lookup latency (signature of the
+  query text + LSH lookup + ranking) over 1,000 queries, half near-duplicates of indexed texts
+  (a few characters changed, or sentences reordered), half fresh texts;
+- in PostgreSQL: cases, signature rows and band rows written with COPY straight into the app's
+  tables (the band table's indexes rebuilt afterwards from their own definitions), then the
+  latency of selectors.similar_open_cases (what the intake check page calls), without and with
+  a clerk's visibility filter, and of its candidate SQL alone; table and index sizes; and the
+  app's own write path (services._write) for one case at a time.
 Recall@5 of the near-duplicates and the candidates examined per lookup are reported too.
 Writes bench/results/lookalike.json and prints it.
 
 Usage:
-  .venv/bin/python bench/lookalike.py                       # 100,000 and 1,000,000 in memory,
-                                                            # 100,000 in PostgreSQL
-  options: --sizes 100000,1000000 --db-sizes 100000 --queries 1000 --no-db
-  DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/xinfang_bench_lsh
+  .venv/bin/python bench/lookalike.py          # 100,000 and 1,000,000, in memory and PostgreSQL
+  options: --sizes 100000,1000000 --db-sizes 100000,1000000 --queries 1000 --no-db --out FILE
+  DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/xinfang_bench_lsh (dropped and
+  migrated afresh for each size)
 """
 
 from __future__ import annotations
@@ -292,19 +294,15 @@ def queries(cases, n: int, seed: int):
     return out
 
 
-def bench_memory(cases, n_queries: int) -> dict:
+def bench_memory(cases, sigs, t_sig: float, n_queries: int) -> dict:
     hasher = MinHasher(DEFAULT_SCHEME)
     gc.collect()
     before = rss_mb()
-    t0 = time.perf_counter()
-    sigs = hasher.signatures([f"{t}\n{b}" for t, b in cases], batch=512)
-    t_sig = time.perf_counter() - t0
     index = LSHIndex(DEFAULT_SCHEME)
     t1 = time.perf_counter()
     index.add_many(list(range(len(cases))), sigs)
     index._merge()  # build the sorted arrays now, so lookups run on the steady state
     t_index = time.perf_counter() - t1
-    del sigs
     gc.collect()
     arrays = sum(
         a.nbytes for a in (index._sigs, index._bands, index._sorted_keys, index._sorted_rows)
@@ -329,12 +327,7 @@ def bench_memory(cases, n_queries: int) -> dict:
             "index_arrays": round(arrays / 2**20, 1),
             "process_rss_growth": round(rss_mb() - before, 1),
         },
-        "lookup_ms": {
-            "p50": pct(times, 50),
-            "p95": pct(times, 95),
-            "p99": pct(times, 99),
-            "max": round(max(times), 3),
-        },
+        "lookup_ms": latency(times),
         "signature_ms_p50": pct(sig_times, 50),
         "candidates_examined": {
             "mean": round(statistics.mean(examined), 1),
@@ -346,8 +339,21 @@ def bench_memory(cases, n_queries: int) -> dict:
     }
 
 
+def latency(times: list[float]) -> dict:
+    return {
+        "p50": pct(times, 50),
+        "p95": pct(times, 95),
+        "p99": pct(times, 99),
+        "max": round(max(times), 3),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
-# PostgreSQL
+# PostgreSQL: rows written with COPY straight into the app's tables (not the app's write path,
+# which is measured separately per case), then looked up through the app's selector.
+
+OPEN_SHARE = 0.8
+ID_BASE = 1000  # case ids are ID_BASE + position in the generated list
 
 
 def ensure_database(url: str) -> None:
@@ -373,116 +379,291 @@ def setup_db() -> None:
     call_command("migrate", verbosity=0)
 
 
-def insert_cases(cases) -> None:
-    """Bare cases (no parties, events or clocks): what the index reads is title, body, state."""
-    from django.db import transaction
+def _raw(cur):
+    """The psycopg cursor under Django's wrapper."""
+    return getattr(cur, "cursor", cur)
+
+
+def copy_cases(cases, open_mask: np.ndarray):
+    """Cases through a staging table: COPY (id, title, body, state), then one INSERT ... SELECT
+    that takes every other column from a template case made by the ORM."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
 
     from xinfang.cases.models import Case
-    from xinfang.orgs.models import Body, BodyKind, Division, Level
+    from xinfang.orgs.models import Body, BodyKind, Division, Level, Membership
 
     division = Division.objects.create(code="370687", name="海阳市", level=Level.COUNTY)
     office = Body.objects.create(
         name="海阳市信访局", kind=BodyKind.PETITION_OFFICE, division=division
     )
+    clerk = get_user_model().objects.create_user("bench-clerk", password="x")
+    Membership.objects.create(user=clerk, body=office, role="intake_clerk")
     now = dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC)
-    rng = random.Random(5)
-    for lo in range(0, len(cases), 5000):
-        rows = [
-            Case(
-                number=f"XF-BENCH-{i:08d}",
-                tracking_code=f"B{i:09d}",
-                query_password_hash="x",
-                registered_at=now,
-                registering_body=office,
-                holder_body=office,
-                channel="letter",
-                content_type="appeal",
-                place=division,
-                title=t[:200],
-                body=b,
-                state="registered" if rng.random() < 0.8 else "closed",
-            )
-            for i, (t, b) in enumerate(cases[lo : lo + 5000], start=lo)
+    template = Case.objects.create(
+        number="XF-BENCH-TEMPLATE",
+        tracking_code="BTEMPLATE",
+        query_password_hash="x",
+        registered_at=now,
+        registering_body=office,
+        holder_body=office,
+        channel="letter",
+        content_type="appeal",
+        place=division,
+        title="-",
+        body="-",
+    )
+    own = {
+        "id": "s.id",
+        "number": "'XF-BENCH-' || lpad(s.id::text, 8, '0')",
+        "tracking_code": "'B' || lpad(s.id::text, 9, '0')",
+        "title": "s.title",
+        "body": "s.body",
+        "state": "s.state",
+    }
+    columns = [f.column for f in Case._meta.concrete_fields]
+    select = ", ".join(own.get(c, f"t.{c}") for c in columns)
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE bench_case (id bigint, title text, body text, state text)")
+        with _raw(cur).copy("COPY bench_case FROM STDIN") as copy:
+            for i, (t, b) in enumerate(cases):
+                state = "registered" if open_mask[i] else "closed"
+                copy.write_row((ID_BASE + i, t[:200], b, state))
+        cur.execute(
+            f"INSERT INTO cases_case ({', '.join(columns)}) SELECT {select}"
+            " FROM bench_case s CROSS JOIN cases_case t WHERE t.id = %s",
+            [template.pk],
+        )
+        cur.execute("DELETE FROM cases_case WHERE id = %s", [template.pk])
+        cur.execute("DROP TABLE bench_case")
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), max(id)) FROM cases_case"
+        )
+    return clerk
+
+
+def _binary_rows(ids: np.ndarray, keys: np.ndarray, is_open: np.ndarray) -> np.ndarray:
+    """COPY BINARY tuples of (bigint case_id, bigint key, boolean is_open), built in numpy."""
+    dtype = np.dtype(
+        [
+            ("n", ">i2"),
+            ("l1", ">i4"),
+            ("case", ">i8"),
+            ("l2", ">i4"),
+            ("key", ">i8"),
+            ("l3", ">i4"),
+            ("open", "u1"),
         ]
-        with transaction.atomic():
-            Case.objects.bulk_create(rows, batch_size=1000)
+    )
+    rows = np.empty(len(keys), dtype=dtype)
+    rows["n"], rows["l1"], rows["l2"], rows["l3"] = 3, 8, 8, 1
+    rows["case"], rows["key"], rows["open"] = ids, keys, is_open
+    return rows
 
 
-def bench_db(cases, n_queries: int) -> dict:
+def copy_index(sigs: np.ndarray, open_mask: np.ndarray) -> dict:
+    """Signature rows and band rows by COPY, the band table's indexes and constraints dropped
+    first and recreated from their own definitions afterwards (one sort each, not 32M inserts)."""
+    from django.db import connection
+
+    from xinfang.triage.models import LSHBand, SimilarityEntry
+
+    band, entry = LSHBand._meta.db_table, SimilarityEntry._meta.db_table
+    hasher = MinHasher(DEFAULT_SCHEME)
+    n = len(sigs)
+    ids = np.arange(ID_BASE, ID_BASE + n, dtype=np.int64)
+    seconds = {}
+    with connection.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        t = time.perf_counter()
+        tag, now = DEFAULT_SCHEME.tag, dt.datetime.now(dt.UTC)
+        with _raw(cur).copy(
+            f"COPY {entry} (case_id, signature, scheme, is_open, indexed_at) FROM STDIN"
+        ) as copy:
+            le = sigs.astype("<u4")
+            for i in range(n):
+                copy.write_row((int(ids[i]), le[i].tobytes(), tag, bool(open_mask[i]), now))
+        seconds["copy_signatures"] = time.perf_counter() - t
+
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass",
+            [band],
+        )
+        constraints = cur.fetchall()
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [band],
+        )
+        indexes = cur.fetchall()
+        for name, _def in constraints:
+            cur.execute(f'ALTER TABLE {band} DROP CONSTRAINT "{name}"')
+        for name, _def in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+
+        t = time.perf_counter()
+        sql = f"COPY {band} (case_id, key, is_open) FROM STDIN (FORMAT BINARY)"
+        with _raw(cur).copy(sql) as copy:
+            copy.write(b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8)
+            for lo in range(0, n, 50_000):
+                keys = hasher.band_keys(sigs[lo : lo + 50_000])
+                b = keys.shape[1]
+                rows = _binary_rows(
+                    np.repeat(ids[lo : lo + 50_000], b),
+                    keys.ravel(),
+                    np.repeat(open_mask[lo : lo + 50_000], b),
+                )
+                copy.write(rows.tobytes())
+            copy.write(b"\xff\xff")
+        seconds["copy_bands"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        # Primary key first (the lookup index), then the case_id index and the foreign key.
+        for name, definition in sorted(constraints, key=lambda c: "PRIMARY" not in c[1]):
+            cur.execute(f'ALTER TABLE {band} ADD CONSTRAINT "{name}" {definition}')
+        for _name, definition in indexes:
+            cur.execute(definition)
+        seconds["build_band_indexes"] = time.perf_counter() - t
+        t = time.perf_counter()
+        for table in (band, entry, "cases_case"):
+            cur.execute(f"VACUUM ANALYZE {table}")
+        seconds["vacuum_analyze"] = time.perf_counter() - t
+    return {k: round(v, 1) for k, v in seconds.items()}
+
+
+def table_sizes() -> dict:
+    from django.db import connection
+
+    out = {}
+    with connection.cursor() as cur:
+        for table in ("triage_lshband", "triage_similarityentry"):
+            cur.execute(
+                "SELECT pg_relation_size(%s), pg_indexes_size(%s), count(*) FROM pg_indexes"
+                " WHERE tablename = %s",
+                [table, table, table],
+            )
+            heap, idx, _n = cur.fetchone()
+            cur.execute(
+                "SELECT indexname, pg_relation_size(indexname::regclass) FROM pg_indexes"
+                " WHERE tablename = %s",
+                [table],
+            )
+            out[table] = {
+                "table_mb": round(heap / 2**20, 1),
+                "indexes_mb": round(idx / 2**20, 1),
+                "per_index_mb": {name: round(b / 2**20, 1) for name, b in cur.fetchall()},
+            }
+        cur.execute("SELECT count(*) FROM triage_lshband")
+        out["triage_lshband"]["rows"] = cur.fetchone()[0]
+    return out
+
+
+def bench_write_path(n_cases: int, k: int = 200) -> dict:
+    """The app's own write path (services._write, as index_case runs it on registration) for k
+    cases one at a time, after removing their entries."""
+    from xinfang.cases.models import Case
+    from xinfang.triage import services
+    from xinfang.triage.models import SimilarityEntry
+
+    rng = random.Random(11)
+    pks = [ID_BASE + rng.randrange(n_cases) for _ in range(k)]
+    rows = {
+        r[0]: r for r in Case.objects.filter(pk__in=pks).values_list("id", "title", "body", "state")
+    }
+    SimilarityEntry.objects.filter(case_id__in=pks).delete()
+    times = []
+    for pk in rows:
+        t = time.perf_counter()
+        services._write([rows[pk]])
+        times.append((time.perf_counter() - t) * 1000)
+    return latency(times)
+
+
+def bench_db(cases, sigs, t_sig: float, n_queries: int) -> dict:
     from django.db import connection, reset_queries
 
-    from xinfang.cases.models import Case
     from xinfang.triage import selectors, services
-    from xinfang.triage.models import LSHBand
 
+    n = len(cases)
+    open_mask = np.random.default_rng(5).random(n) < OPEN_SHARE
     t0 = time.perf_counter()
-    insert_cases(cases)
+    clerk = copy_cases(cases, open_mask)
     t_cases = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    services.reindex_all(batch=2000)
-    t_index = time.perf_counter() - t1
+    build = copy_index(sigs, open_mask)
+    sizes = table_sizes()
+    qs = queries(cases, n_queries, seed=n + 7)
+    qsigs = [services.hasher().signature(services.case_text(t, b)) for t, b, _o in qs]
+
+    # The SQL core alone: one statement, candidates with their signatures.
+    core = []
     with connection.cursor() as cur:
-        for table in ("triage_lshband", "triage_similarityentry", "cases_case"):
-            cur.execute(f"VACUUM ANALYZE {table}")
-        cur.execute(
-            "SELECT pg_total_relation_size('triage_lshband'),"
-            " pg_total_relation_size('triage_similarityentry')"
-        )
-        band_bytes, entry_bytes = cur.fetchone()
-    first = dict(Case.objects.order_by("pk").values_list("pk", "number")[:1])
-    base_pk = next(iter(first))
-    times, hits, dups, nq = [], 0, 0, []
-    open_ids = set(Case.objects.filter(state="registered").values_list("pk", flat=True))
+        for sig in qsigs:
+            keys = services.hasher().band_keys(sig).tolist()
+            sql = selectors._candidate_sql(len(keys))
+            t = time.perf_counter()
+            cur.execute(sql, [*keys, selectors.CANDIDATE_LIMIT])
+            rows = cur.fetchall()
+            core.append((time.perf_counter() - t) * 1000)
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, [*keys, selectors.CANDIDATE_LIMIT])
+        plan = [r[0] for r in cur.fetchall()]
+    del rows
+
     from django.conf import settings
 
-    settings.DEBUG = True  # count the queries of one lookup
-    for title, body, original in queries(cases, n_queries, seed=len(cases) + 7):
-        reset_queries()
-        t = time.perf_counter()
-        found = selectors.similar_open_cases(title, body, limit=5)
-        times.append((time.perf_counter() - t) * 1000)
-        nq.append(len(connection.queries))
-        if original is not None and (base_pk + original) in open_ids:
-            dups += 1
-            hits += any(c.pk == base_pk + original for c, _s in found)
-    settings.DEBUG = False
-    with connection.cursor() as cur:
-        sig = services.hasher().signature(services.case_text(*cases[0]))
-        sql, params = (
-            LSHBand.objects.filter(selectors._band_q(sig), entry__is_open=True)
-            .values("entry_id")
-            .query.sql_with_params()
-        )
-        cur.execute("EXPLAIN ANALYZE " + sql, params)
-        plan = [r[0] for r in cur.fetchall()]
-    plan = plan[:4] + ["..."] + plan[-7:]  # the 32 bitmap index scans in between look alike
+    def run(user) -> tuple[list[float], int, float]:
+        times, nq, hits, dups = [], [], 0, 0
+        settings.DEBUG = True  # count the queries of one lookup
+        for title, body, original in qs:
+            reset_queries()
+            t = time.perf_counter()
+            found = selectors.similar_open_cases(title, body, user=user, limit=5)
+            times.append((time.perf_counter() - t) * 1000)
+            nq.append(len(connection.queries))
+            if original is not None and open_mask[original]:
+                dups += 1
+                hits += any(c.pk == ID_BASE + original for c, _s in found)
+        settings.DEBUG = False
+        return times, max(nq), round(hits / dups, 4)
+
+    anon, anon_q, anon_recall = run(None)
+    seen, seen_q, seen_recall = run(clerk)
+    write = bench_write_path(n)
     return {
-        "cases": len(cases),
-        "open_share": 0.8,
-        "insert_cases_seconds": round(t_cases, 1),
-        "build_index_seconds": round(t_index, 1),
-        "table_mb": {
-            "triage_lshband": round(band_bytes / 2**20, 1),
-            "triage_similarityentry": round(entry_bytes / 2**20, 1),
+        "cases": n,
+        "open_share": OPEN_SHARE,
+        "build_seconds": {
+            "copy_cases": round(t_cases, 1),
+            "signatures_numpy": round(t_sig, 1),
+            **build,
         },
+        "sizes": sizes,
         "lookup_ms": {
-            "p50": pct(times, 50),
-            "p95": pct(times, 95),
-            "p99": pct(times, 99),
-            "max": round(max(times), 3),
+            "similar_open_cases": {
+                **latency(anon),
+                "queries_per_lookup": anon_q,
+                "near_duplicate_recall_at_5": anon_recall,
+            },
+            "similar_open_cases_as_clerk": {
+                **latency(seen),
+                "queries_per_lookup": seen_q,
+                "near_duplicate_recall_at_5": seen_recall,
+            },
+            "candidate_sql_only": latency(core),
         },
-        "queries_per_lookup": max(nq),
-        "near_duplicate_recall_at_5": round(hits / dups, 4),
-        "band_lookup_plan": plan,
+        "index_one_case_ms": write,
+        "queries": len(qs),
+        "candidate_plan": plan,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--db-sizes", default="100000")
+    parser.add_argument("--db-sizes", default="100000,1000000")
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--no-db", action="store_true")
+    parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     db_sizes = [] if args.no_db else [int(s) for s in args.db_sizes.split(",") if s]
@@ -497,18 +678,27 @@ def main() -> None:
         "in_memory": [],
         "postgresql": [],
     }
-    for n in sizes:
-        print(f"in memory: {n} cases", flush=True)
+    hasher = MinHasher(DEFAULT_SCHEME)
+    for n in sorted(set(sizes) | set(db_sizes)):
+        print(f"{n} cases: generating", flush=True)
         cases = generate(n, seed=n)
-        result["in_memory"].append(bench_memory(cases, args.queries))
-        del cases
+        t = time.perf_counter()
+        sigs = hasher.signatures([f"{t}\n{b}" for t, b in cases], batch=512)
+        t_sig = time.perf_counter() - t
+        if n in sizes:
+            print(f"{n} cases: in memory", flush=True)
+            result["in_memory"].append(bench_memory(cases, sigs, t_sig, args.queries))
+            gc.collect()
+        if n in db_sizes:
+            print(f"{n} cases: postgresql", flush=True)
+            setup_db()
+            result["postgresql"].append(bench_db(cases, sigs, t_sig, args.queries))
+            print(json.dumps(result["postgresql"][-1]["lookup_ms"], indent=2), flush=True)
+        del cases, sigs
         gc.collect()
-    for n in db_sizes:
-        setup_db()
-        print(f"postgresql: {n} cases", flush=True)
-        result["postgresql"].append(bench_db(generate(n, seed=n), args.queries))
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    out = Path(args.out)
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 
