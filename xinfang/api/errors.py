@@ -2,39 +2,41 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 FIELD_NAMES = {
-    "content_type": "内容类别",
-    "title": "标题",
-    "body": "内容",
-    "category": "内容分类",
-    "division_code": "发生地",
-    "address": "详细地址",
-    "petitioner": "信访人",
-    "name": "姓名",
-    "phone": "联系电话",
-    "id_number": "身份证号码",
-    "public_consent": "同意公开",
-    "rating": "评价",
-    "comment": "评价意见",
-    "reasons": "理由",
+    "content_type": gettext_lazy("Type of content"),
+    "title": gettext_lazy("Title"),
+    "body": gettext_lazy("Text"),
+    "category": gettext_lazy("Category"),
+    "division_code": gettext_lazy("Place"),
+    "address": gettext_lazy("Street address"),
+    "petitioner": gettext_lazy("Petitioner"),
+    "name": gettext_lazy("Name"),
+    "phone": gettext_lazy("Phone"),
+    "id_number": gettext_lazy("ID number"),
+    "public_consent": gettext_lazy("Consent to publication"),
+    "rating": gettext_lazy("Rate"),
+    "comment": gettext_lazy("Rating comment"),
+    "reasons": gettext_lazy("Reason"),
 }
 
 MESSAGES = {
-    "missing": "此项为必填项",
-    "literal_error": "取值无效，请从给定选项中选择",
-    "enum": "取值无效，请从给定选项中选择",
-    "string_type": "应为文本",
-    "bool_type": "应为是或否",
-    "bool_parsing": "应为是或否",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "date_from_datetime_parsing": "日期格式应为YYYY-MM-DD",
-    "date_parsing": "日期格式应为YYYY-MM-DD",
-    "date_type": "日期格式应为YYYY-MM-DD",
-    "string_too_long": "内容过长",
-    "json_invalid": "请求内容不是有效的JSON",
-    "model_attributes_type": "格式不正确",
-    "dict_type": "格式不正确",
+    "missing": gettext_lazy("This field is required"),
+    "literal_error": gettext_lazy("Invalid value; choose one of the options"),
+    "enum": gettext_lazy("Invalid value; choose one of the options"),
+    "string_type": gettext_lazy("Must be text"),
+    "bool_type": gettext_lazy("Must be yes or no"),
+    "bool_parsing": gettext_lazy("Must be yes or no"),
+    "int_type": gettext_lazy("Must be a whole number"),
+    "int_parsing": gettext_lazy("Must be a whole number"),
+    "date_from_datetime_parsing": gettext_lazy("Dates are written YYYY-MM-DD"),
+    "date_parsing": gettext_lazy("Dates are written YYYY-MM-DD"),
+    "date_type": gettext_lazy("Dates are written YYYY-MM-DD"),
+    "string_too_long": gettext_lazy("Too long"),
+    "json_invalid": gettext_lazy("The request is not valid JSON"),
+    "model_attributes_type": gettext_lazy("Wrong format"),
+    "dict_type": gettext_lazy("Wrong format"),
 }
 
 
@@ -48,5 +50,6 @@ def field_errors(errors: list[dict]) -> dict[str, list[str]]:
         if loc and loc[0] in ("payload", "filters"):
             loc = loc[1:]
         name = ".".join(loc) or "request"
-        out.setdefault(name, []).append(MESSAGES.get(err.get("type", ""), "填写有误"))
+        message = MESSAGES.get(err.get("type", ""), gettext_lazy("Not valid"))
+        out.setdefault(name, []).append(str(message))
     return out

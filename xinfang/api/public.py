@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
 
 from xinfang.cases import selectors as case_selectors
@@ -78,7 +79,7 @@ def submit_petition(payload: PetitionIn, *, ip: str, channel: str | None = None,
         f"submit:ip:{ip}",
         limit=limits["ip"][0],
         per_seconds=limits["ip"][1],
-        message="提交过于频繁，请稍后再试",
+        message=_("Too many submissions; try again later"),
     )
     phone = crypto.normalise_phone(payload.petitioner.phone if payload.petitioner else "")
     if phone:
@@ -86,22 +87,26 @@ def submit_petition(payload: PetitionIn, *, ip: str, channel: str | None = None,
             f"submit:phone:{crypto.blind_index(phone)}",
             limit=limits["phone"][0],
             per_seconds=limits["phone"][1],
-            message="该手机号码今日提交次数过多，请明天再试或拨打来访电话",
+            message=_(
+                "Too many submissions from this phone number today; try again tomorrow or call the petition office"
+            ),
         )
     division = Division.objects.filter(code=payload.division_code).first()
     errors = {}
     if division is None:
-        errors["division_code"] = ["请选择有效的发生地"]
+        errors["division_code"] = [_("Choose a valid place")]
     category = None
     if payload.category:
         category = leaf_by_code(payload.category)
         if category is None:
-            errors["category"] = ["请选择有效的内容分类"]
+            errors["category"] = [_("Choose a valid category")]
     office = petition_office_for(division) if division else None
     if division is not None and office is None:
-        errors["division_code"] = ["该地区尚未开通网上信访"]
+        errors["division_code"] = [_("Online petitions are not open yet in this area")]
     if errors:
-        raise InvalidInput("提交的信息有误，请修改后重试", fields=errors)
+        raise InvalidInput(
+            _("Some of what you entered is not right; correct it and try again"), fields=errors
+        )
     p = payload.petitioner
     parties = []
     if p and (p.name or p.phone or p.id_number or p.email):
@@ -167,7 +172,10 @@ def citizen_case(request, tracking_code: str, password: str | None):
     limit, window = settings.XINFANG.get("RATE_LIMITS", LIMITS)["lookup_failures"]
     key = f"lookup:ip:{client_ip(request)}"
     ratelimit.check(
-        key, limit=limit, per_seconds=window, message="查询失败次数过多，请15分钟后再试"
+        key,
+        limit=limit,
+        per_seconds=window,
+        message=_("Too many failed look-ups; try again in 15 minutes"),
     )
     try:
         return case_selectors.case_get_for_citizen(tracking_code, password or "")
@@ -198,7 +206,7 @@ def track_answer(case) -> dict:
         "number": case.number,
         "title": case.title,
         "state": case.state,
-        "state_label": STATE_LABELS[case.state],
+        "state_label": str(STATE_LABELS[case.state]),
         "registered_at": case.registered_at,
         "holder": case.holder_body.name,
         "clocks": [

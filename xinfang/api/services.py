@@ -7,6 +7,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinfang.core import crypto
 from xinfang.core.errors import Conflict, InvalidInput
@@ -22,7 +23,7 @@ def _hash(raw: str) -> str:
 def create_token(*, user, name: str = "") -> str:
     """Make a token for a staff member and return the secret, which is never stored."""
     if not memberships_of(user):
-        raise InvalidInput("该用户没有任何岗位，不能签发接口令牌")
+        raise InvalidInput(_("This user holds no post, so no API token can be issued"))
     while True:
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
@@ -67,9 +68,15 @@ def claim_idempotency_key(key: str, payload: dict) -> IdempotencyRecord | None:
     except IntegrityError:
         record = IdempotencyRecord.objects.get(key=key)
     if record.fingerprint != fp:
-        raise Conflict("该幂等键已用于另一份不同的提交", code="idempotency_mismatch")
+        raise Conflict(
+            _("This idempotency key was already used for a different submission"),
+            code="idempotency_mismatch",
+        )
     if record.status_code is None:
-        raise Conflict("相同的提交正在处理中，请稍后重试", code="idempotency_in_progress")
+        raise Conflict(
+            _("The same submission is being processed; try again shortly"),
+            code="idempotency_in_progress",
+        )
     return record
 
 

@@ -48,7 +48,7 @@ def case_summary(case) -> dict:
         "number": case.number,
         "title": case.title,
         "state": case.state,
-        "state_label": workflow.STATE_LABELS[case.state],
+        "state_label": str(workflow.STATE_LABELS[case.state]),
         "channel": case.channel,
         "content_type": case.content_type,
         "category": case.category.full_name if case.category_id else None,
@@ -116,7 +116,7 @@ def _move_info(move: workflow.Move) -> dict:
     ]
     return {
         "name": move.name,
-        "label": move.label,
+        "label": str(move.label),
         "article": move.article,
         "target": move.target,
         "params": params,
@@ -146,6 +146,6 @@ def make_move(request, number: str, move: str, payload: dict = BodyParam(default
     return {
         "number": case.number,
         "state": case.state,
-        "state_label": workflow.STATE_LABELS[case.state],
+        "state_label": str(workflow.STATE_LABELS[case.state]),
         "version": case.version,
     }

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext, gettext_lazy
+
 from xinfang.core.calendar import WorkCalendar
 from xinfang.core.errors import InvalidInput
 
@@ -19,27 +21,27 @@ WORKING = "working"
 # W34: one extension of at most 30 days. No period may be configured to stretch further.
 STATUTORY_MAX_EXTENSION = 30
 
-UNIT_LABELS = {CALENDAR: "日", WORKING: "个工作日"}
+_ = gettext_lazy
 
 # What starts each period, as a clerk would say it.
 START_EVENT_LABELS = {
-    "registration": "登记",
-    "receipt by the body": "有权处理机关收到",
-    "acceptance": "受理",
-    "reply": "收到处理意见",
-    "review request": "收到复查申请",
-    "review decision": "收到复查意见",
-    "re-review request": "收到复核申请",
-    "assignment": "交办",
-    "supervision notice": "督办单下达",
-    "registration of a suggestion": "建议意见登记",
+    "registration": _("registration"),
+    "receipt by the body": _("receipt by the body"),
+    "acceptance": _("acceptance"),
+    "reply": _("receipt of the reply"),
+    "review request": _("review request"),
+    "review decision": _("review decision"),
+    "re-review request": _("re-review request"),
+    "assignment": _("assignment"),
+    "supervision notice": _("issue of the supervision notice"),
+    "registration of a suggestion": _("registration of a suggestion"),
 }
 
 
 @dataclass(frozen=True)
 class Period:
     key: str
-    label: str
+    label: str  # lazy: read in the language of whoever looks
     article: str
     days: int
     unit: str = CALENDAR
@@ -54,7 +56,9 @@ class Period:
 
     @property
     def length_label(self) -> str:
-        return f"{self.days}{UNIT_LABELS.get(self.unit, '日')}"
+        if self.unit == WORKING:
+            return gettext("%(n)s working days") % {"n": self.days}
+        return gettext("%(n)s days") % {"n": self.days}
 
     @property
     def start_label(self) -> str:
@@ -75,30 +79,65 @@ class Period:
 DEFAULT_PERIODS: dict[str, Period] = {
     p.key: p
     for p in [
-        Period("route", "登记后转送、交办期限", "W22", 15, CALENDAR, "registration"),
-        Period("accept_notice", "书面告知是否受理期限", "W23", 15, CALENDAR, "receipt by the body"),
-        Period("remit_objection", "管辖异议期限", "W23", 5, WORKING, "receipt by the body"),
-        Period("handle", "办理期限", "W34", 60, CALENDAR, "acceptance", max_extension=30),
-        Period("review_request", "申请复查期限", "W35", 30, CALENDAR, "reply"),
-        Period("review_decide", "复查期限", "W35", 30, CALENDAR, "review request"),
-        Period("rereview_request", "申请复核期限", "W36", 30, CALENDAR, "review decision"),
+        Period(
+            "route",
+            _("Transfer or assignment after registration"),
+            "W22",
+            15,
+            CALENDAR,
+            "registration",
+        ),
+        Period(
+            "accept_notice",
+            _("Written notice whether accepted"),
+            "W23",
+            15,
+            CALENDAR,
+            "receipt by the body",
+        ),
+        Period(
+            "remit_objection",
+            _("Objection to jurisdiction"),
+            "W23",
+            5,
+            WORKING,
+            "receipt by the body",
+        ),
+        Period("handle", _("Handling"), "W34", 60, CALENDAR, "acceptance", max_extension=30),
+        Period("review_request", _("Asking for review"), "W35", 30, CALENDAR, "reply"),
+        Period("review_decide", _("Review"), "W35", 30, CALENDAR, "review request"),
+        Period(
+            "rereview_request", _("Asking for re-review"), "W36", 30, CALENDAR, "review decision"
+        ),
         Period(
             "rereview_decide",
-            "复核期限（听证时间不计）",
+            _("Re-review (hearing time not counted)"),
             "W36",
             30,
             CALENDAR,
             "re-review request",
             pausable=True,
         ),
-        Period("rating", "评价期限", "W22 (configurable default)", 30, CALENDAR, "reply"),
-        Period("result_report", "办结报告期限（交办单可另定）", "W22", 60, CALENDAR, "assignment"),
+        Period("rating", _("Rating window"), "W22 (configurable default)", 30, CALENDAR, "reply"),
         Period(
-            "supervision", "督办回复期限（督办单可另定）", "W40", 10, WORKING, "supervision notice"
+            "result_report",
+            _("Result report (the assignment slip may set another date)"),
+            "W22",
+            60,
+            CALENDAR,
+            "assignment",
+        ),
+        Period(
+            "supervision",
+            _("Supervision answer (the notice may set another date)"),
+            "W40",
+            10,
+            WORKING,
+            "supervision notice",
         ),
         Period(
             "proposal_feedback",
-            "建议意见反馈期限",
+            _("Feedback on a suggestion"),
             "X36 (configurable default)",
             30,
             CALENDAR,
@@ -136,11 +175,17 @@ def check_extension(period: Period, days: int, *, already_extended: bool) -> Non
     """W34: one extension only, of at most 30 days (or the shorter configured limit)."""
     limit = period.extension_limit
     if limit <= 0:
-        raise InvalidInput(f"{period.label}不能延期", code="not_extendable")
+        raise InvalidInput(
+            gettext("%(period)s cannot be extended") % {"period": period.label},
+            code="not_extendable",
+        )
     if already_extended:
-        raise InvalidInput("该期限已经延期一次，不能再次延期", code="already_extended")
+        raise InvalidInput(
+            gettext("This period has already been extended once and cannot be extended again"),
+            code="already_extended",
+        )
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
-        message = f"延期天数须在1至{limit}天之间"
+        message = gettext("The extension must be between 1 and %(limit)s days") % {"limit": limit}
         raise InvalidInput(message, code="extension_too_long", fields={"days": [message]})
 
 

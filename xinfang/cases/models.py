@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core import crypto
@@ -362,7 +363,9 @@ class PeriodSetting(models.Model):
         _("period"),
         max_length=30,
         unique=True,
-        choices=[(k, f"{p.label} ({p.article})") for k, p in DEFAULT_PERIODS.items()],
+        choices=[
+            (k, format_lazy("{} ({})", p.label, p.article)) for k, p in DEFAULT_PERIODS.items()
+        ],
     )
     days = models.PositiveIntegerField(_("length"))
     unit = models.CharField(

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xinfang.core import crypto
 from xinfang.core.errors import InvalidInput, NotFound
@@ -63,7 +65,7 @@ def case_get_for_user(user, number: str) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound("未找到该信访事项")
+        raise NotFound(_("Case not found"))
     return case
 
 
@@ -71,7 +73,7 @@ def case_get_for_citizen(tracking_code: str, password: str) -> Case:
     """Same answer for a wrong code and a wrong password."""
     case = Case.objects.filter(tracking_code=tracking_code.strip().upper()).first()
     if case is None or not crypto.check_query_password(case, password):
-        raise NotFound("查询码或查询密码不正确")
+        raise NotFound(_("The tracking code or query password is not right"))
     return case
 
 
@@ -121,14 +123,17 @@ def open_cases_of_petitioner(*, phone: str = "", id_number: str = "") -> QuerySe
     return Case.objects.filter(q, state__in=OPEN).distinct()
 
 
-EVENT_LABELS = {"register": "登记", "repeat_merged": "合并重复件"}
+EVENT_LABELS = {
+    "register": gettext_lazy("Registration"),
+    "repeat_merged": gettext_lazy("Merge as a repeat"),
+}
 
 
 def event_label(kind: str) -> str:
     from .workflow import MOVES
 
     move = MOVES.get(kind)
-    return move.label if move else EVENT_LABELS.get(kind, kind)
+    return str(move.label if move else EVENT_LABELS.get(kind, kind))
 
 
 def timeline_entries(case: Case, *, for_citizen: bool) -> list[dict]:
@@ -156,7 +161,7 @@ def clock_entries(case: Case, on: dt.date | None = None) -> list[dict]:
     return [
         {
             "period": c.period,
-            "label": c.label,
+            "label": str(c.label),
             "due_on": c.due_on,
             "status": c.status,
             "days_left": (c.due_on - day).days,
@@ -179,17 +184,17 @@ OPTION_WINDOWS = ("remit_objection",)
 NOT_STAFF_DEADLINES = CITIZEN_WINDOWS + OPTION_WINDOWS
 
 QUEUES = {
-    "all": "全部",
-    "new": "新到件",
-    "due_soon": "即将到期",
-    "overdue": "已超期",
-    "signoff": "待签发",
-    "supervised": "督办中",
-    "leader": "领导包案",
+    "all": gettext_lazy("All"),
+    "new": gettext_lazy("New"),
+    "due_soon": gettext_lazy("Due soon"),
+    "overdue": gettext_lazy("Overdue"),
+    "signoff": gettext_lazy("To sign off"),
+    "supervised": gettext_lazy("Under supervision"),
+    "leader": gettext_lazy("Leader ownership"),
 }
 INBOX_MAX_LIMIT = 200
 
-EVENT_LABELS.setdefault("unmask", "查看完整个人信息")
+EVENT_LABELS.setdefault("unmask", gettext_lazy("Full personal data viewed"))
 
 
 @dataclass
@@ -221,7 +226,9 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return dt.datetime.fromisoformat(at), int(pk)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("无效的分页游标", fields={"cursor": ["无效的分页游标"]}) from exc
+        raise InvalidInput(
+            _("Invalid page cursor"), fields={"cursor": [_("Invalid page cursor")]}
+        ) from exc
 
 
 def _bodies_with_role(user, roles) -> list[int]:
@@ -271,7 +278,7 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
         return Q(state__in=OPEN) & (Q(supervised=True) | Q(listed_supervision=True))
     if queue == "leader":
         return Q(leader=user)
-    raise InvalidInput("未知的队列", fields={"queue": ["未知的队列"]})
+    raise InvalidInput(_("Unknown queue"), fields={"queue": [_("Unknown queue")]})
 
 
 def _search_q(query: str) -> Q | None:
@@ -379,7 +386,8 @@ def staff_clock_due(cases: list[Case]) -> dict[int, dict]:
     for r in rows:
         if r["case_id"] not in out:
             r["days_left"] = (r["due_on"] - day).days
-            r["label"] = DEFAULT_PERIODS[r["period"]].label if r["period"] in DEFAULT_PERIODS else ""
+            period = DEFAULT_PERIODS.get(r["period"])
+            r["label"] = str(period.label) if period else ""
             out[r["case_id"]] = r
     return out
 
@@ -387,7 +395,7 @@ def staff_clock_due(cases: list[Case]) -> dict[int, dict]:
 # ---------------------------------------------------------------------------------------------
 # Oversight: supervision, listed supervision, leaders' cases, grid ledger
 
-EVENT_LABELS.setdefault("overdue_flagged", "超期标记")
+EVENT_LABELS.setdefault("overdue_flagged", gettext_lazy("Flagged overdue"))
 SUPERVISION_LIST_LIMIT = 200
 
 

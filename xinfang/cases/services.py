@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from xinfang.core import audit, crypto, events
 from xinfang.core.errors import (
@@ -79,36 +81,42 @@ def _validate_registration(*, channel, content_type, title, text, parties, is_gr
                            accused_body) -> None:
     errors: dict[str, list[str]] = {}
     if channel not in workflow.CHANNELS:
-        errors["channel"] = ["请选择有效的信访渠道"]
+        errors["channel"] = [_("Choose a valid channel")]
     if content_type not in workflow.CONTENT_TYPES:
-        errors["content_type"] = ["请选择内容类别：建议意见、检举控告或申诉求决"]
+        errors["content_type"] = [
+            _("Choose the content type: suggestion, report of misconduct, or request or complaint")
+        ]
     if not (title or "").strip():
-        errors["title"] = ["请填写标题"]
+        errors["title"] = [_("Enter a title")]
     elif len(title) > 200:
-        errors["title"] = ["标题不能超过200个字"]
+        errors["title"] = [_("The title may not be longer than 200 characters")]
     if not (text or "").strip():
-        errors["body"] = ["请填写信访事项的具体内容"]
+        errors["body"] = [_("Describe the matter")]
     petitioners = [p for p in parties if p.kind == Party.PETITIONER]
     representatives = [p for p in parties if p.kind == Party.REPRESENTATIVE]
     if content_type == "appeal":
         # W19: a request names the petitioner and a way to reach them.
         if not petitioners and not representatives:
-            errors["petitioner"] = ["申诉求决类事项须填写信访人姓名"]
+            errors["petitioner"] = [_("A request or complaint must name the petitioner")]
         elif not all(p.name.strip() for p in petitioners + representatives):
-            errors["petitioner.name"] = ["请填写信访人姓名"]
+            errors["petitioner.name"] = [_("Enter the petitioner's name")]
         elif not any(p.phone or p.address for p in petitioners + representatives):
-            errors["petitioner.phone"] = ["请至少填写联系电话或通信地址"]
+            errors["petitioner.phone"] = [_("Enter at least a phone number or a postal address")]
     for p in parties:
         if p.phone and not (7 <= len(crypto.normalise_phone(p.phone)) <= 12):
-            errors["petitioner.phone"] = ["电话号码格式不正确"]
+            errors["petitioner.phone"] = [_("The phone number is not valid")]
         if p.id_number and len(crypto.normalise_id(p.id_number)) not in (15, 18):
-            errors["petitioner.id_number"] = ["身份证号码应为15位或18位"]
+            errors["petitioner.id_number"] = [_("An ID number has 15 or 18 characters")]
     if is_group and len(representatives) > MAX_REPRESENTATIVES:
-        errors["representatives"] = ["多人走访应推选代表，代表人数不超过5人（W20）"]
+        errors["representatives"] = [
+            _("A group visit chooses representatives, no more than 5 (W20)")
+        ]
     if accused_body is not None and content_type != "report":
-        errors["accused_body"] = ["只有检举控告类事项可以填写被反映单位"]
+        errors["accused_body"] = [_("Only a report of misconduct may name an accused body")]
     if errors:
-        raise InvalidInput("提交的信息有误，请修改后重试", fields=errors)
+        raise InvalidInput(
+            _("Some of what you entered is not right; correct it and try again"), fields=errors
+        )
 
 
 def _next_number(county_code: str, day: dt.date) -> str:
@@ -146,11 +154,17 @@ def register(*, actor, body: Body, channel: str, content_type: str, title: str, 
     _validate_registration(channel=channel, content_type=content_type, title=title, text=text,
                            parties=parties, is_group=is_group, accused_body=accused_body)
     if not _register_roles(actor, body) & workflow.REGISTER_ROLES:
-        raise PermissionDenied("您没有在该单位登记信访事项的权限")
+        raise PermissionDenied(_("You may not register cases at this body"))
     if category is not None and category.level != 3:
-        raise InvalidInput("请选择最末一级的内容分类", fields={"category": ["请选择最末一级的内容分类"]})
+        raise InvalidInput(
+            _("Choose a category at the lowest level"),
+            fields={"category": [_("Choose a category at the lowest level")]},
+        )
     if accused_body is not None and accused_body.pk == body.pk:
-        raise InvalidInput("检举控告不能由被反映单位登记", fields={"accused_body": ["被反映单位不能是登记单位"]})
+        raise InvalidInput(
+            _("A report may not be registered by the body it accuses"),
+            fields={"accused_body": [_("The accused body may not be the registering body")]},
+        )
     moment = now()
     day = today()
     tracking_code = crypto.new_code()
@@ -343,7 +357,7 @@ def _resolve(case: Case | str) -> int:
         return case.pk
     pk = Case.objects.filter(number=case).values_list("pk", flat=True).first()
     if pk is None:
-        raise NotFound("未找到该信访事项")
+        raise NotFound(_("Case not found"))
     return pk
 
 
@@ -363,14 +377,18 @@ def transition(name: str, *, case: Case | str, actor, expected_version: int | No
             .filter(pk=pk).first()
         )
         if locked is None:
-            raise NotFound("未找到该信访事项")
+            raise NotFound(_("Case not found"))
         roles = acting_roles(actor, locked, move)
         if not roles:
             if _is_protected_from(actor, locked):
-                raise NotFound("未找到该信访事项")
-            raise PermissionDenied(f"您没有权限对该事项执行“{move.label}”")
+                raise NotFound(_("Case not found"))
+            raise PermissionDenied(
+                _("You may not do “%(move)s” on this case") % {"move": move.label}
+            )
         if expected_version is not None and locked.version != expected_version:
-            raise StaleVersion("该事项已被他人处理，请刷新后查看最新情况再操作")
+            raise StaleVersion(
+                _("Someone else has changed this case; reload it and check before you try again")
+            )
         day = today()
         workflow.check(move, context_for(locked, day), roles)
         before = _snapshot(locked)
@@ -416,7 +434,10 @@ def _start_clock(case: Case, key: str, start: dt.date, cal, configured, due: dt.
         status=Clock.STOPPED, stopped_on=start
     )
     if due is not None and due < start:
-        raise InvalidInput("期限不能早于今天", fields={"due_on": ["期限不能早于今天"]})
+        raise InvalidInput(
+            _("The date may not be before today"),
+            fields={"due_on": [_("The date may not be before today")]},
+        )
     return Clock.objects.create(
         case=case, period=key, unit=period.unit, days=period.days, started_on=start,
         due_on=cal.next_workday(due) if due else deadlines.due_date(period, start, cal),
@@ -435,7 +456,7 @@ def _stop_clock(case: Case, key: str, on: dt.date) -> None:
 def _running_clock(case: Case, key: str) -> Clock:
     clock = Clock.objects.filter(case=case, period=key).exclude(status=Clock.STOPPED).first()
     if clock is None:
-        raise MoveNotAllowed("该期限没有在计时")
+        raise MoveNotAllowed(_("That period is not running"))
     return clock
 
 
@@ -478,20 +499,27 @@ def recompute_clocks(*, changed_day: dt.date) -> int:
 
 def _body_or_error(body: Body | None, field_name: str = "body") -> Body:
     if body is None or not body.is_active:
-        raise InvalidInput("请选择有效的单位", fields={field_name: ["请选择有效的单位"]})
+        raise InvalidInput(
+            _("Choose a valid body"), fields={field_name: [_("Choose a valid body")]}
+        )
     return body
 
 
 def _check_target(case: Case, target: Body) -> None:
     if case.accused_body_id and target.pk == case.accused_body_id:
         # W30, W46: a report never goes to the body it accuses.
-        raise InvalidInput("检举控告事项不得转交被反映单位", code="protected_target",
-                           fields={"body": ["检举控告事项不得转交被反映单位"]})
+        raise InvalidInput(_("A report may not go to the body it accuses"), code="protected_target",
+                           fields={"body": [_("A report may not go to the body it accuses")]})
     if case.content_type == "report" and target.kind != BodyKind.DISCIPLINE:
-        raise InvalidInput("检举控告类事项应转送纪检监察机关（W22、W28）",
-                           fields={"body": ["检举控告类事项应转送纪检监察机关"]})
+        raise InvalidInput(
+            _("A report of misconduct goes to a discipline inspection body (W22, W28)"),
+            fields={"body": [_("A report of misconduct goes to a discipline inspection body")]},
+        )
     if target.pk == case.holder_body_id:
-        raise InvalidInput("不能转送给本单位", fields={"body": ["不能转送给本单位"]})
+        raise InvalidInput(
+            _("The case cannot be sent to the body that holds it"),
+            fields={"body": [_("The case cannot be sent to the body that holds it")]},
+        )
 
 
 def _route(name: str, *, case, actor, body: Body, note: str, expected_version,
@@ -535,7 +563,7 @@ def _require(text: str, field_name: str, message: str) -> str:
 
 
 def object_remit(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
-    reason = _require(reason, "reason", "请说明不属于本单位职责的理由")
+    reason = _require(reason, "reason", _("Explain why this is not your body's responsibility"))
     return transition("object_remit", case=case, actor=actor, expected_version=expected_version,
                       apply=lambda c, d: {"reason": reason})
 
@@ -553,7 +581,7 @@ def agree_return(*, case, actor, note: str = "", expected_version: int | None = 
 
 
 def reject_objection(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
-    reason = _require(reason, "reason", "请说明不同意退回的理由")
+    reason = _require(reason, "reason", _("Explain why you refuse to take it back"))
     return transition("reject_objection", case=case, actor=actor,
                       expected_version=expected_version, apply=lambda c, d: {"reason": reason})
 
@@ -571,7 +599,7 @@ def accept(*, case, actor, handler=None, note: str = "", expected_version: int |
 
 
 def decline(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
-    reason = _require(reason, "reason", "请填写不予受理的理由")
+    reason = _require(reason, "reason", _("Give the reason for not accepting"))
     return transition("decline", case=case, actor=actor, expected_version=expected_version,
                       apply=lambda c, d: {"reason": reason}, citizen_note=reason)
 
@@ -579,14 +607,20 @@ def decline(*, case, actor, reason: str, expected_version: int | None = None) ->
 def not_reaccept(*, case, actor, reason: str, final_case: str = "",
                  expected_version: int | None = None) -> Case:
     """不再受理: the same facts and reasons after a re-review (W36)."""
-    reason = _require(reason, "reason", "请填写不再受理的理由")
+    reason = _require(reason, "reason", _("Give the reason for not accepting again"))
 
     def apply(c: Case, day):
         if final_case:
             prior = Case.objects.filter(number=final_case).first()
             if prior is None or prior.state not in (W.FINAL, W.CLOSED):
-                raise InvalidInput("所引用的事项尚未复核终结",
-                                   fields={"final_case": ["所引用的事项尚未复核终结"]})
+                raise InvalidInput(
+                    _("The case referred to has not been finally decided on re-review"),
+                    fields={
+                        "final_case": [
+                            _("The case referred to has not been finally decided on re-review")
+                        ]
+                    },
+                )
         return {"reason": reason, "final_case": final_case}
 
     return transition("not_reaccept", case=case, actor=actor, expected_version=expected_version,
@@ -597,13 +631,19 @@ def redirect_to_legal_channel(*, case, actor, legal_channel: str, reason: str = 
                               expected_version: int | None = None) -> Case:
     """申诉求决 with a statutory channel goes there, not into the petition procedure (W31)."""
     if legal_channel not in workflow.LEGAL_CHANNELS:
-        raise InvalidInput("请选择法定途径", fields={"legal_channel": ["请选择法定途径"]})
+        raise InvalidInput(
+            _("Choose a statutory channel"),
+            fields={"legal_channel": [_("Choose a statutory channel")]},
+        )
 
     def apply(c: Case, day):
         c.legal_channel = legal_channel
         return {"legal_channel": legal_channel, "reason": reason}
 
-    label = workflow.LEGAL_CHANNELS[legal_channel]
+    # The citizen note is stored in the hashed timeline, so it is written in Chinese, never in
+    # the language of whoever happens to make the move.
+    with translation.override("zh-hans"):
+        label = str(workflow.LEGAL_CHANNELS[legal_channel])
     return transition("redirect_to_legal_channel", case=case, actor=actor,
                       expected_version=expected_version, apply=apply,
                       citizen_note=f"请通过{label}途径依法解决")
@@ -617,10 +657,13 @@ def merge_repeat(*, case, actor, into: str, reason: str = "",
         target = Case.objects.select_for_update().filter(number=into).first()
         # A report stays invisible to the body it accuses, also as a merge target (W30, W46).
         if target is None or target.pk == c.pk or _is_protected_from(actor, target):
-            raise InvalidInput("请填写被重复的事项编号", fields={"into": ["请填写被重复的事项编号"]})
+            raise InvalidInput(
+                _("Enter the number of the case this repeats"),
+                fields={"into": [_("Enter the number of the case this repeats")]},
+            )
         if not target.is_open:
-            raise InvalidInput("被重复的事项已经办结，请作为新事项处理",
-                               fields={"into": ["被重复的事项已经办结"]})
+            raise InvalidInput(_("The repeated case is closed; handle this as a new case"),
+                               fields={"into": [_("The repeated case is closed")]})
         c.repeat_of = target
         _append_event(target, kind="repeat_merged", actor=actor, from_state=target.state,
                       to_state=target.state, extra={"repeat": c.number, "reason": reason},
@@ -637,7 +680,7 @@ def merge_repeat(*, case, actor, into: str, reason: str = "",
 
 
 def mediate(*, case, actor, agreement: str, expected_version: int | None = None) -> Case:
-    agreement = _require(agreement, "agreement", "请填写调解协议内容")
+    agreement = _require(agreement, "agreement", _("Enter the mediation agreement"))
 
     def apply(c: Case, day):
         c.decision_detail = {**c.decision_detail, "mediation_agreement": agreement}
@@ -649,7 +692,7 @@ def mediate(*, case, actor, agreement: str, expected_version: int | None = None)
 
 def request_extension(*, case, actor, days: int, reason: str,
                       expected_version: int | None = None) -> Case:
-    reason = _require(reason, "reason", "请说明延期理由")
+    reason = _require(reason, "reason", _("Give the reason for the extension"))
     handle = periods()["handle"]
 
     def apply(c: Case, day):
@@ -687,7 +730,7 @@ def extend(*, case, actor, days: int | None = None, reason: str = "",
 
 def refuse_extension(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
     """The head turns down the handler's extension request; the 60-day limit stands (W34)."""
-    reason = _require(reason, "reason", "请说明不予延期的理由")
+    reason = _require(reason, "reason", _("Give the reason for refusing the extension"))
 
     def apply(c: Case, day):
         c.extension_requested = False
@@ -703,10 +746,10 @@ def decide(*, case, actor, decision: str, facts: str, reasons: str, basis: str =
            request: str = "", expected_version: int | None = None) -> Case:
     """Draft the written decision: request, facts, reasons, decision and legal basis (W32)."""
     if decision not in workflow.DECISIONS:
-        raise InvalidInput("请选择处理意见：支持、解释说明或不予支持",
-                           fields={"decision": ["请选择处理意见"]})
-    facts = _require(facts, "facts", "请填写查明的事实")
-    reasons = _require(reasons, "reasons", "请填写处理理由")
+        raise InvalidInput(_("Choose the decision: supported, explained or not supported"),
+                           fields={"decision": [_("Choose the decision")]})
+    facts = _require(facts, "facts", _("Enter the facts found"))
+    reasons = _require(reasons, "reasons", _("Enter the grounds"))
 
     def apply(c: Case, day):
         c.decision = decision
@@ -719,7 +762,7 @@ def decide(*, case, actor, decision: str, facts: str, reasons: str, basis: str =
 
 
 def return_draft(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
-    reason = _require(reason, "reason", "请说明退回修改的意见")
+    reason = _require(reason, "reason", _("Say what should be changed"))
     return transition("return_draft", case=case, actor=actor, expected_version=expected_version,
                       apply=lambda c, d: {"reason": reason})
 
@@ -743,7 +786,10 @@ def reply(*, case, actor, expected_version: int | None = None) -> Case:
 def rate(*, case, actor, rating: str, comment: str = "", expected_version: int | None = None
          ) -> Case:
     if rating not in workflow.RATINGS:
-        raise InvalidInput("请选择满意、基本满意或不满意", fields={"rating": ["请选择评价"]})
+        raise InvalidInput(
+            _("Choose satisfied, basically satisfied or not satisfied"),
+            fields={"rating": [_("Choose a rating")]},
+        )
 
     def apply(c: Case, day):
         c.rating = rating
@@ -756,13 +802,17 @@ def rate(*, case, actor, rating: str, comment: str = "", expected_version: int |
 
 def _superior_of(body: Body) -> Body:
     if body.parent is None or not body.parent.is_active:
-        raise InvalidInput(f"{body.name}没有配置上级单位，无法申请复查（复核）", code="no_superior")
+        raise InvalidInput(
+            _("%(body)s has no superior body configured, so review cannot be requested")
+            % {"body": body.name},
+            code="no_superior",
+        )
     return body.parent
 
 
 def request_review(*, case, actor, reasons: str, expected_version: int | None = None) -> Case:
     """Review by the superior of the deciding body, within 30 days of the reply (W35)."""
-    reasons = _require(reasons, "reasons", "请填写申请复查的理由")
+    reasons = _require(reasons, "reasons", _("Give the reason for asking for review"))
 
     def apply(c: Case, day):
         superior = _superior_of(c.holder_body)
@@ -777,9 +827,9 @@ def request_review(*, case, actor, reasons: str, expected_version: int | None = 
 
 def _decide_stage(name: str, *, case, actor, decision: str, opinion: str, expected_version):
     if decision not in workflow.DECISIONS:
-        raise InvalidInput("请选择意见：支持、解释说明或不予支持",
-                           fields={"decision": ["请选择意见"]})
-    opinion = _require(opinion, "opinion", "请填写意见内容")
+        raise InvalidInput(_("Choose the opinion: supported, explained or not supported"),
+                           fields={"decision": [_("Choose the opinion")]})
+    opinion = _require(opinion, "opinion", _("Enter the opinion"))
 
     def apply(c: Case, day):
         c.decision = decision
@@ -802,7 +852,7 @@ def decide_review(*, case, actor, decision: str, opinion: str,
 
 def request_rereview(*, case, actor, reasons: str, expected_version: int | None = None) -> Case:
     """Re-review by the superior of the reviewing body, within 30 days (W36)."""
-    reasons = _require(reasons, "reasons", "请填写申请复核的理由")
+    reasons = _require(reasons, "reasons", _("Give the reason for asking for re-review"))
 
     def apply(c: Case, day):
         superior = _superior_of(c.holder_body)
@@ -869,7 +919,7 @@ def close(*, case, actor, note: str = "", expected_version: int | None = None) -
 def supervise(*, case, actor, grounds: str, due_on: dt.date | None = None,
               expected_version: int | None = None) -> Case:
     """Issue a supervision notice (督办单) with its own reply date (W40, X36)."""
-    grounds = _require(grounds, "grounds", "请填写督办事由")
+    grounds = _require(grounds, "grounds", _("Enter the grounds for supervision"))
 
     def apply(c: Case, day):
         c.supervised = True
@@ -881,7 +931,7 @@ def supervise(*, case, actor, grounds: str, due_on: dt.date | None = None,
 
 
 def answer_supervision(*, case, actor, answer: str, expected_version: int | None = None) -> Case:
-    answer = _require(answer, "answer", "请填写督办回复内容")
+    answer = _require(answer, "answer", _("Enter the answer to the supervision notice"))
 
     def apply(c: Case, day):
         from .models import SupervisionNotice
@@ -899,11 +949,11 @@ def answer_supervision(*, case, actor, answer: str, expected_version: int | None
 
 
 def list_supervision(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
-    reason = _require(reason, "reason", "请填写挂牌督办事由")
+    reason = _require(reason, "reason", _("Enter the grounds for listed supervision"))
 
     def apply(c: Case, day):
         if c.listed_supervision:
-            raise MoveNotAllowed("该事项已挂牌督办")
+            raise MoveNotAllowed(_("This case is already under listed supervision"))
         c.listed_supervision = True
         c.supervised = True
         return {"reason": reason}
@@ -917,19 +967,24 @@ def assign_leader(*, case, actor, level: str, leader, body: Body, plan: str,
     """Leader ownership (包案) with the four fixed: leader, body, plan and time limit (W18)."""
     errors = {}
     if level not in workflow.LEADER_LEVELS:
-        errors["level"] = ["请选择包案级别A、B或C"]
+        errors["level"] = [_("Choose ownership level A, B or C")]
     if leader is None:
-        errors["leader"] = ["请选择包案领导"]
+        errors["leader"] = [_("Choose the owning leader")]
     if body is None:
-        errors["body"] = ["请选择责任单位"]
+        errors["body"] = [_("Choose the responsible body")]
     if not (plan or "").strip():
-        errors["plan"] = ["请填写化解方案"]
+        errors["plan"] = [_("Enter the resolution plan")]
     if deadline is None:
-        errors["deadline"] = ["请填写化解时限"]
+        errors["deadline"] = [_("Enter the time limit for resolution")]
     if errors:
-        raise InvalidInput("包案信息不完整（定领导、定单位、定方案、定时限）", fields=errors)
+        raise InvalidInput(
+            _("Ownership is incomplete (leader, body, plan and time limit)"), fields=errors
+        )
     if deadline < today():
-        raise InvalidInput("化解时限不能早于今天", fields={"deadline": ["化解时限不能早于今天"]})
+        raise InvalidInput(
+            _("The time limit for resolution may not be before today"),
+            fields={"deadline": [_("The time limit for resolution may not be before today")]},
+        )
 
     def apply(c: Case, day):
         _check_leader_protection(c, leader, body)
@@ -946,7 +1001,7 @@ def assign_leader(*, case, actor, level: str, leader, body: Body, plan: str,
 
 
 def escalate(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
-    reason = _require(reason, "reason", "请填写提请协调的事由")
+    reason = _require(reason, "reason", _("Enter the grounds for escalation"))
 
     def apply(c: Case, day):
         c.escalated = True
@@ -959,19 +1014,23 @@ def escalate(*, case, actor, reason: str, expected_version: int | None = None) -
 def _grid_parent_body(holder: Body) -> Body:
     parent_division = holder.division.parent
     if parent_division is None:
-        raise MoveNotAllowed("没有上一级单位")
+        raise MoveNotAllowed(_("There is no body at the level above"))
     kind = BodyKind.TOWNSHIP if parent_division.level == Level.TOWNSHIP else (
         BodyKind.PETITION_OFFICE
     )
     body = Body.objects.filter(division=parent_division, kind=kind, is_active=True).first()
     if body is None:
-        raise InvalidInput(f"{parent_division.name}没有可接收上报的单位", code="no_parent_body")
+        raise InvalidInput(
+            _("%(place)s has no body that can take a report from below")
+            % {"place": parent_division.name},
+            code="no_parent_body",
+        )
     return body
 
 
 def escalate_grid(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
     """A grid matter not settled below goes up: village → town → county (小事不出村、大事不出镇)."""
-    reason = _require(reason, "reason", "请说明无法在本级化解的原因")
+    reason = _require(reason, "reason", _("Explain why it cannot be settled at this level"))
 
     def apply(c: Case, day):
         target = _grid_parent_body(c.holder_body)
@@ -1015,26 +1074,31 @@ def _move_value(name: str, value):
     if name == "body":
         found = Body.objects.filter(pk=getattr(value, "pk", value), is_active=True).first()
         if found is None:
-            raise InvalidInput("请选择有效的单位", fields={name: ["请选择有效的单位"]})
+            raise InvalidInput(_("Choose a valid body"), fields={name: [_("Choose a valid body")]})
         return found
     if name in ("handler", "leader"):
         users = get_user_model().objects
         user = users.filter(pk=getattr(value, "pk", value), is_active=True).first()
         if user is None:
-            raise InvalidInput("请选择有效的人员", fields={name: ["请选择有效的人员"]})
+            raise InvalidInput(
+                _("Choose a valid person"), fields={name: [_("Choose a valid person")]}
+            )
         return user
     if name in ("report_due", "due_on", "deadline"):
         try:
             return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         except ValueError as exc:
             raise InvalidInput(
-                "日期格式应为YYYY-MM-DD", fields={name: ["日期格式应为YYYY-MM-DD"]}
+                _("Dates are written YYYY-MM-DD"),
+                fields={name: [_("Dates are written YYYY-MM-DD")]},
             ) from exc
     if name in ("days", "expected_version"):
         try:
             return int(value)
         except (TypeError, ValueError) as exc:
-            raise InvalidInput("应为整数", fields={name: ["应为整数"]}) from exc
+            raise InvalidInput(
+                _("Must be a whole number"), fields={name: [_("Must be a whole number")]}
+            ) from exc
     return value
 
 
@@ -1058,17 +1122,21 @@ def make_move(*, actor, number: str, move: str, payload: dict) -> Case:
     from .selectors import case_get_for_user
 
     if move not in MOVE_FUNCTIONS:
-        raise NotFound(f"未知的操作：{move}")
+        raise NotFound(_("Unknown move: %(name)s") % {"name": move})
     case = case_get_for_user(actor, number)
     params = move_params(move)
     unknown = set(payload) - set(params) - {"expected_version"}
     if unknown:
         raise InvalidInput(
-            "请求中有无法识别的字段", fields={k: ["无法识别的字段"] for k in unknown}
+            _("The request has fields that are not recognised"),
+            fields={k: [_("Field not recognised")] for k in unknown},
         )
     missing = [n for n, d in params.items() if d is inspect.Parameter.empty and n not in payload]
     if missing:
-        raise InvalidInput("请填写必填项", fields={k: ["此项为必填项"] for k in missing})
+        raise InvalidInput(
+            _("Fill in the required fields"),
+            fields={k: [_("This field is required")] for k in missing},
+        )
     kwargs = {k: _move_value(k, v) for k, v in payload.items()}
     return MOVE_FUNCTIONS[move](case=case, actor=actor, **kwargs)
 
@@ -1089,16 +1157,16 @@ def unmask_party(*, case, actor, party_id: int, reason: str) -> ClearParty:
     Access). A reporter's identity stays hidden from whoever the law does not allow (W30, W46)."""
     from .selectors import case_get_for_user, may_see_identity
 
-    reason = _require(reason, "reason", "请填写查看完整个人信息的事由")
+    reason = _require(reason, "reason", _("Give the reason for viewing the full personal data"))
     number = case.number if isinstance(case, Case) else case
     visible = case_get_for_user(actor, number)
     if not may_see_identity(actor, visible):
-        raise PermissionDenied("您无权查看该信访人的身份信息")
+        raise PermissionDenied(_("You may not see this petitioner's identity"))
     with transaction.atomic(durable=True):
         locked = Case.objects.select_for_update().get(pk=visible.pk)
         party = Party.objects.filter(case=locked, pk=party_id).first()
         if party is None:
-            raise NotFound("未找到该信访人")
+            raise NotFound(_("Petitioner not found"))
         event = _append_event(
             locked, kind="unmask", actor=actor, from_state=locked.state, to_state=locked.state,
             extra={"party": party.pk, "reason": reason}, citizen_visible=False,
@@ -1144,13 +1212,15 @@ def _co_body_check(case: Case, body: Body) -> None:
     errors = None
     if case.accused_body_id and body.pk == case.accused_body_id:
         # W30, W46: the accused body never handles, nor sees, the report.
-        errors = "检举控告事项不得交被反映单位协办"
+        errors = _("A report may not be co-handled by the body it accuses")
     elif case.content_type == "report" and body.kind != BodyKind.DISCIPLINE:
-        errors = "检举控告类事项只能由纪检监察机关协办（W22、W28）"
+        errors = _(
+            "Only discipline inspection bodies may co-handle a report of misconduct (W22, W28)"
+        )
     elif body.pk == case.holder_body_id:
-        errors = "牵头单位不能同时作为协办单位"
+        errors = _("The lead body cannot also be a co-handling body")
     elif case.co_handlers.filter(body=body).exists():
-        errors = "该单位已是协办单位"
+        errors = _("That body is already co-handling")
     if errors:
         raise InvalidInput(errors, code="bad_co_handler", fields={"body": [errors]})
 
@@ -1162,7 +1232,7 @@ def add_co_handler(*, case, actor, body: Body, part: str,
     from .models import CoHandler
 
     target = _body_or_error(body)
-    part = _require(part, "part", "请写明协办单位负责的事项")
+    part = _require(part, "part", _("Say what the co-handling body is responsible for"))
 
     def apply(c: Case, day):
         _co_body_check(c, target)
@@ -1177,13 +1247,13 @@ def answer_co_handling(*, case, actor, answer: str, expected_version: int | None
     """A co-handling body reports on its part; a later answer replaces the earlier one (W24)."""
     from .models import CoHandler
 
-    answer = _require(answer, "answer", "请填写协办情况")
+    answer = _require(answer, "answer", _("Enter the co-handling answer"))
 
     def apply(c: Case, day):
         own = {m.body_id for m in memberships_of(actor) if m.role in workflow.BODY_STAFF}
         row = CoHandler.objects.filter(case=c, body_id__in=own).select_related("body").first()
         if row is None:
-            raise PermissionDenied("您所在单位不是该事项的协办单位")
+            raise PermissionDenied(_("Your body is not co-handling this case"))
         row.answer = answer
         row.answered_at = now()
         row.save(update_fields=["answer", "answered_at"])
@@ -1204,7 +1274,10 @@ def _supervision_notice(case: Case, actor, grounds: str, due_on: dt.date | None,
 
     cal = work_calendar()
     if due_on is not None and due_on < day:
-        raise InvalidInput("期限不能早于今天", fields={"due_on": ["期限不能早于今天"]})
+        raise InvalidInput(
+            _("The date may not be before today"),
+            fields={"due_on": [_("The date may not be before today")]},
+        )
     due = cal.next_workday(due_on) if due_on else deadlines.due_date(
         periods()["supervision"], day, cal
     )
@@ -1224,11 +1297,17 @@ def _check_leader_protection(case: Case, leader, body: Body) -> None:
     if not case.accused_body_id:
         return
     if body.pk == case.accused_body_id:
-        raise InvalidInput("检举控告事项不得由被反映单位承办", code="protected_target",
-                           fields={"body": ["不得选择被反映单位"]})
+        raise InvalidInput(
+            _("A report may not be handled by the body it accuses"),
+            code="protected_target",
+            fields={"body": [_("The accused body may not be chosen")]},
+        )
     if _is_protected_from(leader, case):
-        raise InvalidInput("包案领导不得是被反映单位人员", code="protected_target",
-                           fields={"leader": ["包案领导不得是被反映单位人员"]})
+        raise InvalidInput(
+            _("The owning leader may not belong to the accused body"),
+            code="protected_target",
+            fields={"leader": [_("The owning leader may not belong to the accused body")]},
+        )
 
 
 OVERDUE_FLAGGED = "overdue_flagged"
@@ -1310,22 +1389,24 @@ def register_grid_item(*, actor, body: Body, kind: str, title: str, description:
     from .models import GridItem
 
     if not _grid_roles_at(actor, body):
-        raise PermissionDenied("您没有在该单位登记网格事项的权限")
+        raise PermissionDenied(_("You may not record grid matters at this body"))
     errors: dict[str, list[str]] = {}
     if kind not in dict(GridItem.KINDS):
-        errors["kind"] = ["请选择矛盾纠纷或风险隐患"]
+        errors["kind"] = [_("Choose dispute or hazard")]
     if not (title or "").strip():
-        errors["title"] = ["请填写标题"]
+        errors["title"] = [_("Enter a title")]
     if not (description or "").strip():
-        errors["description"] = ["请填写具体情况"]
+        errors["description"] = [_("Describe the situation")]
     if not (responsible_person or "").strip():
-        errors["responsible_person"] = ["请填写责任人"]
+        errors["responsible_person"] = [_("Enter the person responsible")]
     if place is None or not place.path.startswith(body.division.path):
-        errors["place"] = ["地点须在本网格（本单位辖区）内"]
+        errors["place"] = [_("The place must lie within this grid (your body's area)")]
     if due_on is None or due_on < today():
-        errors["due_on"] = ["化解期限不能早于今天"]
+        errors["due_on"] = [_("The settlement date may not be before today")]
     if errors:
-        raise InvalidInput("提交的信息有误，请修改后重试", fields=errors)
+        raise InvalidInput(
+            _("Some of what you entered is not right; correct it and try again"), fields=errors
+        )
     item = GridItem(
         kind=kind, title=title.strip()[:200], description=description.strip(), place=place,
         address=(address or "").strip()[:200], reported_by=actor, reported_at=now(),
@@ -1345,11 +1426,13 @@ def _locked_open_item(item, actor):
         "holder_body", "holder_body__division"
     ).filter(pk=pk).first()
     if locked is None:
-        raise NotFound("未找到该网格事项")
+        raise NotFound(_("Grid matter not found"))
     if not _grid_roles_at(actor, locked.holder_body):
-        raise PermissionDenied("只有当前责任单位的人员可以处理该网格事项")
+        raise PermissionDenied(
+            _("Only staff of the body now responsible may act on this grid matter")
+        )
     if locked.status != GridItem.OPEN:
-        raise MoveNotAllowed("该网格事项已化解或已转为信访事项")
+        raise MoveNotAllowed(_("This grid matter is already settled or has become a case"))
     return locked
 
 
@@ -1357,7 +1440,7 @@ def settle_grid_item(*, item, actor, outcome: str):
     """Settled where it arose, with its outcome."""
     from .models import GridItem
 
-    outcome = _require(outcome, "outcome", "请填写化解结果")
+    outcome = _require(outcome, "outcome", _("Enter how it was settled"))
     with transaction.atomic(durable=True):
         locked = _locked_open_item(item, actor)
         locked.status = GridItem.SETTLED
@@ -1371,13 +1454,18 @@ def settle_grid_item(*, item, actor, outcome: str):
 def escalate_grid_item(*, item, actor, reason: str, due_on: dt.date | None = None,
                        responsible_person: str = ""):
     """Not settled at this level: up one level, village → township → county petition office."""
-    reason = _require(reason, "reason", "请说明无法在本级化解的原因")
+    reason = _require(reason, "reason", _("Explain why it cannot be settled at this level"))
     if due_on is not None and due_on < today():
-        raise InvalidInput("化解期限不能早于今天", fields={"due_on": ["化解期限不能早于今天"]})
+        raise InvalidInput(
+            _("The settlement date may not be before today"),
+            fields={"due_on": [_("The settlement date may not be before today")]},
+        )
     with transaction.atomic(durable=True):
         locked = _locked_open_item(item, actor)
         if locked.holder_body.division.level <= Level.COUNTY:
-            raise MoveNotAllowed("已在县级，不能再逐级上报；需要时转为信访事项办理")
+            raise MoveNotAllowed(
+                _("Already at county level, it cannot go up further; make it a case if needed")
+            )
         target = _grid_parent_body(locked.holder_body)
         _grid_history(locked, "escalate", actor, reason=reason,
                       **{"from": locked.holder_body.name, "to": target.name})

@@ -10,6 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from xinfang.core.errors import MoveNotAllowed, PermissionDenied
 
 
@@ -31,22 +34,23 @@ class S:
     CLOSED = "closed"
 
 
+# Labels are lazy: they are read in the language of whoever looks, never stored.
 STATE_LABELS: dict[str, str] = {
-    S.REGISTERED: "已登记",
-    S.TRANSFERRED: "已转送交办",
-    S.REMIT_OBJECTED: "管辖异议待定",
-    S.ACCEPTED: "已受理办理中",
-    S.DECIDED: "处理意见待签发",
-    S.REPLIED: "已答复",
-    S.MEDIATED: "已调解",
-    S.UNDER_REVIEW: "复查中",
-    S.REVIEW_DECIDED: "已复查",
-    S.UNDER_REREVIEW: "复核中",
-    S.FINAL: "复核终结",
-    S.NOT_ACCEPTED: "不予受理",
-    S.REDIRECTED: "已导入法定途径",
-    S.MERGED: "已合并",
-    S.CLOSED: "已办结",
+    S.REGISTERED: _("Newly registered"),
+    S.TRANSFERRED: _("Transferred or assigned"),
+    S.REMIT_OBJECTED: _("Jurisdiction objection pending"),
+    S.ACCEPTED: _("Accepted, being handled"),
+    S.DECIDED: _("Decision awaiting sign-off"),
+    S.REPLIED: _("Replied"),
+    S.MEDIATED: _("Mediated"),
+    S.UNDER_REVIEW: _("Under review"),
+    S.REVIEW_DECIDED: _("Reviewed"),
+    S.UNDER_REREVIEW: _("Under re-review"),
+    S.FINAL: _("Final after re-review"),
+    S.NOT_ACCEPTED: _("Not accepted"),
+    S.REDIRECTED: _("Redirected to a statutory channel"),
+    S.MERGED: _("Merged"),
+    S.CLOSED: _("Closed"),
 }
 STATES = tuple(STATE_LABELS)
 TERMINAL = frozenset({S.NOT_ACCEPTED, S.REDIRECTED, S.MERGED, S.CLOSED})
@@ -72,18 +76,39 @@ AT_OFFICE = "office"
 # Staff of a body handling its own part of a case beside the lead body (W24).
 AT_CO_HANDLER = "co_handler"
 
-CONTENT_TYPES = {"suggestion": "建议意见", "report": "检举控告", "appeal": "申诉求决"}
-DECISIONS = {"support": "支持", "explain": "解释说明", "reject": "不予支持"}
-RATINGS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
-LEADER_LEVELS = {"A": "A级", "B": "B级", "C": "C级"}
+CONTENT_TYPES = {
+    "suggestion": _("Suggestion or opinion"),
+    "report": _("Report of misconduct"),
+    "appeal": _("Request or complaint"),
+}
+DECISIONS = {"support": _("Supported"), "explain": _("Explained"), "reject": _("Not supported")}
+RATINGS = {
+    "satisfied": _("Satisfied"),
+    "basically": _("Basically satisfied"),
+    "unsatisfied": _("Not satisfied"),
+}
+LEADER_LEVELS = {"A": _("Level A"), "B": _("Level B"), "C": _("Level C")}
 CHANNELS = {
-    "web": "网上信访", "mobile": "手机信访", "letter": "来信", "visit": "来访", "phone": "电话",
-    "fax": "传真", "video": "视频信访", "grid": "网格上报", "hotline": "12345热线转办",
+    "web": _("Online"),
+    "mobile": _("Mobile"),
+    "letter": _("Letter"),
+    "visit": _("Visit"),
+    "phone": _("Phone call"),
+    "fax": _("Fax"),
+    "video": _("Video"),
+    "grid": _("Grid report"),
+    "hotline": _("12345 hotline transfer"),
 }
 LEGAL_CHANNELS = {
-    "litigation": "诉讼", "arbitration": "仲裁", "party_appeal": "党内申诉",
-    "reconsideration": "行政复议", "ruling": "行政裁决", "confirmation": "行政确认",
-    "licensing": "行政许可", "penalty": "行政处罚", "duty": "依职责处理",
+    "litigation": _("Litigation"),
+    "arbitration": _("Arbitration"),
+    "party_appeal": _("Party appeal"),
+    "reconsideration": _("Administrative reconsideration"),
+    "ruling": _("Administrative ruling"),
+    "confirmation": _("Administrative confirmation"),
+    "licensing": _("Administrative licensing"),
+    "penalty": _("Administrative penalty"),
+    "duty": _("Handling by the competent authority"),
 }
 
 
@@ -133,7 +158,7 @@ def _within(period: str, message: str) -> Guard:
     def guard(ctx: Context) -> str | None:
         due = ctx.due.get(period)
         if due is None or ctx.today > due:
-            return message
+            return str(message)
         return None
 
     guard.__name__ = f"within_{period}"
@@ -144,58 +169,70 @@ def _window_over_or_rated(ctx: Context) -> str | None:
     for period in ("review_request", "rereview_request"):
         due = ctx.due.get(period)
         if due is not None and ctx.today <= due and ctx.rated not in ("satisfied", "basically"):
-            return "申请复查（复核）期限未满，且信访人未表示满意，暂不能办结"
+            return gettext(
+                "The window to ask for review (re-review) is still open and the petitioner has "
+                "not said they are satisfied, so the case cannot be closed yet"
+            )
     due = ctx.due.get("rating")
     if due is not None and ctx.today <= due and not ctx.rated:
         # An unrated case is reported as unrated, so the petitioner keeps the chance to rate.
-        return "评价期限未满且信访人尚未评价，暂不能办结"
+        return gettext(
+            "The rating window is still open and the petitioner has not rated yet, "
+            "so the case cannot be closed yet"
+        )
     return None
 
 
 def _not_extended(ctx: Context) -> str | None:
-    return "办理期限已延期一次，不能再次延期（W34）" if ctx.extension_used else None
+    if ctx.extension_used:
+        return gettext(
+            "The handling period has already been extended once and cannot be extended again (W34)"
+        )
+    return None
 
 
 def _no_pending_extension(ctx: Context) -> str | None:
-    return "已有延期申请等待负责人审批" if ctx.extension_requested else None
+    if ctx.extension_requested:
+        return gettext("An extension request is already waiting for the head's approval")
+    return None
 
 
 def _extension_requested(ctx: Context) -> str | None:
-    return None if ctx.extension_requested else "承办人尚未提出延期申请"
+    return None if ctx.extension_requested else _("The handler has not asked for an extension")
 
 
 def _not_rated(ctx: Context) -> str | None:
-    return "已经评价过" if ctx.rated else None
+    return gettext("Already rated") if ctx.rated else None
 
 
 def _hearing_on(ctx: Context) -> str | None:
-    return None if ctx.hearing_active else "当前没有进行中的听证"
+    return None if ctx.hearing_active else _("No hearing is in progress")
 
 
 def _hearing_off(ctx: Context) -> str | None:
-    return "听证正在进行" if ctx.hearing_active else None
+    return gettext("A hearing is in progress") if ctx.hearing_active else None
 
 
 def _supervision_open(ctx: Context) -> str | None:
-    return None if "supervision" in ctx.due else "没有待回复的督办单"
+    return None if "supervision" in ctx.due else _("No supervision notice is awaiting an answer")
 
 
 def _co_handling(ctx: Context) -> str | None:
-    return None if ctx.co_handling else "该事项没有协办单位"
+    return None if ctx.co_handling else _("This case has no co-handling bodies")
 
 
 def _grid_case(ctx: Context) -> str | None:
     if ctx.channel != "grid":
-        return "只有网格上报的事项逐级上报"
+        return gettext("Only grid reports go up level by level")
     if ctx.holder_level <= 3:
-        return "已在县级，不能再逐级上报"
+        return gettext("Already at county level; it cannot go up further")
     return None
 
 
 def _report_needs_discipline(ctx: Context) -> str | None:
     # W22, W28: reports of misconduct are handled by discipline inspection bodies.
     if ctx.content_type == "report" and not ctx.holder_is_discipline:
-        return "检举控告类事项由纪检监察机关受理"
+        return gettext("Reports of misconduct are accepted by discipline inspection bodies")
     return None
 
 
@@ -211,89 +248,115 @@ MOVES: dict[str, Move] = {
     m.name: m
     for m in [
         # Sorting and routing.
-        Move("transfer", "转送", ROUTING, S.TRANSFERRED, STAFF_ROUTERS, "W22", AT_OFFICE,
+        Move("transfer", _("Transfer"), ROUTING, S.TRANSFERRED, STAFF_ROUTERS, "W22", AT_OFFICE,
              starts=("accept_notice", "remit_objection"), stops=("route",), notice="transfer_slip"),
-        Move("assign", "交办", ROUTING, S.TRANSFERRED, STAFF_ROUTERS, "W22", AT_OFFICE,
+        Move("assign", _("Assign to a body"),
+             ROUTING, S.TRANSFERRED, STAFF_ROUTERS, "W22", AT_OFFICE,
              starts=("accept_notice", "remit_objection", "result_report"), stops=("route",), notice="assign_slip"),
-        Move("object_remit", "提出管辖异议", frozenset({S.TRANSFERRED}), S.REMIT_OBJECTED,
+        Move("object_remit", _("Object to jurisdiction"),
+             frozenset({S.TRANSFERRED}), S.REMIT_OBJECTED,
              BODY_STAFF, "W23", stops=("remit_objection",), citizen_visible=False,
-             guards=(_within("remit_objection", "已超过5个工作日的异议期限（W23）"),)),
-        Move("agree_return", "同意退回", frozenset({S.REMIT_OBJECTED}), S.REGISTERED,
+             guards=(_within("remit_objection",
+                             _("The 5-working-day window for objections has passed (W23)")),)),
+        Move("agree_return", _("Agree to take back"), frozenset({S.REMIT_OBJECTED}), S.REGISTERED,
              STAFF_ROUTERS, "W23", AT_SENDER, starts=("route",), stops=("accept_notice",),
              citizen_visible=False),
-        Move("reject_objection", "不同意退回", frozenset({S.REMIT_OBJECTED}), S.TRANSFERRED,
+        Move("reject_objection", _("Refuse to take back"),
+             frozenset({S.REMIT_OBJECTED}), S.TRANSFERRED,
              STAFF_ROUTERS, "W23/W24", AT_SENDER, citizen_visible=False),
-        Move("accept", "受理", RECEIVED, S.ACCEPTED, BODY_STAFF, "W23/W31",
+        Move("accept", _("Accept"), RECEIVED, S.ACCEPTED, BODY_STAFF, "W23/W31",
              starts=("handle",), stops=("route", "accept_notice", "remit_objection"),
              notice="acceptance_notice", guards=(_report_needs_discipline,)),
-        Move("decline", "不予受理", RECEIVED, S.NOT_ACCEPTED, BODY_STAFF | {INTAKE}, "W19/W23",
+        Move("decline", _("Not accepted"),
+             RECEIVED, S.NOT_ACCEPTED, BODY_STAFF | {INTAKE}, "W19/W23",
              AT_OFFICE, stops=("route", "accept_notice", "remit_objection"),
              notice="non_acceptance_notice"),
-        Move("not_reaccept", "不再受理", ROUTING, S.NOT_ACCEPTED, BODY_STAFF | {INTAKE}, "W36",
+        Move("not_reaccept", _("Do not accept again"),
+             ROUTING, S.NOT_ACCEPTED, BODY_STAFF | {INTAKE}, "W36",
              AT_OFFICE, stops=("route",), notice="non_reacceptance_notice"),
-        Move("redirect_to_legal_channel", "导入法定途径", RECEIVED, S.REDIRECTED,
+        Move("redirect_to_legal_channel", _("Redirect to a statutory channel"),
+             RECEIVED, S.REDIRECTED,
              BODY_STAFF | {INTAKE}, "W31", AT_OFFICE,
              stops=("route", "accept_notice", "remit_objection"), notice="legal_channel_notice"),
-        Move("merge_repeat", "合并重复件", RECEIVED, S.MERGED, STAFF_ROUTERS | {HANDLER},
+        Move("merge_repeat", _("Merge as a repeat"), RECEIVED, S.MERGED, STAFF_ROUTERS | {HANDLER},
              "W21/W22", AT_OFFICE, stops=("route", "accept_notice", "remit_objection")),
         # Handling.
-        Move("mediate", "调解结案", frozenset({S.ACCEPTED}), S.MEDIATED, BODY_STAFF, "W33",
+        Move("mediate", _("Close by mediation"),
+             frozenset({S.ACCEPTED}), S.MEDIATED, BODY_STAFF, "W33",
              stops=("handle", "result_report", "proposal_feedback"), starts=("rating",),
              notice="mediation_agreement"),
-        Move("request_extension", "申请延期", frozenset({S.ACCEPTED}), None, BODY_STAFF, "W34",
+        Move("request_extension", _("Ask for an extension"),
+             frozenset({S.ACCEPTED}), None, BODY_STAFF, "W34",
              citizen_visible=False, guards=(_not_extended, _no_pending_extension)),
-        Move("refuse_extension", "不予延期", frozenset({S.ACCEPTED}), None, frozenset({HEAD}),
+        Move("refuse_extension", _("Refuse the extension"),
+             frozenset({S.ACCEPTED}), None, frozenset({HEAD}),
              "W34", citizen_visible=False, guards=(_extension_requested,)),
-        Move("extend", "批准延期", frozenset({S.ACCEPTED}), None, frozenset({HEAD}), "W34",
+        Move("extend", _("Approve the extension"),
+             frozenset({S.ACCEPTED}), None, frozenset({HEAD}), "W34",
              notice="extension_notice", guards=(_not_extended, _extension_requested)),
-        Move("decide", "拟定处理意见", frozenset({S.ACCEPTED}), S.DECIDED, BODY_STAFF, "W32",
+        Move("decide", _("Draft a decision"), frozenset({S.ACCEPTED}), S.DECIDED, BODY_STAFF, "W32",
              citizen_visible=False),
-        Move("return_draft", "退回修改", frozenset({S.DECIDED}), S.ACCEPTED, frozenset({HEAD}),
+        Move("return_draft", _("Return for changes"),
+             frozenset({S.DECIDED}), S.ACCEPTED, frozenset({HEAD}),
              "W32", citizen_visible=False),
-        Move("reply", "签发答复", frozenset({S.DECIDED}), S.REPLIED, frozenset({HEAD}), "W32/W34",
+        Move("reply", _("Sign and send the reply"),
+             frozenset({S.DECIDED}), S.REPLIED, frozenset({HEAD}), "W32/W34",
              starts=("review_request", "rating"),
              stops=("handle", "result_report", "proposal_feedback"), notice="reply_opinion"),
         # Joint handling: a lead body plus co-handling bodies, each with its part (W24).
-        Move("add_co_handler", "增加协办单位", HANDLING, None, BODY_STAFF | {INTAKE}, "W24",
+        Move("add_co_handler", _("Add a co-handling body"),
+             HANDLING, None, BODY_STAFF | {INTAKE}, "W24",
              AT_OFFICE, citizen_visible=False),
-        Move("answer_co_handling", "协办回复", HANDLING, None, BODY_STAFF, "W24",
+        Move("answer_co_handling", _("Co-handling answer"), HANDLING, None, BODY_STAFF, "W24",
              AT_CO_HANDLER, citizen_visible=False, guards=(_co_handling,)),
         # After the reply.
-        Move("rate", "评价", ANSWERED, None, frozenset({PETITIONER}), "W22", AT_HOLDER,
-             stops=("rating",), guards=(_not_rated, _within("rating", "已超过评价期限"))),
-        Move("request_review", "申请复查", frozenset({S.REPLIED}), S.UNDER_REVIEW,
+        Move("rate", _("Rate"), ANSWERED, None, frozenset({PETITIONER}), "W22", AT_HOLDER,
+             stops=("rating",),
+             guards=(_not_rated, _within("rating", _("The rating window has passed")))),
+        Move("request_review", _("Ask for review"), frozenset({S.REPLIED}), S.UNDER_REVIEW,
              frozenset({PETITIONER, INTAKE}), "W35", AT_OFFICE,
              starts=("review_decide",), stops=("review_request", "rating"),
-             guards=(_within("review_request", "已超过收到处理意见之日起30日的复查申请期限（W35）"),)),
-        Move("decide_review", "作出复查意见", frozenset({S.UNDER_REVIEW}), S.REVIEW_DECIDED,
+             guards=(_within("review_request", _(
+                 "More than 30 days have passed since the decision was received; "
+                 "review can no longer be requested (W35)")),)),
+        Move("decide_review", _("Decide the review"), frozenset({S.UNDER_REVIEW}), S.REVIEW_DECIDED,
              BODY_STAFF, "W35", starts=("rereview_request", "rating"), stops=("review_decide",),
              notice="review_opinion"),
-        Move("request_rereview", "申请复核", frozenset({S.REVIEW_DECIDED}), S.UNDER_REREVIEW,
+        Move("request_rereview", _("Ask for re-review"),
+             frozenset({S.REVIEW_DECIDED}), S.UNDER_REREVIEW,
              frozenset({PETITIONER, INTAKE}), "W36", AT_OFFICE,
              starts=("rereview_decide",), stops=("rereview_request", "rating"),
-             guards=(_within("rereview_request", "已超过收到复查意见之日起30日的复核申请期限（W36）"),)),
-        Move("start_hearing", "举行听证", frozenset({S.UNDER_REREVIEW}), None, BODY_STAFF, "W36",
+             guards=(_within("rereview_request", _(
+                 "More than 30 days have passed since the review decision was received; "
+                 "re-review can no longer be requested (W36)")),)),
+        Move("start_hearing", _("Hold a hearing"),
+             frozenset({S.UNDER_REREVIEW}), None, BODY_STAFF, "W36",
              guards=(_hearing_off,)),
-        Move("end_hearing", "听证结束", frozenset({S.UNDER_REREVIEW}), None, BODY_STAFF, "W36",
+        Move("end_hearing", _("End the hearing"),
+             frozenset({S.UNDER_REREVIEW}), None, BODY_STAFF, "W36",
              guards=(_hearing_on,)),
-        Move("decide_rereview", "作出复核意见", frozenset({S.UNDER_REREVIEW}), S.FINAL,
+        Move("decide_rereview", _("Decide the re-review"), frozenset({S.UNDER_REREVIEW}), S.FINAL,
              BODY_STAFF, "W36", stops=("rereview_decide",), starts=("rating",),
              notice="rereview_opinion", guards=(_hearing_off,)),
-        Move("close", "办结归档", ANSWERED, S.CLOSED, BODY_STAFF | {INTAKE, SYSTEM}, "W22/W36",
+        Move("close", _("Close and file"),
+             ANSWERED, S.CLOSED, BODY_STAFF | {INTAKE, SYSTEM}, "W22/W36",
              AT_OFFICE, stops=("review_request", "rereview_request", "rating", "supervision"),
              guards=(_window_over_or_rated,)),
         # Overlays and escalation.
-        Move("supervise", "督办", OPEN, None, frozenset({SUPERVISOR}), "W40/X36", IN_SCOPE,
+        Move("supervise", _("Supervise"), OPEN, None, frozenset({SUPERVISOR}), "W40/X36", IN_SCOPE,
              starts=("supervision",), notice="supervision_notice", citizen_visible=False),
-        Move("answer_supervision", "督办回复", OPEN, None, BODY_STAFF, "W40",
+        Move("answer_supervision", _("Answer supervision"), OPEN, None, BODY_STAFF, "W40",
              stops=("supervision",), citizen_visible=False, guards=(_supervision_open,)),
-        Move("list_supervision", "挂牌督办", OPEN, None, frozenset({SUPERVISOR, LEADER}), "W39",
+        Move("list_supervision", _("List for supervision"),
+             OPEN, None, frozenset({SUPERVISOR, LEADER}), "W39",
              IN_SCOPE, citizen_visible=False),
-        Move("assign_leader", "领导包案", OPEN, None, frozenset({SUPERVISOR, LEADER}), "W18",
+        Move("assign_leader", _("Leader ownership"),
+             OPEN, None, frozenset({SUPERVISOR, LEADER}), "W18",
              IN_SCOPE, citizen_visible=False),
-        Move("escalate", "提请领导协调", OPEN, None, frozenset({SUPERVISOR}), "W40", IN_SCOPE,
+        Move("escalate", _("Escalate to a leader"),
+             OPEN, None, frozenset({SUPERVISOR}), "W40", IN_SCOPE,
              citizen_visible=False),
-        Move("escalate_grid", "逐级上报", ROUTING, None,
+        Move("escalate_grid", _("Report up a level"), ROUTING, None,
              frozenset({GRID, HANDLER, HEAD}), "W17 (grid)", guards=(_grid_case,)),
     ]
 }
@@ -310,7 +373,9 @@ def get_move(name: str) -> Move:
     try:
         return MOVES[name]
     except KeyError:
-        raise MoveNotAllowed(f"未知的操作：{name}", code="unknown_move") from None
+        raise MoveNotAllowed(
+            gettext("Unknown move: %(name)s") % {"name": name}, code="unknown_move"
+        ) from None
 
 
 def guard_failures(move: Move, ctx: Context) -> list[str]:
@@ -320,10 +385,11 @@ def guard_failures(move: Move, ctx: Context) -> list[str]:
 def check(move: Move, ctx: Context, roles: set[str] | frozenset[str]) -> None:
     """Raise unless `roles` may make `move` now. Roles are those the actor holds for this case."""
     if not roles & move.roles:
-        raise PermissionDenied(f"您没有权限执行“{move.label}”")
+        raise PermissionDenied(gettext("You may not do “%(move)s”") % {"move": move.label})
     if not move.allowed_from(ctx.state):
         raise MoveNotAllowed(
-            f"事项当前状态为“{STATE_LABELS.get(ctx.state, ctx.state)}”，不能执行“{move.label}”"
+            gettext("The case is “%(state)s”, so “%(move)s” is not possible now")
+            % {"state": STATE_LABELS.get(ctx.state, ctx.state), "move": move.label}
         )
     failures = guard_failures(move, ctx)
     if failures:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 from .timeutil import now
@@ -37,7 +38,7 @@ def hit(key: str, *, limit: int, per_seconds: int, message: str = "") -> int:
         )
         count = cur.fetchone()[0]
     if count > limit:
-        raise RateLimited(message or "操作过于频繁，请稍后再试")
+        raise RateLimited(message or _("Too many attempts; try again later"))
     return count
 
 
@@ -51,7 +52,7 @@ def peek(key: str, *, per_seconds: int) -> int:
 def check(key: str, *, limit: int, per_seconds: int, message: str = "") -> None:
     """Refuse without counting (e.g. before checking a password whose failures are counted)."""
     if peek(key, per_seconds=per_seconds) >= limit:
-        raise RateLimited(message or "操作过于频繁，请稍后再试")
+        raise RateLimited(message or _("Too many attempts; try again later"))
 
 
 def prune(older_than: dt.timedelta = dt.timedelta(days=2)) -> int:

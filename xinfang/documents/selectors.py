@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import may_see_identity
@@ -49,7 +50,7 @@ def notice_file(case: Case, notice_id: int, *, for_citizen: bool = False, user=N
     qs = notices_for_citizen(case) if for_citizen else notices_for_staff(case, user)
     notice = qs.filter(pk=notice_id, status=Notice.RENDERED).select_related("case").first()
     if notice is None or not notice.pdf:
-        raise NotFound("未找到该文书")
+        raise NotFound(_("Notice not found"))
     return NoticeFile(
         notice=notice,
         filename=notice.filename,

@@ -14,7 +14,8 @@ import time
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from xinfang.cases import workflow
 from xinfang.cases.models import Case, CaseEvent, Clock, Party
@@ -105,6 +106,13 @@ def _iso_to_cn(value: str | None) -> str:
 
 def _snapshot(case: Case, event: CaseEvent, kind: Kind) -> dict:
     """What the notice says about the move, taken when it happens. No personal data here."""
+    # A formal notice is a Chinese document whatever language the person who moved reads.
+    with translation.override("zh-hans"):
+        snapshot = _snapshot_values(case, event, kind)
+        return {k: str(v) if isinstance(v, Promise) else v for k, v in snapshot.items()}
+
+
+def _snapshot_values(case: Case, event: CaseEvent, kind: Kind) -> dict:
     issuer = _issuer(case, event)
     day = timezone.localdate(event.at)
     detail = case.decision_detail or {}

@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import defaults
 from .models import MessageTemplate, Outbox
@@ -14,7 +16,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     fields = ("key", "channel", "subject", "body", "is_active", "variables")
     readonly_fields = ("variables",)
 
-    @admin.display(description="可用变量")
+    @admin.display(description=gettext_lazy("Variables you may use"))
     def variables(self, obj=None):
         return format_html(
             "<br>".join(["{{{{ {} }}}}：{}"] * len(defaults.VARIABLES)),
@@ -39,11 +41,13 @@ class OutboxAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="立即重试所选的失败消息")
+    @admin.action(description=gettext_lazy("Retry the selected failed messages now"))
     def retry_now(self, request, queryset):
         from xinfang.core.timeutil import now
 
         count = queryset.filter(status__in=[Outbox.FAILED, Outbox.DEAD]).update(
             status=Outbox.FAILED, next_attempt_at=now()
         )
-        self.message_user(request, f"已安排重试 {count} 条消息。", messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)s messages will be retried.") % {"count": count}, messages.SUCCESS
+        )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.template import Context, TemplateSyntaxError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from xinfang.cases import workflow
 from xinfang.cases.models import Case, CaseEvent, Clock, Party
@@ -37,6 +37,12 @@ def _date(day: dt.date | None) -> str:
 
 
 def message_context(case: Case, event: CaseEvent | None = None) -> dict[str, str]:
+    # Messages to citizens are Chinese whatever language the person who moved reads.
+    with translation.override("zh-hans"):
+        return {k: str(v) for k, v in _message_values(case, event).items()}
+
+
+def _message_values(case: Case, event: CaseEvent | None = None) -> dict[str, str]:
     """Plain strings only: no model reaches a template, so none can be walked to a party."""
     due = {
         c.period: c.due_on for c in Clock.objects.filter(case=case).exclude(status=Clock.STOPPED)

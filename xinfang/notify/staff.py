@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 
 from xinfang.cases import workflow
 from xinfang.cases.models import Clock
@@ -72,8 +73,10 @@ def queue_due_soon_reminders(
         if not recipients:
             continue
         context = services.message_context(case)
+        with translation.override("zh-hans"):  # the reminder text is Chinese
+            period = str(clock.label)
         context.update(
-            period=clock.label,
+            period=period,
             period_due=services._date(clock.due_on),
             days_left=str((clock.due_on - day).days),
         )

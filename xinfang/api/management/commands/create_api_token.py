@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from xinfang.api.services import create_token
 from xinfang.core.errors import ApplicationError
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, name, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"没有用户名为 {username} 的用户")
+            raise CommandError(_("There is no user named %(username)s") % {"username": username})
         try:
             token = create_token(user=user, name=name)
         except ApplicationError as exc:

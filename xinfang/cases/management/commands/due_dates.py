@@ -6,16 +6,16 @@ import datetime as dt
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from xinfang.cases import deadlines
 from xinfang.cases.selectors import periods
 from xinfang.core.selectors import work_calendar
 
-WEEKDAYS = "一二三四五六日"
-
 
 def _day(d: dt.date) -> str:
-    return f"{d:%Y-%m-%d} 星期{WEEKDAYS[d.weekday()]}"
+    return f"{d:%Y-%m-%d} {date_format(d, 'l')}"
 
 
 def _width(text: str) -> int:
@@ -27,45 +27,63 @@ def _pad(text: str, width: int) -> str:
 
 
 def provisional_note(years: tuple[int, ...]) -> str:
-    listed = "、".join(str(y) for y in years)
-    return f"暂按周末计算，请录入{listed}年节假日安排"
+    listed = _(", ").join(str(y) for y in years)
+    return _("Counted with weekends only: enter the %(years)s holiday schedule") % {"years": listed}
 
 
 class Command(BaseCommand):
-    help = "列出某日登记（各起算事件均在当日发生）的信访事项各项法定期限的届满日。"
+    help = (
+        "List when every statutory period ends for a case registered on a day "
+        "(every starting event assumed on that day)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("date", help="登记日期，格式 YYYY-MM-DD，例如 2026-12-01")
+        parser.add_argument("date", help="registration date, YYYY-MM-DD, e.g. 2026-12-01")
 
     def handle(self, *args, date: str, **options):
         try:
             start = dt.date.fromisoformat(date.strip())
         except ValueError as exc:
             raise CommandError(
-                f"日期“{date}”无效，请按 YYYY-MM-DD 格式填写，例如 2026-12-01"
+                _("The date “%(date)s” is not valid; write it as YYYY-MM-DD, e.g. 2026-12-01")
+                % {"date": date}
             ) from exc
         try:
             rows = deadlines.schedule(start, work_calendar(), periods())
         except ValueError as exc:
-            raise CommandError(f"无法计算期限：节假日表可能有误（{exc}）") from exc
+            raise CommandError(
+                _("The periods cannot be counted; the holiday table may be wrong (%(error)s)")
+                % {"error": exc}
+            ) from exc
 
-        header = ["期限", "依据", "时长", "起算事件", "届满日", "延期后届满日", "备注"]
+        header = [
+            _("Period"),
+            _("Basis"),
+            _("Length"),
+            _("Starts on"),
+            _("Due"),
+            _("Due if extended"),
+            _("Remarks"),
+        ]
         table = [header]
         for row in rows:
             p = row.period
             table.append(
                 [
-                    p.label,
+                    str(p.label),
                     p.article,
                     p.length_label,
-                    p.start_label,
+                    str(p.start_label),
                     _day(row.due),
-                    _day(row.extended_due) if row.extended_due else "不可延期",
+                    _day(row.extended_due) if row.extended_due else _("Not extendable"),
                     provisional_note(row.unknown_years) if row.provisional else "",
                 ]
             )
         widths = [max(_width(r[i]) for r in table) for i in range(len(header))]
-        self.stdout.write(f"登记日期：{_day(start)}（各期限的起算事件均假定发生在当日）")
+        self.stdout.write(
+            _("Registered on: %(day)s (every period's starting event assumed on that day)")
+            % {"day": _day(start)}
+        )
         for r in table:
             self.stdout.write(
                 "  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip()
@@ -73,9 +91,15 @@ class Command(BaseCommand):
         unknown = sorted({y for r in rows for y in r.unknown_years})
         if unknown:
             self.stdout.write(
-                f"注意：{'、'.join(map(str, unknown))}年的法定节假日尚未录入，"
-                "相关期限只避开周六、周日，录入后请重新查询。"
+                _(
+                    "Note: the official holidays of %(years)s are not entered yet, so these "
+                    "periods only skip Saturdays and Sundays; ask again once they are entered."
+                )
+                % {"years": _(", ").join(map(str, unknown))}
             )
         self.stdout.write(
-            "期限自起算事件次日开始计算；届满日为法定休息日的，顺延至其后第一个工作日。"
+            _(
+                "A period counts from the day after its starting event; a period that ends on "
+                "an official rest day ends on the next working day."
+            )
         )
