@@ -175,6 +175,11 @@ def main() -> int:
     print(json.dumps(results["timing"], indent=2), flush=True)
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
+    if OUT.exists():
+        # Attempts that did not become the default are recorded by hand; keep them.
+        previous = json.loads(OUT.read_text(encoding="utf-8"))
+        if "attempts" in previous:
+            results["attempts"] = previous["attempts"]
     OUT.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: results[k] for k in ("cv", "cross_file")}, ensure_ascii=False, indent=2))
     print(f"written {OUT.relative_to(ROOT)}")
