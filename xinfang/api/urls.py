@@ -23,7 +23,7 @@ def application_error(request, exc: ApplicationError):
 def validation_error(request, exc: NinjaValidationError):
     body = {
         "code": "invalid",
-        "message": "提交的信息有误，请修改后重试",
+        "message": _("Some of what you entered is not right; correct it and try again"),
         "fields": field_errors(exc.errors),
     }
     return api.create_response(request, body, status=422)
@@ -32,7 +32,7 @@ def validation_error(request, exc: NinjaValidationError):
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
     return api.create_response(
-        request, {"code": "unauthorized", "message": "需要有效的接口令牌"}, status=401
+        request, {"code": "unauthorized", "message": _("A valid API token is needed")}, status=401
     )
 
 
