@@ -39,5 +39,5 @@ CLOCK_WORDS = {
     "proposal_feedback": _("Feedback on your suggestion by"),
 }
 
-# The citizen's own windows: past their date they are closed, not "overdue".
-CITIZEN_WINDOWS = frozenset({"review_request", "rereview_request", "rating"})
+# The citizen's own windows: past their date they are closed, not "overdue" (one list, in cases).
+from xinfang.cases.selectors import CITIZEN_WINDOWS  # noqa: E402, F401
