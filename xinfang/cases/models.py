@@ -148,11 +148,6 @@ class Case(models.Model):
             models.Index(fields=["state", "registered_at"]),
             models.Index(fields=["place", "registered_at"]),
             models.Index(fields=["category", "registered_at"]),
-            # The "under supervision" queue is a small slice of a large table.
-            models.Index(
-                fields=["holder_body", "registered_at"], condition=models.Q(supervised=True),
-                name="case_supervised_idx",
-            ),
         ]
 
     def __str__(self):

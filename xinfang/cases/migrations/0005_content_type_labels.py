@@ -19,8 +19,4 @@ class Migration(migrations.Migration):
             name='content_type',
             field=models.CharField(choices=[('suggestion', 'Suggestion or opinion'), ('report', 'Report of misconduct'), ('appeal', 'Request or complaint')], max_length=12, verbose_name='content type'),
         ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('supervised', True)), fields=['holder_body', 'registered_at'], name='case_supervised_idx'),
-        ),
     ]
