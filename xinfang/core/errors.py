@@ -49,3 +49,16 @@ class MoveNotAllowed(Conflict):
 class InvalidInput(ApplicationError):
     code = "invalid"
     http_status = 422
+
+
+def apply_to_form(form, error: ApplicationError, aliases: dict[str, str] | None = None) -> None:
+    """Put an error's messages on the form fields they name (through `aliases` where the form's
+    names differ from the service's), and anything else on the form as a whole."""
+    placed = False
+    for key, messages in (error.fields or {}).items():
+        name = (aliases or {}).get(key, key)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))

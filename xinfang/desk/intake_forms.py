@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases import services, workflow
+from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body, Division
 from xinfang.taxonomy.selectors import leaf_by_code
@@ -218,16 +219,4 @@ ERROR_FIELD_ALIASES = {"due_on": "report_due"}
 
 
 def add_service_error(form: forms.Form, error) -> None:
-    """Put an ApplicationError's messages on the form fields they name, the rest on the form."""
-    placed = False
-    for key, messages in (error.fields or {}).items():
-        name = ERROR_FIELD_ALIASES.get(key, key)
-        for message in messages:
-            if name in form.fields:
-                form.add_error(name, str(message))
-                placed = True
-            else:
-                form.add_error(None, str(message))
-                placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
+    apply_to_form(form, error, ERROR_FIELD_ALIASES)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services, workflow
 from xinfang.cases.models import Case, Clock, Party
-from xinfang.core.errors import ApplicationError, NotFound
+from xinfang.core.errors import ApplicationError, NotFound, apply_to_form
 from xinfang.orgs.models import Body, Division
 from xinfang.orgs.selectors import memberships_of
 from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
@@ -402,12 +402,7 @@ def _save(request, office, draft_id, draft, form, reps):
         reg = services.register(actor=request.user, body=office, **_inputs(draft, form, reps))
     except ApplicationError as e:
         # Back to the form with the service's reasons on the fields; the typed text stays.
-        for key, msgs in (e.fields or {}).items():
-            name = REGISTER_FIELD_ALIASES.get(key, key)
-            for m in msgs:
-                form.add_error(name if name in form.fields else None, str(m))
-        if not e.fields:
-            form.add_error(None, str(e.message))
+        apply_to_form(form, e, REGISTER_FIELD_ALIASES)
         draft["ready"] = False
         request.session.modified = True
         return _render_form(

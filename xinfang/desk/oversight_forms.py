@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases import workflow
 from xinfang.cases.models import GridItem
+from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body, Division
 from xinfang.orgs.selectors import bodies_in_scope
@@ -113,11 +114,4 @@ class ConvertForm(forms.Form):
 
 
 def add_service_error(form: forms.Form, error) -> None:
-    """An ApplicationError's messages on the fields it names, the rest on the form."""
-    placed = False
-    for key, messages in (error.fields or {}).items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
+    apply_to_form(form, error)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.cases import services, workflow
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import QUEUES
+from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body
 from xinfang.orgs.selectors import memberships_of
@@ -161,14 +162,7 @@ class MoveForm(forms.Form):
 
 
 def add_service_error(form: forms.Form, error) -> None:
-    """An ApplicationError's messages on the fields it names, the rest on the form."""
-    placed = False
-    for key, messages in (error.fields or {}).items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
+    apply_to_form(form, error)
 
 
 class UnmaskForm(forms.Form):

@@ -23,7 +23,7 @@ from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services as case_services
 from xinfang.cases.models import Case
 from xinfang.cases.workflow import STATE_LABELS, S
-from xinfang.core.errors import ApplicationError, InvalidInput, NotFound
+from xinfang.core.errors import ApplicationError, InvalidInput, NotFound, apply_to_form
 from xinfang.core.ratelimit import RateLimited
 
 from . import selectors
@@ -145,12 +145,7 @@ def submit(request):
         except RateLimited as exc:
             form.add_error(None, str(exc.message))
         except InvalidInput as exc:
-            for key, msgs in (exc.fields or {}).items():
-                target = SERVICE_FIELDS.get(key, key)
-                for m in msgs:
-                    form.add_error(target if target in form.fields else None, str(m))
-            if not exc.fields:
-                form.add_error(None, str(exc.message))
+            apply_to_form(form, exc, SERVICE_FIELDS)
         else:
             _grant(request, reg.case)
             due = {c.period: c.due_on.isoformat() for c in reg.clocks}
