@@ -24,6 +24,7 @@ from xinfang.orgs.models import BodyKind, Level
 from xinfang.orgs.selectors import memberships_of, roles_of
 
 from . import oversight_forms as f
+from .common import case_or_404 as _case_or_404
 
 OVERSIGHT_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER})
 GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
@@ -40,13 +41,6 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _case_or_404(user, number: str):
-    try:
-        return selectors.case_get_for_user(user, number)
-    except NotFound:
-        raise Http404 from None
 
 
 def _error_status(error: ApplicationError) -> int:

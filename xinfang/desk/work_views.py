@@ -20,15 +20,9 @@ from xinfang.core.errors import PermissionDenied as ServicePermissionDenied
 from xinfang.documents import selectors as doc_selectors
 
 from . import work_forms as f
+from .common import case_or_404 as _case_or_404
 
 INBOX_PAGE = 50
-
-
-def _case_or_404(user, number: str):
-    try:
-        return case_selectors.case_get_for_user(user, number)
-    except NotFound:
-        raise Http404 from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+# The citizen's own windows: past their date they are closed, not "overdue" (one list, in cases).
+from xinfang.cases.selectors import CITIZEN_WINDOWS  # noqa: F401  (re-exported for the views)
+
 EVENT_WORDS = {
     "register": _("Your petition was received and registered."),
     "transfer": _("Sent to the body responsible for it."),
@@ -39,5 +42,3 @@ CLOCK_WORDS = {
     "proposal_feedback": _("Feedback on your suggestion by"),
 }
 
-# The citizen's own windows: past their date they are closed, not "overdue" (one list, in cases).
-from xinfang.cases.selectors import CITIZEN_WINDOWS  # noqa: E402, F401
