@@ -91,3 +91,27 @@ def test_head_refuses_an_extension_and_the_handler_may_ask_again(county):
     case = services.request_extension(case=case, actor=u["handler"], days=10, reason="补充材料")
     case = services.extend(case=case, actor=u["head"])
     assert Clock.objects.get(case=reg.case, period="handle").due_on > due
+
+
+def test_a_deadlock_between_two_moves_is_a_clear_conflict(county):
+    """Two repeats merged into each other at once: the loser gets the stale-form message, not a
+    database error."""
+    import psycopg
+    import pytest
+    from django.db import OperationalError
+
+    from tests.conftest import register_appeal as reg_
+    from xinfang.core.errors import StaleVersion
+
+    reg = reg_(county)
+
+    def deadlocked(case, day):
+        exc = OperationalError("deadlock detected")
+        exc.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
+        raise exc
+
+    with pytest.raises(StaleVersion):
+        services.transition("transfer", case=reg.case, actor=county.users["clerk"],
+                            apply=deadlocked)
+    reg.case.refresh_from_db()
+    assert reg.case.state == "registered" and reg.case.version == 1

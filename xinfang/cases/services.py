@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -364,10 +364,38 @@ def _resolve(case: Case | str) -> int:
 Apply = Callable[[Case, dt.date], dict | None]
 
 
+# Serialisation failure and deadlock (PostgreSQL), and a lock wait that timed out (SQLite).
+LOCK_CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def is_lock_conflict(exc: OperationalError) -> bool:
+    cause = exc.__cause__
+    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return state in LOCK_CONFLICT_SQLSTATES or "database is locked" in str(exc)
+
+
 def transition(name: str, *, case: Case | str, actor, expected_version: int | None = None,
                apply: Apply | None = None, clock_due: dict[str, dt.date] | None = None,
                citizen_note: str = "") -> Case:
-    """Make move `name` on `case`. `apply` changes the case's own fields and returns event extra."""
+    """Make move `name` on `case`. `apply` changes the case's own fields and returns event extra.
+
+    Two moves that lock the same cases in opposite order (a repeat merged each way) make the
+    database give up one of them: that one gets the same clear conflict as a stale form.
+    """
+    try:
+        return _transition(name, case=case, actor=actor, expected_version=expected_version,
+                           apply=apply, clock_due=clock_due, citizen_note=citizen_note)
+    except OperationalError as exc:
+        if is_lock_conflict(exc):
+            raise StaleVersion(
+                _("Someone else has changed this case; reload it and check before you try again")
+            ) from exc
+        raise
+
+
+def _transition(name: str, *, case: Case | str, actor, expected_version: int | None,
+                apply: Apply | None, clock_due: dict[str, dt.date] | None,
+                citizen_note: str) -> Case:
     move = workflow.get_move(name)
     pk = _resolve(case)
     with transaction.atomic(durable=True):
