@@ -640,6 +640,8 @@ def not_reaccept(*, case, actor, reason: str, final_case: str = "",
     def apply(c: Case, day):
         if final_case:
             prior = Case.objects.filter(number=final_case).first()
+            if prior is not None and _is_protected_from(actor, prior):
+                prior = None  # a report hidden from the actor answers as if it did not exist
             if prior is None or prior.state not in (W.FINAL, W.CLOSED):
                 raise InvalidInput(
                     _("The case referred to has not been finally decided on re-review"),
