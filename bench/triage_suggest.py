@@ -116,6 +116,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--villages", type=int, default=60000)
+    parser.add_argument(
+        "--profile", action="store_true", help="also print where the suggestion time goes"
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     setup()
@@ -171,6 +174,17 @@ def main() -> None:
         correct += (
             advice.level1 is not None and advice.level1.value == raw_labels[i % len(raw_labels)]
         )
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for title, body, address in inputs[:300]:
+            suggest.suggest(title, body, address, within=county)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
 
     model_only = []
     for title, body, _address in inputs:

@@ -171,3 +171,50 @@ def test_train_rejects_mismatched_input():
         textmodel.train(["a b"], ["x", "y"])
     with pytest.raises(ValueError):
         textmodel.train(["a b", "c d"], ["x", "x"])
+
+
+def _pipeline_pairs(model, text):
+    return dict(model.predict_proba_many([text])[0])
+
+
+def test_single_message_scores_match_the_pipeline(model, split):
+    # One message is scored without scikit-learn's per-call overhead; the numbers must be the
+    # pipeline's own, for raw, pre-segmented, empty and out-of-vocabulary text.
+    _, _, x_test, _ = split
+    raw_texts, _ = textmodel.read_labelled_csv(_need(RAW))
+    assert model._scorer() is not None
+    texts = [*x_test[:30], *raw_texts[:30], "", "ABC 123", "甲乙丙丁戊己庚辛"]
+    for text in texts:
+        fast = dict(model.predict_proba(text))
+        slow = _pipeline_pairs(model, text)
+        assert fast.keys() == slow.keys()
+        assert all(math.isclose(fast[k], slow[k], abs_tol=1e-6) for k in slow)
+        assert max(fast, key=fast.get) == max(slow, key=slow.get)
+
+
+def test_two_class_model_scores_match_the_pipeline(segmented):
+    texts, labels = segmented
+    by_label = {
+        lab: [t for t, tl in zip(texts, labels, strict=True) if tl == lab][:165]
+        for lab in ("教育文体", "环境保护")
+    }
+    train = [(t, lab) for lab, ts in by_label.items() for t in ts[:150]]
+    two = textmodel.train([t for t, _ in train], [lab for _, lab in train])
+    assert two._scorer() is not None
+    for text in [t for ts in by_label.values() for t in ts[150:]]:
+        fast, slow = dict(two.predict_proba(text)), _pipeline_pairs(two, text)
+        assert all(math.isclose(fast[k], slow[k], abs_tol=1e-6) for k in slow)
+
+
+def test_a_pipeline_of_another_shape_keeps_the_pipeline_path(split):
+    x_train, y_train, x_test, _ = split
+    other = textmodel.train(x_train[:400], y_train[:400], factory=textmodel.build_baseline)
+    assert other._scorer() is None
+    assert dict(other.predict_proba(x_test[0])) == _pipeline_pairs(other, x_test[0])
+
+
+def test_saved_model_does_not_carry_the_scorer(model, split):
+    assert model._scorer() is not None
+    clone = textmodel.TextModel.from_bytes(model.to_bytes())
+    assert "_fast" not in clone.__dict__
+    assert clone.predict_proba(split[2][0]) == model.predict_proba(split[2][0])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from xinfang.orgs.models import Body, Division
 
@@ -34,20 +34,32 @@ def category_lineage(category: Category) -> list[Category]:
 
 def responsible_body(category: Category | None, division: Division) -> Body | None:
     """The body a routing rule names for this category and place; None when no rule matches."""
-    divisions = division.ancestors()
-    cats: list[Category | None] = (category_lineage(category) if category else []) + [None]
+    lineage = category_lineage(category) if category else []
+    return responsible_body_for(
+        category.version_id if category else None,
+        [c.code for c in lineage],
+        [d.code for d in division.ancestors()],
+    )
+
+
+def responsible_body_for(
+    version_id: int | None, category_codes: list[str], division_codes: list[str]
+) -> Body | None:
+    """responsible_body from codes, in one query: `category_codes` from the category up to
+    level 1, `division_codes` from the place up to the root. The deepest division wins, then
+    the deepest category, then a rule for any category."""
+    match_category = Q(category__isnull=True)
+    if version_id is not None and category_codes:
+        match_category |= Q(category__version_id=version_id, category__code__in=category_codes)
     rules = {
-        (r.division_id, r.category_id): r
+        (r.division_id, r.category.code if r.category_id else None): r
         for r in RoutingRule.objects.filter(
-            division__in=divisions, category__in=[c for c in cats if c] or [0]
-        ).select_related("body")
-        | RoutingRule.objects.filter(division__in=divisions, category__isnull=True).select_related(
-            "body"
-        )
+            match_category, division_id__in=division_codes
+        ).select_related("body", "category")
     }
-    for d in divisions:
-        for c in cats:
-            rule = rules.get((d.code, c.pk if c else None))
+    for d in division_codes:
+        for c in [*category_codes, None]:
+            rule = rules.get((d, c))
             if rule and rule.body.is_active:
                 return rule.body
     return None

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from xinfang.orgs.models import Body, Division, Level
 from xinfang.taxonomy.models import Category
-from xinfang.taxonomy.selectors import active_version, responsible_body
+from xinfang.taxonomy.selectors import active_version, responsible_body_for
 
 from . import textmodel
 from .models import Suggestion, TriageModel
@@ -180,8 +180,20 @@ class KeywordRules:
     """Scores every leaf by how many words of its name (and, less, of its level-2 name) occur
     in the text. Built once per taxonomy version."""
 
-    def __init__(self, leaves: list[_Leaf]):
+    def __init__(self, leaves: list[_Leaf], categories: list[Category] = ()):
         self.leaves = leaves
+        # The taxonomy's shape, so a suggestion names and routes a category without a query.
+        self.parent_code: dict[str, str | None] = {}
+        self.leaf_by_full_name: dict[str, tuple[str, str]] = {}
+        self.level1_code: dict[str, str] = {}
+        by_pk = {c.pk: c for c in categories}
+        for c in categories:
+            parent = by_pk.get(c.parent_id)
+            self.parent_code[c.code] = parent.code if parent else None
+            if c.level == 3:
+                self.leaf_by_full_name[c.full_name] = (c.code, c.full_name)
+            elif c.level == 1:
+                self.level1_code[c.name] = c.code
         # word -> [(leaf index, weight)]; words found by their first two characters, so a text
         # costs one set lookup per character, not one scan per word.
         self.index: dict[str, list[tuple[int, float]]] = {}
@@ -212,7 +224,15 @@ class KeywordRules:
                     parent_words=_name_words(parent.name) if parent else (),
                 )
             )
-        return cls(leaves)
+        return cls(leaves, categories)
+
+    def lineage(self, code: str | None) -> list[str]:
+        """The category code and its ancestors' codes, nearest first."""
+        out: list[str] = []
+        while code is not None and code in self.parent_code and code not in out:
+            out.append(code)
+            code = self.parent_code[code]
+        return out
 
     def scores(self, text: str) -> list[tuple[_Leaf, float]]:
         text = text[:TEXT_SCAN_CHARS]
@@ -335,8 +355,10 @@ class PlaceMatcher:
         for d in divisions:
             for form in short_forms(d.name):
                 self.names.setdefault(form, []).append(d.code)
-        self.longest = max((len(n) for n in self.names), default=0)
-        self.prefixes = {n[:2] for n in self.names}
+        # The longest name under each two-character prefix bounds the lengths worth trying.
+        self.longest: dict[str, int] = {}
+        for n in self.names:
+            self.longest[n[:2]] = max(self.longest.get(n[:2], 0), len(n))
 
     def chain(self, code: str) -> list[str]:
         out = []
@@ -350,10 +372,12 @@ class PlaceMatcher:
         """Division code -> longest text that named it."""
         found: dict[str, str] = {}
         n = len(text)
+        longest = self.longest.get
         for i in range(n - 1):
-            if text[i : i + 2] not in self.prefixes:
+            bound = longest(text[i : i + 2])
+            if bound is None:
                 continue
-            for length in range(min(self.longest, n - i), 1, -1):
+            for length in range(min(bound, n - i), 1, -1):
                 codes = self.names.get(text[i : i + length])
                 if codes:
                     for code in codes:
@@ -437,28 +461,6 @@ def suggest_place(address: str, text: str, within: Division | None = None) -> Pl
 # The suggestion
 
 
-def _leaf_categories(codes: list[str], version) -> dict[str, Category]:
-    if version is None or not codes:
-        return {}
-    qs = Category.objects.filter(version=version, code__in=codes).select_related("parent__parent")
-    return {c.code: c for c in qs}
-
-
-def _level1_by_name(name: str, version) -> Category | None:
-    if version is None:
-        return None
-    return Category.objects.filter(version=version, level=1, name=name).first()
-
-
-def _leaf_code_by_name(full_names: list[str], version) -> dict[str, Category]:
-    if version is None:
-        return {}
-    return {
-        c.full_name: c
-        for c in Category.objects.filter(version=version, level=3, full_name__in=full_names)
-    }
-
-
 def suggest(title: str, body: str, address: str = "", *, within: Division | None = None) -> Advice:
     """Advice for one petition text. `within`: the office's division, preferred for places."""
     threshold = low_confidence_threshold()
@@ -474,15 +476,15 @@ def suggest(title: str, body: str, address: str = "", *, within: Division | None
         ctype = content_type_by_rules(text)
         ctype.label = labels.get(ctype.value, ctype.value)
 
+    rules = keyword_rules(taxonomy)
     level1 = leaf = None
     if TriageModel.CATEGORY in rows:
         level1 = _model_guess(_loaded(rows[TriageModel.CATEGORY]), text, {}, threshold)
-    if TriageModel.LEAF in rows:
+    if TriageModel.LEAF in rows and rules is not None:
         model_leaf = _model_guess(_loaded(rows[TriageModel.LEAF]), text, {}, threshold)
-        category = _leaf_code_by_name([model_leaf.value], taxonomy).get(model_leaf.value)
-        if category is not None:
-            model_leaf.label = category.full_name
-            model_leaf.value = category.code
+        known = rules.leaf_by_full_name.get(model_leaf.value)
+        if known is not None:
+            model_leaf.value, model_leaf.label = known
             leaf = model_leaf
     if leaf is None:
         rule_top, leaf = _rule_guesses(text, level1.value if level1 else None, taxonomy)
@@ -490,17 +492,23 @@ def suggest(title: str, body: str, address: str = "", *, within: Division | None
 
     place = suggest_place(address, text, within=within)
     body_id, body_name = None, ""
-    division = Division.objects.filter(code=place.code).first() if place else within
-    if division is not None:
-        category = None
-        if leaf is not None:
-            category = _leaf_categories([leaf.value], taxonomy).get(leaf.value)
-        elif level1 is not None:
-            category = _level1_by_name(level1.value, taxonomy)
-        found: Body | None = responsible_body(category, division)
+    divisions = _division_chain(place.code if place else None, within)
+    if divisions and rules is not None:
+        code = leaf.value if leaf else rules.level1_code.get(level1.value) if level1 else None
+        found: Body | None = responsible_body_for(taxonomy.pk, rules.lineage(code), divisions)
         if found is not None:
             body_id, body_name = found.pk, found.name
     return Advice(ctype, level1, leaf, place, body_id, body_name, versions, threshold)
+
+
+def _division_chain(code: str | None, within: Division | None) -> list[str]:
+    """Division codes from the suggested place (else the office's division) up to the root."""
+    if code is None and within is None:
+        return []
+    chain = place_matcher().chain(code or within.code)
+    if not chain and within is not None:
+        chain = [d.code for d in within.ancestors()]
+    return chain
 
 
 def _content_type_labels():
