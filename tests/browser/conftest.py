@@ -31,9 +31,15 @@ def browser():
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -43,10 +49,12 @@ def _context(browser, viewport, *, mobile: bool):
     ua = (
         "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.47"
-        if mobile else None
+        if mobile
+        else None
     )
-    return browser.new_context(viewport=viewport, user_agent=ua, locale="zh-CN",
-                               is_mobile=mobile, has_touch=mobile)
+    return browser.new_context(
+        viewport=viewport, user_agent=ua, locale="zh-CN", is_mobile=mobile, has_touch=mobile
+    )
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ def test_2027_schedule_moves_a_running_handling_clock(county, django_capture_on_
     try:
         with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False):
             reg = register_appeal(county)
-            case = services.transfer(case=reg.case, actor=county.users["clerk"],
-                                     body=county.housing)
+            case = services.transfer(
+                case=reg.case, actor=county.users["clerk"], body=county.housing
+            )
             services.accept(case=case, actor=county.users["handler"])
         handle = Clock.objects.get(case=reg.case, period="handle")
         # 60 days from 2026-12-01 is Sat 2027-01-30; weekends only: Mon 2027-02-01.
@@ -45,10 +46,15 @@ def test_an_ended_case_keeps_no_clock_running(county):
     from tests.conftest import register_appeal as reg_
 
     reg = reg_(county, content_type="suggestion", title="建议增设公交站")
-    case = services.assign(case=reg.case, actor=county.users["clerk"], body=county.housing,
-                           report_due=dt.date.today() + dt.timedelta(days=20))
+    case = services.assign(
+        case=reg.case,
+        actor=county.users["clerk"],
+        body=county.housing,
+        report_due=dt.date.today() + dt.timedelta(days=20),
+    )
     assert {"result_report", "proposal_feedback"} <= set(
-        case.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True))
+        case.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True)
+    )
     services.decline(case=case, actor=county.users["handler"], reason="不属于本部门职责范围")
     assert not Clock.objects.filter(case=reg.case).exclude(status=Clock.STOPPED).exists()
 
@@ -61,8 +67,9 @@ def test_a_reply_stops_the_suggestion_feedback_clock(county):
     reg = reg_(county, content_type="suggestion", title="建议增设公交站")
     case = services.transfer(case=reg.case, actor=u["clerk"], body=county.housing)
     case = services.accept(case=case, actor=u["handler"])
-    case = services.decide(case=case, actor=u["handler"], decision="explain", facts="已研究",
-                           reasons="纳入明年计划")
+    case = services.decide(
+        case=case, actor=u["handler"], decision="explain", facts="已研究", reasons="纳入明年计划"
+    )
     case = services.reply(case=case, actor=u["head"])
     feedback = Clock.objects.get(case=reg.case, period="proposal_feedback")
     assert feedback.status == Clock.STOPPED and feedback.met is True
@@ -111,7 +118,8 @@ def test_a_deadlock_between_two_moves_is_a_clear_conflict(county):
         raise exc
 
     with pytest.raises(StaleVersion):
-        services.transition("transfer", case=reg.case, actor=county.users["clerk"],
-                            apply=deadlocked)
+        services.transition(
+            "transfer", case=reg.case, actor=county.users["clerk"], apply=deadlocked
+        )
     reg.case.refresh_from_db()
     assert reg.case.state == "registered" and reg.case.version == 1

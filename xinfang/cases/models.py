@@ -456,7 +456,11 @@ class GridItem(models.Model):
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     case = models.OneToOneField(
-        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
+        Case,
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="grid_item",
     )
     # Escalations and settlements, oldest first: [{"at", "from", "to", "by", "reason"}].

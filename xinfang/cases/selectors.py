@@ -422,8 +422,9 @@ def overdue_for_user(user, on: dt.date | None = None) -> list[Clock]:
     return list(qs[:SUPERVISION_LIST_LIMIT])
 
 
-def due_soon_for_user(user, on: dt.date | None = None, within_days: int | None = None
-                      ) -> list[Clock]:
+def due_soon_for_user(
+    user, on: dt.date | None = None, within_days: int | None = None
+) -> list[Clock]:
     from django.conf import settings
 
     day = on or today()
@@ -468,8 +469,9 @@ def listed_for_user(user) -> QuerySet[Case]:
         | Q(pk__in=CoHandler.objects.filter(body__in=own).values("case_id"))
     )
     return (
-        Case.objects.filter(concerned & _protection_q(user), listed_supervision=True,
-                            state__in=OPEN)
+        Case.objects.filter(
+            concerned & _protection_q(user), listed_supervision=True, state__in=OPEN
+        )
         .select_related("holder_body")
         .order_by("-registered_at", "-pk")
     )
@@ -520,8 +522,10 @@ def grid_items_visible_to(user) -> QuerySet:
     for m in memberships_of(user):
         q |= Q(holder_body_id=m.body_id)
         if m.body.kind in (BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE) or m.role in (
-            "supervisor", "leader"
+            "supervisor",
+            "leader",
         ):
             q |= Q(place__path__startswith=m.body.division.path)
-    return GridItem.objects.filter(q).select_related("holder_body", "holder_body__division",
-                                                     "place", "case")
+    return GridItem.objects.filter(q).select_related(
+        "holder_body", "holder_body__division", "place", "case"
+    )

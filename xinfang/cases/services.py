@@ -77,8 +77,9 @@ class Registration:
 # Registration
 
 
-def _validate_registration(*, channel, content_type, title, text, parties, is_group,
-                           accused_body) -> None:
+def _validate_registration(
+    *, channel, content_type, title, text, parties, is_group, accused_body
+) -> None:
     errors: dict[str, list[str]] = {}
     if channel not in workflow.CHANNELS:
         errors["channel"] = [_("Choose a valid channel")]
@@ -143,16 +144,36 @@ def _register_roles(actor, body: Body) -> set[str]:
     return {m.role for m in memberships_of(actor) if m.body_id == body.pk}
 
 
-def register(*, actor, body: Body, channel: str, content_type: str, title: str, text: str,
-             place: Division, address: str = "", category: Category | None = None,
-             parties: Iterable[PartyInput] = (), public_consent: bool = False,
-             is_group: bool = False, group_size: int = 1, accused_body: Body | None = None,
-             confidential: bool = False, attachments: Iterable[AttachmentInput] = ()
-             ) -> Registration:
+def register(
+    *,
+    actor,
+    body: Body,
+    channel: str,
+    content_type: str,
+    title: str,
+    text: str,
+    place: Division,
+    address: str = "",
+    category: Category | None = None,
+    parties: Iterable[PartyInput] = (),
+    public_consent: bool = False,
+    is_group: bool = False,
+    group_size: int = 1,
+    accused_body: Body | None = None,
+    confidential: bool = False,
+    attachments: Iterable[AttachmentInput] = (),
+) -> Registration:
     """Register a petition item (W17, W21). Nothing received is ever dropped."""
     parties = list(parties)
-    _validate_registration(channel=channel, content_type=content_type, title=title, text=text,
-                           parties=parties, is_group=is_group, accused_body=accused_body)
+    _validate_registration(
+        channel=channel,
+        content_type=content_type,
+        title=title,
+        text=text,
+        parties=parties,
+        is_group=is_group,
+        accused_body=accused_body,
+    )
     if not _register_roles(actor, body) & workflow.REGISTER_ROLES:
         raise PermissionDenied(_("You may not register cases at this body"))
     if category is not None and category.level != 3:
@@ -193,7 +214,8 @@ def register(*, actor, body: Body, channel: str, content_type: str, title: str, 
         )
         for p in parties:
             Party.objects.create(
-                case=case, kind=p.kind,
+                case=case,
+                kind=p.kind,
                 name_enc=crypto.encrypt(p.name.strip()),
                 phone_enc=crypto.encrypt(crypto.normalise_phone(p.phone)),
                 id_number_enc=crypto.encrypt(crypto.normalise_id(p.id_number)),
@@ -210,22 +232,33 @@ def register(*, actor, body: Body, channel: str, content_type: str, title: str, 
         if content_type == "suggestion":
             clocks.append(_start_clock(case, "proposal_feedback", day, cal, configured))
         event = _append_event(
-            case, kind="register", actor=actor, from_state="", to_state=case.state,
+            case,
+            kind="register",
+            actor=actor,
+            from_state="",
+            to_state=case.state,
             new={"channel": channel, "content_type": content_type, "holder": body.name},
-            extra={"article": "W17/W21"}, notice="", citizen_visible=True,
+            extra={"article": "W17/W21"},
+            notice="",
+            citizen_visible=True,
         )
         case.save()
         events.publish(event)
-    return Registration(case=case, tracking_code=tracking_code, query_password=password,
-                        clocks=clocks)
+    return Registration(
+        case=case, tracking_code=tracking_code, query_password=password, clocks=clocks
+    )
 
 
 def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
     from django.core.files.base import ContentFile
 
     att = Attachment(
-        case=case, name=a.name[:200], mime_type=a.mime_type, size=len(a.content),
-        sha256=hashlib.sha256(a.content).hexdigest(), citizen_visible=a.citizen_visible,
+        case=case,
+        name=a.name[:200],
+        mime_type=a.mime_type,
+        size=len(a.content),
+        sha256=hashlib.sha256(a.content).hexdigest(),
+        citizen_visible=a.citizen_visible,
     )
     att.file.save(a.name, ContentFile(a.content), save=False)
     att.save()
@@ -236,9 +269,19 @@ def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
 # The one transition function
 
 
-def _append_event(case: Case, *, kind: str, actor, from_state: str, to_state: str,
-                  old: dict | None = None, new: dict | None = None, extra: dict | None = None,
-                  notice: str = "", citizen_visible: bool = True) -> CaseEvent:
+def _append_event(
+    case: Case,
+    *,
+    kind: str,
+    actor,
+    from_state: str,
+    to_state: str,
+    old: dict | None = None,
+    new: dict | None = None,
+    extra: dict | None = None,
+    notice: str = "",
+    citizen_visible: bool = True,
+) -> CaseEvent:
     event = CaseEvent(
         case=case,
         seq=case.event_count + 1,
@@ -334,13 +377,24 @@ def available_moves(actor, case: Case) -> list[workflow.Move]:
     """Moves this actor may make on this case now (drawn from workflow.py)."""
     ctx = context_for(case)
     return [
-        m for m in workflow.moves_from(case.state)
+        m
+        for m in workflow.moves_from(case.state)
         if acting_roles(actor, case, m) and not workflow.guard_failures(m, ctx)
     ]
 
 
-SNAPSHOT_FIELDS = ("state", "holder_body_id", "handler_id", "decision", "rating", "leader_level",
-                   "supervised", "listed_supervision", "escalated", "extension_used")
+SNAPSHOT_FIELDS = (
+    "state",
+    "holder_body_id",
+    "handler_id",
+    "decision",
+    "rating",
+    "leader_level",
+    "supervised",
+    "listed_supervision",
+    "escalated",
+    "extension_used",
+)
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -374,17 +428,31 @@ def is_lock_conflict(exc: OperationalError) -> bool:
     return state in LOCK_CONFLICT_SQLSTATES or "database is locked" in str(exc)
 
 
-def transition(name: str, *, case: Case | str, actor, expected_version: int | None = None,
-               apply: Apply | None = None, clock_due: dict[str, dt.date] | None = None,
-               citizen_note: str = "") -> Case:
+def transition(
+    name: str,
+    *,
+    case: Case | str,
+    actor,
+    expected_version: int | None = None,
+    apply: Apply | None = None,
+    clock_due: dict[str, dt.date] | None = None,
+    citizen_note: str = "",
+) -> Case:
     """Make move `name` on `case`. `apply` changes the case's own fields and returns event extra.
 
     Two moves that lock the same cases in opposite order (a repeat merged each way) make the
     database give up one of them: that one gets the same clear conflict as a stale form.
     """
     try:
-        return _transition(name, case=case, actor=actor, expected_version=expected_version,
-                           apply=apply, clock_due=clock_due, citizen_note=citizen_note)
+        return _transition(
+            name,
+            case=case,
+            actor=actor,
+            expected_version=expected_version,
+            apply=apply,
+            clock_due=clock_due,
+            citizen_note=citizen_note,
+        )
     except OperationalError as exc:
         if is_lock_conflict(exc):
             raise StaleVersion(
@@ -393,16 +461,24 @@ def transition(name: str, *, case: Case | str, actor, expected_version: int | No
         raise
 
 
-def _transition(name: str, *, case: Case | str, actor, expected_version: int | None,
-                apply: Apply | None, clock_due: dict[str, dt.date] | None,
-                citizen_note: str) -> Case:
+def _transition(
+    name: str,
+    *,
+    case: Case | str,
+    actor,
+    expected_version: int | None,
+    apply: Apply | None,
+    clock_due: dict[str, dt.date] | None,
+    citizen_note: str,
+) -> Case:
     move = workflow.get_move(name)
     pk = _resolve(case)
     with transaction.atomic(durable=True):
         locked = (
             Case.objects.select_for_update()
             .select_related("holder_body", "holder_body__division")
-            .filter(pk=pk).first()
+            .filter(pk=pk)
+            .first()
         )
         if locked is None:
             raise NotFound(_("Case not found"))
@@ -442,8 +518,15 @@ def _transition(name: str, *, case: Case | str, actor, expected_version: int | N
         if citizen_note:
             extra["citizen_note"] = citizen_note
         event = _append_event(
-            locked, kind=name, actor=actor, from_state=from_state, to_state=locked.state,
-            old=old, new=new, extra=extra, notice=move.notice or "",
+            locked,
+            kind=name,
+            actor=actor,
+            from_state=from_state,
+            to_state=locked.state,
+            old=old,
+            new=new,
+            extra=extra,
+            notice=move.notice or "",
             citizen_visible=move.citizen_visible,
         )
         locked.save()
@@ -455,8 +538,9 @@ def _transition(name: str, *, case: Case | str, actor, expected_version: int | N
 # Clocks
 
 
-def _start_clock(case: Case, key: str, start: dt.date, cal, configured, due: dt.date | None = None
-                 ) -> Clock:
+def _start_clock(
+    case: Case, key: str, start: dt.date, cal, configured, due: dt.date | None = None
+) -> Clock:
     period = configured[key]
     Clock.objects.filter(case=case, period=key).exclude(status=Clock.STOPPED).update(
         status=Clock.STOPPED, stopped_on=start
@@ -467,7 +551,11 @@ def _start_clock(case: Case, key: str, start: dt.date, cal, configured, due: dt.
             fields={"due_on": [_("The date may not be before today")]},
         )
     return Clock.objects.create(
-        case=case, period=key, unit=period.unit, days=period.days, started_on=start,
+        case=case,
+        period=key,
+        unit=period.unit,
+        days=period.days,
+        started_on=start,
         due_on=cal.next_workday(due) if due else deadlines.due_date(period, start, cal),
         fixed_due=due is not None,
     )
@@ -493,8 +581,11 @@ def _recompute(clock: Clock, cal, configured) -> None:
         return
     period = configured[clock.period]
     clock.due_on = deadlines.due_date(
-        period.with_settings(days=clock.days, unit=clock.unit), clock.started_on, cal,
-        extension_days=clock.extension_days, paused_days=clock.paused_days,
+        period.with_settings(days=clock.days, unit=clock.unit),
+        clock.started_on,
+        cal,
+        extension_days=clock.extension_days,
+        paused_days=clock.paused_days,
     )
 
 
@@ -509,8 +600,10 @@ def recompute_clocks(*, changed_day: dt.date) -> int:
     moved = 0
     with transaction.atomic():
         affected = Clock.objects.select_for_update().filter(
-            status__in=[Clock.RUNNING, Clock.PAUSED], fixed_due=False,
-            started_on__lt=changed_day, due_on__gte=changed_day - dt.timedelta(days=1),
+            status__in=[Clock.RUNNING, Clock.PAUSED],
+            fixed_due=False,
+            started_on__lt=changed_day,
+            due_on__gte=changed_day - dt.timedelta(days=1),
         )
         for clock in affected:
             before = clock.due_on
@@ -536,8 +629,11 @@ def _body_or_error(body: Body | None, field_name: str = "body") -> Body:
 def _check_target(case: Case, target: Body) -> None:
     if case.accused_body_id and target.pk == case.accused_body_id:
         # W30, W46: a report never goes to the body it accuses.
-        raise InvalidInput(_("A report may not go to the body it accuses"), code="protected_target",
-                           fields={"body": [_("A report may not go to the body it accuses")]})
+        raise InvalidInput(
+            _("A report may not go to the body it accuses"),
+            code="protected_target",
+            fields={"body": [_("A report may not go to the body it accuses")]},
+        )
     if case.content_type == "report" and target.kind != BodyKind.DISCIPLINE:
         raise InvalidInput(
             _("A report of misconduct goes to a discipline inspection body (W22, W28)"),
@@ -550,8 +646,16 @@ def _check_target(case: Case, target: Body) -> None:
         )
 
 
-def _route(name: str, *, case, actor, body: Body, note: str, expected_version,
-           report_due: dt.date | None = None) -> Case:
+def _route(
+    name: str,
+    *,
+    case,
+    actor,
+    body: Body,
+    note: str,
+    expected_version,
+    report_due: dt.date | None = None,
+) -> Case:
     target = _body_or_error(body)
 
     def apply(c: Case, day: dt.date):
@@ -565,23 +669,45 @@ def _route(name: str, *, case, actor, body: Body, note: str, expected_version,
         return out
 
     due = {"result_report": report_due} if report_due else None
-    return transition(name, case=case, actor=actor, expected_version=expected_version,
-                      apply=apply, clock_due=due,
-                      citizen_note=f"已转{target.name}办理")
+    return transition(
+        name,
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        clock_due=due,
+        citizen_note=f"已转{target.name}办理",
+    )
 
 
-def transfer(*, case, actor, body: Body, note: str = "", expected_version: int | None = None
-             ) -> Case:
+def transfer(
+    *, case, actor, body: Body, note: str = "", expected_version: int | None = None
+) -> Case:
     """转送 to the responsible body (W22)."""
-    return _route("transfer", case=case, actor=actor, body=body, note=note,
-                  expected_version=expected_version)
+    return _route(
+        "transfer", case=case, actor=actor, body=body, note=note, expected_version=expected_version
+    )
 
 
-def assign(*, case, actor, body: Body, report_due: dt.date | None = None, note: str = "",
-           expected_version: int | None = None) -> Case:
+def assign(
+    *,
+    case,
+    actor,
+    body: Body,
+    report_due: dt.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
     """交办 with a required result report by a date the office sets (W22)."""
-    return _route("assign", case=case, actor=actor, body=body, note=note,
-                  expected_version=expected_version, report_due=report_due)
+    return _route(
+        "assign",
+        case=case,
+        actor=actor,
+        body=body,
+        note=note,
+        expected_version=expected_version,
+        report_due=report_due,
+    )
 
 
 def _require(text: str, field_name: str, message: str) -> str:
@@ -592,8 +718,13 @@ def _require(text: str, field_name: str, message: str) -> str:
 
 def object_remit(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
     reason = _require(reason, "reason", _("Explain why this is not your body's responsibility"))
-    return transition("object_remit", case=case, actor=actor, expected_version=expected_version,
-                      apply=lambda c, d: {"reason": reason})
+    return transition(
+        "object_remit",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=lambda c, d: {"reason": reason},
+    )
 
 
 def agree_return(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
@@ -604,36 +735,56 @@ def agree_return(*, case, actor, note: str = "", expected_version: int | None = 
         c.handler = None
         return {"returned_from": returned_from, "note": note}
 
-    return transition("agree_return", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(
+        "agree_return", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def reject_objection(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
     reason = _require(reason, "reason", _("Explain why you refuse to take it back"))
-    return transition("reject_objection", case=case, actor=actor,
-                      expected_version=expected_version, apply=lambda c, d: {"reason": reason})
+    return transition(
+        "reject_objection",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=lambda c, d: {"reason": reason},
+    )
 
 
-def accept(*, case, actor, handler=None, note: str = "", expected_version: int | None = None
-           ) -> Case:
+def accept(
+    *, case, actor, handler=None, note: str = "", expected_version: int | None = None
+) -> Case:
     """受理 into the petition procedure; the 60-day clock starts (W23, W31, W34)."""
 
     def apply(c: Case, day):
         c.handler = handler or (actor if getattr(actor, "is_authenticated", False) else None)
         return {"note": note}
 
-    return transition("accept", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply, citizen_note="您的信访事项已受理")
+    return transition(
+        "accept",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        citizen_note="您的信访事项已受理",
+    )
 
 
 def decline(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
     reason = _require(reason, "reason", _("Give the reason for not accepting"))
-    return transition("decline", case=case, actor=actor, expected_version=expected_version,
-                      apply=lambda c, d: {"reason": reason}, citizen_note=reason)
+    return transition(
+        "decline",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=lambda c, d: {"reason": reason},
+        citizen_note=reason,
+    )
 
 
-def not_reaccept(*, case, actor, reason: str, final_case: str = "",
-                 expected_version: int | None = None) -> Case:
+def not_reaccept(
+    *, case, actor, reason: str, final_case: str = "", expected_version: int | None = None
+) -> Case:
     """不再受理: the same facts and reasons after a re-review (W36)."""
     reason = _require(reason, "reason", _("Give the reason for not accepting again"))
 
@@ -653,12 +804,19 @@ def not_reaccept(*, case, actor, reason: str, final_case: str = "",
                 )
         return {"reason": reason, "final_case": final_case}
 
-    return transition("not_reaccept", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply, citizen_note=reason)
+    return transition(
+        "not_reaccept",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        citizen_note=reason,
+    )
 
 
-def redirect_to_legal_channel(*, case, actor, legal_channel: str, reason: str = "",
-                              expected_version: int | None = None) -> Case:
+def redirect_to_legal_channel(
+    *, case, actor, legal_channel: str, reason: str = "", expected_version: int | None = None
+) -> Case:
     """申诉求决 with a statutory channel goes there, not into the petition procedure (W31)."""
     if legal_channel not in workflow.LEGAL_CHANNELS:
         raise InvalidInput(
@@ -674,13 +832,19 @@ def redirect_to_legal_channel(*, case, actor, legal_channel: str, reason: str = 
     # the language of whoever happens to make the move.
     with translation.override("zh-hans"):
         label = str(workflow.LEGAL_CHANNELS[legal_channel])
-    return transition("redirect_to_legal_channel", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply,
-                      citizen_note=f"请通过{label}途径依法解决")
+    return transition(
+        "redirect_to_legal_channel",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        citizen_note=f"请通过{label}途径依法解决",
+    )
 
 
-def merge_repeat(*, case, actor, into: str, reason: str = "",
-                 expected_version: int | None = None) -> Case:
+def merge_repeat(
+    *, case, actor, into: str, reason: str = "", expected_version: int | None = None
+) -> Case:
     """Link a repeat to the open case it repeats; both timelines record it (never a silent drop)."""
 
     def apply(c: Case, day):
@@ -692,17 +856,31 @@ def merge_repeat(*, case, actor, into: str, reason: str = "",
                 fields={"into": [_("Enter the number of the case this repeats")]},
             )
         if not target.is_open:
-            raise InvalidInput(_("The repeated case is closed; handle this as a new case"),
-                               fields={"into": [_("The repeated case is closed")]})
+            raise InvalidInput(
+                _("The repeated case is closed; handle this as a new case"),
+                fields={"into": [_("The repeated case is closed")]},
+            )
         c.repeat_of = target
-        _append_event(target, kind="repeat_merged", actor=actor, from_state=target.state,
-                      to_state=target.state, extra={"repeat": c.number, "reason": reason},
-                      citizen_visible=False)
+        _append_event(
+            target,
+            kind="repeat_merged",
+            actor=actor,
+            from_state=target.state,
+            to_state=target.state,
+            extra={"repeat": c.number, "reason": reason},
+            citizen_visible=False,
+        )
         target.save(update_fields=["event_count", "audit_head"])
         return {"into": target.number, "reason": reason}
 
-    return transition("merge_repeat", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply, citizen_note=f"与事项{into}合并办理")
+    return transition(
+        "merge_repeat",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        citizen_note=f"与事项{into}合并办理",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -716,28 +894,34 @@ def mediate(*, case, actor, agreement: str, expected_version: int | None = None)
         c.decision_detail = {**c.decision_detail, "mediation_agreement": agreement}
         return {"agreement": agreement}
 
-    return transition("mediate", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(
+        "mediate", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
-def request_extension(*, case, actor, days: int, reason: str,
-                      expected_version: int | None = None) -> Case:
+def request_extension(
+    *, case, actor, days: int, reason: str, expected_version: int | None = None
+) -> Case:
     reason = _require(reason, "reason", _("Give the reason for the extension"))
     handle = periods()["handle"]
 
     def apply(c: Case, day):
         deadlines.check_extension(handle, days, already_extended=c.extension_used)
         c.extension_requested = True
-        c.decision_detail = {**c.decision_detail, "extension_request": {"days": days,
-                                                                        "reason": reason}}
+        c.decision_detail = {
+            **c.decision_detail,
+            "extension_request": {"days": days, "reason": reason},
+        }
         return {"days": days, "reason": reason}
 
-    return transition("request_extension", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "request_extension", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
-def extend(*, case, actor, days: int | None = None, reason: str = "",
-           expected_version: int | None = None) -> Case:
+def extend(
+    *, case, actor, days: int | None = None, reason: str = "", expected_version: int | None = None
+) -> Case:
     """The head approves one extension of at most 30 days; the petitioner is told why (W34)."""
     configured = periods()
 
@@ -754,8 +938,14 @@ def extend(*, case, actor, days: int | None = None, reason: str = "",
         c.extension_requested = False
         return {"days": n, "reason": why, "new_due": clock.due_on.isoformat()}
 
-    return transition("extend", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply, citizen_note=reason or "办理期限延长")
+    return transition(
+        "extend",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        citizen_note=reason or "办理期限延长",
+    )
 
 
 def refuse_extension(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
@@ -764,57 +954,89 @@ def refuse_extension(*, case, actor, reason: str, expected_version: int | None =
 
     def apply(c: Case, day):
         c.extension_requested = False
-        c.decision_detail = {k: v for k, v in c.decision_detail.items()
-                             if k != "extension_request"}
+        c.decision_detail = {k: v for k, v in c.decision_detail.items() if k != "extension_request"}
         return {"reason": reason}
 
-    return transition("refuse_extension", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "refuse_extension", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
-def decide(*, case, actor, decision: str, facts: str, reasons: str, basis: str = "",
-           request: str = "", expected_version: int | None = None) -> Case:
+def decide(
+    *,
+    case,
+    actor,
+    decision: str,
+    facts: str,
+    reasons: str,
+    basis: str = "",
+    request: str = "",
+    expected_version: int | None = None,
+) -> Case:
     """Draft the written decision: request, facts, reasons, decision and legal basis (W32)."""
     if decision not in workflow.DECISIONS:
-        raise InvalidInput(_("Choose the decision: supported, explained or not supported"),
-                           fields={"decision": [_("Choose the decision")]})
+        raise InvalidInput(
+            _("Choose the decision: supported, explained or not supported"),
+            fields={"decision": [_("Choose the decision")]},
+        )
     facts = _require(facts, "facts", _("Enter the facts found"))
     reasons = _require(reasons, "reasons", _("Enter the grounds"))
 
     def apply(c: Case, day):
         c.decision = decision
-        c.decision_detail = {**c.decision_detail, "request": request or c.title, "facts": facts,
-                             "reasons": reasons, "basis": basis}
+        c.decision_detail = {
+            **c.decision_detail,
+            "request": request or c.title,
+            "facts": facts,
+            "reasons": reasons,
+            "basis": basis,
+        }
         return {"decision": decision}
 
-    return transition("decide", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(
+        "decide", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def return_draft(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
     reason = _require(reason, "reason", _("Say what should be changed"))
-    return transition("return_draft", case=case, actor=actor, expected_version=expected_version,
-                      apply=lambda c, d: {"reason": reason})
+    return transition(
+        "return_draft",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=lambda c, d: {"reason": reason},
+    )
 
 
 def reply(*, case, actor, expected_version: int | None = None) -> Case:
     """The head signs off the written reply (信访处理意见书); review and rating windows open."""
 
     def apply(c: Case, day):
-        c.decision_detail = {**c.decision_detail, "decided_by": c.holder_body_id,
-                             "replied_on": day.isoformat()}
+        c.decision_detail = {
+            **c.decision_detail,
+            "decided_by": c.holder_body_id,
+            "replied_on": day.isoformat(),
+        }
         return {"decision": c.decision}
 
-    return transition("reply", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply, citizen_note="已出具信访处理意见书")
+    return transition(
+        "reply",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        citizen_note="已出具信访处理意见书",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # After the reply
 
 
-def rate(*, case, actor, rating: str, comment: str = "", expected_version: int | None = None
-         ) -> Case:
+def rate(
+    *, case, actor, rating: str, comment: str = "", expected_version: int | None = None
+) -> Case:
     if rating not in workflow.RATINGS:
         raise InvalidInput(
             _("Choose satisfied, basically satisfied or not satisfied"),
@@ -826,8 +1048,9 @@ def rate(*, case, actor, rating: str, comment: str = "", expected_version: int |
         c.rating_comment = comment.strip()
         return {"rating": rating}
 
-    return transition("rate", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(
+        "rate", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def _superior_of(body: Body) -> Body:
@@ -851,33 +1074,43 @@ def request_review(*, case, actor, reasons: str, expected_version: int | None = 
         c.handler = None
         return {"reasons": reasons, "to_body": superior.name}
 
-    return transition("request_review", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "request_review", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def _decide_stage(name: str, *, case, actor, decision: str, opinion: str, expected_version):
     if decision not in workflow.DECISIONS:
-        raise InvalidInput(_("Choose the opinion: supported, explained or not supported"),
-                           fields={"decision": [_("Choose the opinion")]})
+        raise InvalidInput(
+            _("Choose the opinion: supported, explained or not supported"),
+            fields={"decision": [_("Choose the opinion")]},
+        )
     opinion = _require(opinion, "opinion", _("Enter the opinion"))
 
     def apply(c: Case, day):
         c.decision = decision
         stage = "review" if name == "decide_review" else "rereview"
-        c.decision_detail = {**c.decision_detail, stage: {"decision": decision,
-                                                          "opinion": opinion,
-                                                          "by": c.holder_body_id}}
+        c.decision_detail = {
+            **c.decision_detail,
+            stage: {"decision": decision, "opinion": opinion, "by": c.holder_body_id},
+        }
         c.rating = ""
         return {"decision": decision}
 
-    return transition(name, case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(name, case=case, actor=actor, expected_version=expected_version, apply=apply)
 
 
-def decide_review(*, case, actor, decision: str, opinion: str,
-                  expected_version: int | None = None) -> Case:
-    return _decide_stage("decide_review", case=case, actor=actor, decision=decision,
-                         opinion=opinion, expected_version=expected_version)
+def decide_review(
+    *, case, actor, decision: str, opinion: str, expected_version: int | None = None
+) -> Case:
+    return _decide_stage(
+        "decide_review",
+        case=case,
+        actor=actor,
+        decision=decision,
+        opinion=opinion,
+        expected_version=expected_version,
+    )
 
 
 def request_rereview(*, case, actor, reasons: str, expected_version: int | None = None) -> Case:
@@ -891,8 +1124,9 @@ def request_rereview(*, case, actor, reasons: str, expected_version: int | None 
         c.handler = None
         return {"reasons": reasons, "to_body": superior.name}
 
-    return transition("request_rereview", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "request_rereview", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def start_hearing(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
@@ -906,8 +1140,9 @@ def start_hearing(*, case, actor, note: str = "", expected_version: int | None =
         c.hearing_active = True
         return {"note": note}
 
-    return transition("start_hearing", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(
+        "start_hearing", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def end_hearing(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
@@ -926,28 +1161,42 @@ def end_hearing(*, case, actor, note: str = "", expected_version: int | None = N
         c.hearing_active = False
         return {"note": note, "paused_days": added, "new_due": clock.due_on.isoformat()}
 
-    return transition("end_hearing", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(
+        "end_hearing", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
-def decide_rereview(*, case, actor, decision: str, opinion: str,
-                    expected_version: int | None = None) -> Case:
+def decide_rereview(
+    *, case, actor, decision: str, opinion: str, expected_version: int | None = None
+) -> Case:
     """After re-review the matter is final (W36)."""
-    return _decide_stage("decide_rereview", case=case, actor=actor, decision=decision,
-                         opinion=opinion, expected_version=expected_version)
+    return _decide_stage(
+        "decide_rereview",
+        case=case,
+        actor=actor,
+        decision=decision,
+        opinion=opinion,
+        expected_version=expected_version,
+    )
 
 
 def close(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
-    return transition("close", case=case, actor=actor, expected_version=expected_version,
-                      apply=lambda c, d: {"note": note})
+    return transition(
+        "close",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=lambda c, d: {"note": note},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Overlays and escalation
 
 
-def supervise(*, case, actor, grounds: str, due_on: dt.date | None = None,
-              expected_version: int | None = None) -> Case:
+def supervise(
+    *, case, actor, grounds: str, due_on: dt.date | None = None, expected_version: int | None = None
+) -> Case:
     """Issue a supervision notice (督办单) with its own reply date (W40, X36)."""
     grounds = _require(grounds, "grounds", _("Enter the grounds for supervision"))
 
@@ -956,8 +1205,14 @@ def supervise(*, case, actor, grounds: str, due_on: dt.date | None = None,
         notice = _supervision_notice(c, actor, grounds, due_on, day)
         return {"grounds": grounds, "due_on": notice.due_on.isoformat(), "notice_id": notice.pk}
 
-    return transition("supervise", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply, clock_due={"supervision": due_on} if due_on else None)
+    return transition(
+        "supervise",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+        clock_due={"supervision": due_on} if due_on else None,
+    )
 
 
 def answer_supervision(*, case, actor, answer: str, expected_version: int | None = None) -> Case:
@@ -974,8 +1229,9 @@ def answer_supervision(*, case, actor, answer: str, expected_version: int | None
         )
         return {"answer": answer, "notices": answered}
 
-    return transition("answer_supervision", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "answer_supervision", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def list_supervision(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
@@ -988,12 +1244,22 @@ def list_supervision(*, case, actor, reason: str, expected_version: int | None =
         c.supervised = True
         return {"reason": reason}
 
-    return transition("list_supervision", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "list_supervision", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
-def assign_leader(*, case, actor, level: str, leader, body: Body, plan: str,
-                  deadline: dt.date, expected_version: int | None = None) -> Case:
+def assign_leader(
+    *,
+    case,
+    actor,
+    level: str,
+    leader,
+    body: Body,
+    plan: str,
+    deadline: dt.date,
+    expected_version: int | None = None,
+) -> Case:
     """Leader ownership (包案) with the four fixed: leader, body, plan and time limit (W18)."""
     errors = {}
     if level not in workflow.LEADER_LEVELS:
@@ -1023,11 +1289,16 @@ def assign_leader(*, case, actor, level: str, leader, body: Body, plan: str,
         c.leader_body = body
         c.leader_plan = plan.strip()
         c.leader_deadline = deadline
-        return {"level": level, "leader": leader.pk, "body": body.name,
-                "deadline": deadline.isoformat()}
+        return {
+            "level": level,
+            "leader": leader.pk,
+            "body": body.name,
+            "deadline": deadline.isoformat(),
+        }
 
-    return transition("assign_leader", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "assign_leader", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def escalate(*, case, actor, reason: str, expected_version: int | None = None) -> Case:
@@ -1037,16 +1308,17 @@ def escalate(*, case, actor, reason: str, expected_version: int | None = None) -
         c.escalated = True
         return {"reason": reason, "leader": c.leader_id}
 
-    return transition("escalate", case=case, actor=actor, expected_version=expected_version,
-                      apply=apply)
+    return transition(
+        "escalate", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def _grid_parent_body(holder: Body) -> Body:
     parent_division = holder.division.parent
     if parent_division is None:
         raise MoveNotAllowed(_("There is no body at the level above"))
-    kind = BodyKind.TOWNSHIP if parent_division.level == Level.TOWNSHIP else (
-        BodyKind.PETITION_OFFICE
+    kind = (
+        BodyKind.TOWNSHIP if parent_division.level == Level.TOWNSHIP else (BodyKind.PETITION_OFFICE)
     )
     body = Body.objects.filter(division=parent_division, kind=kind, is_active=True).first()
     if body is None:
@@ -1069,24 +1341,43 @@ def escalate_grid(*, case, actor, reason: str, expected_version: int | None = No
         c.handler = None
         return {"reason": reason, "to_body": target.name}
 
-    return transition("escalate_grid", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "escalate_grid", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 # The functions that make each move, by the move's name: what pages and the API dispatch to.
 MOVE_FUNCTIONS: dict[str, Callable[..., Case]] = {
-    "transfer": transfer, "assign": assign, "object_remit": object_remit,
-    "agree_return": agree_return, "reject_objection": reject_objection, "accept": accept,
-    "decline": decline, "not_reaccept": not_reaccept,
-    "redirect_to_legal_channel": redirect_to_legal_channel, "merge_repeat": merge_repeat,
-    "mediate": mediate, "request_extension": request_extension, "extend": extend,
+    "transfer": transfer,
+    "assign": assign,
+    "object_remit": object_remit,
+    "agree_return": agree_return,
+    "reject_objection": reject_objection,
+    "accept": accept,
+    "decline": decline,
+    "not_reaccept": not_reaccept,
+    "redirect_to_legal_channel": redirect_to_legal_channel,
+    "merge_repeat": merge_repeat,
+    "mediate": mediate,
+    "request_extension": request_extension,
+    "extend": extend,
     "refuse_extension": refuse_extension,
-    "decide": decide, "return_draft": return_draft, "reply": reply, "rate": rate,
-    "request_review": request_review, "decide_review": decide_review,
-    "request_rereview": request_rereview, "start_hearing": start_hearing,
-    "end_hearing": end_hearing, "decide_rereview": decide_rereview, "close": close,
-    "supervise": supervise, "answer_supervision": answer_supervision,
-    "list_supervision": list_supervision, "assign_leader": assign_leader, "escalate": escalate,
+    "decide": decide,
+    "return_draft": return_draft,
+    "reply": reply,
+    "rate": rate,
+    "request_review": request_review,
+    "decide_review": decide_review,
+    "request_rereview": request_rereview,
+    "start_hearing": start_hearing,
+    "end_hearing": end_hearing,
+    "decide_rereview": decide_rereview,
+    "close": close,
+    "supervise": supervise,
+    "answer_supervision": answer_supervision,
+    "list_supervision": list_supervision,
+    "assign_leader": assign_leader,
+    "escalate": escalate,
     "escalate_grid": escalate_grid,
 }
 
@@ -1198,16 +1489,28 @@ def unmask_party(*, case, actor, party_id: int, reason: str) -> ClearParty:
         if party is None:
             raise NotFound(_("Petitioner not found"))
         event = _append_event(
-            locked, kind="unmask", actor=actor, from_state=locked.state, to_state=locked.state,
-            extra={"party": party.pk, "reason": reason}, citizen_visible=False,
+            locked,
+            kind="unmask",
+            actor=actor,
+            from_state=locked.state,
+            to_state=locked.state,
+            extra={"party": party.pk, "reason": reason},
+            citizen_visible=False,
         )
         # Not a move: the version stays, so forms others have open are not made stale.
         Case.objects.filter(pk=locked.pk).update(
             event_count=locked.event_count, audit_head=locked.audit_head
         )
         events.publish(event)
-    return ClearParty(id=party.pk, kind=party.kind, name=party.name, phone=party.phone,
-                      id_number=party.id_number, address=party.address, email=party.email)
+    return ClearParty(
+        id=party.pk,
+        kind=party.kind,
+        name=party.name,
+        phone=party.phone,
+        id_number=party.id_number,
+        address=party.address,
+        email=party.email,
+    )
 
 
 def reindex_search(*, batch: int = 500, only_empty: bool = False) -> int:
@@ -1255,8 +1558,9 @@ def _co_body_check(case: Case, body: Body) -> None:
         raise InvalidInput(errors, code="bad_co_handler", fields={"body": [errors]})
 
 
-def add_co_handler(*, case, actor, body: Body, part: str,
-                   expected_version: int | None = None) -> Case:
+def add_co_handler(
+    *, case, actor, body: Body, part: str, expected_version: int | None = None
+) -> Case:
     """Joint handling: the lead (holder) body, or the petition office over it, brings in another
     body for its own part of the matter (W24)."""
     from .models import CoHandler
@@ -1269,8 +1573,9 @@ def add_co_handler(*, case, actor, body: Body, part: str,
         CoHandler.objects.create(case=c, body=target, part=part)
         return {"body": target.name, "part": part}
 
-    return transition("add_co_handler", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "add_co_handler", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
 def answer_co_handling(*, case, actor, answer: str, expected_version: int | None = None) -> Case:
@@ -1289,12 +1594,12 @@ def answer_co_handling(*, case, actor, answer: str, expected_version: int | None
         row.save(update_fields=["answer", "answered_at"])
         return {"body": row.body.name, "answer": answer}
 
-    return transition("answer_co_handling", case=case, actor=actor,
-                      expected_version=expected_version, apply=apply)
+    return transition(
+        "answer_co_handling", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
 
 
-MOVE_FUNCTIONS.update({"add_co_handler": add_co_handler,
-                       "answer_co_handling": answer_co_handling})
+MOVE_FUNCTIONS.update({"add_co_handler": add_co_handler, "answer_co_handling": answer_co_handling})
 assert set(MOVE_FUNCTIONS) == set(workflow.MOVES), "every declared move has its service"
 
 
@@ -1308,16 +1613,26 @@ def _supervision_notice(case: Case, actor, grounds: str, due_on: dt.date | None,
             _("The date may not be before today"),
             fields={"due_on": [_("The date may not be before today")]},
         )
-    due = cal.next_workday(due_on) if due_on else deadlines.due_date(
-        periods()["supervision"], day, cal
+    due = (
+        cal.next_workday(due_on)
+        if due_on
+        else deadlines.due_date(periods()["supervision"], day, cal)
     )
     issuing = next(
-        (m.body for m in memberships_of(actor) if m.role == workflow.SUPERVISOR
-         and (m.body_id == case.holder_body_id or _covers(m.body, case.holder_body))),
+        (
+            m.body
+            for m in memberships_of(actor)
+            if m.role == workflow.SUPERVISOR
+            and (m.body_id == case.holder_body_id or _covers(m.body, case.holder_body))
+        ),
         case.holder_body,
     )
     return SupervisionNotice.objects.create(
-        case=case, issued_by=actor, issuing_body=issuing, issued_at=now(), grounds=grounds,
+        case=case,
+        issued_by=actor,
+        issuing_body=issuing,
+        issued_at=now(),
+        grounds=grounds,
         due_on=due,
     )
 
@@ -1385,9 +1700,18 @@ def _flag_one(case_id: int, clock_id: int, day: dt.date) -> bool:
         if case is None or clock is None or clock_id in _flagged_clocks([case_id]):
             return False
         event = _append_event(
-            case, kind=OVERDUE_FLAGGED, actor=None, from_state=case.state, to_state=case.state,
-            extra={"clock": clock.pk, "period": clock.period, "due_on": clock.due_on.isoformat(),
-                   "holder": case.holder_body.name, "article": "W40/X36"},
+            case,
+            kind=OVERDUE_FLAGGED,
+            actor=None,
+            from_state=case.state,
+            to_state=case.state,
+            extra={
+                "clock": clock.pk,
+                "period": clock.period,
+                "due_on": clock.due_on.isoformat(),
+                "holder": case.holder_body.name,
+                "article": "W40/X36",
+            },
             citizen_visible=False,
         )
         # A mark, not a move: the version stays, so forms others have open are not made stale.
@@ -1408,13 +1732,24 @@ def _grid_roles_at(actor, body: Body) -> set[str]:
 
 
 def _grid_history(item, action: str, actor, **fields) -> None:
-    item.history = [*item.history, {"at": now().isoformat(), "action": action,
-                                    "by": _actor_label(actor), **fields}]
+    item.history = [
+        *item.history,
+        {"at": now().isoformat(), "action": action, "by": _actor_label(actor), **fields},
+    ]
 
 
-def register_grid_item(*, actor, body: Body, kind: str, title: str, description: str,
-                       place: Division, responsible_person: str, due_on: dt.date,
-                       address: str = ""):
+def register_grid_item(
+    *,
+    actor,
+    body: Body,
+    kind: str,
+    title: str,
+    description: str,
+    place: Division,
+    responsible_person: str,
+    due_on: dt.date,
+    address: str = "",
+):
     """Record a dispute or hazard found in the field, in the ledger of the worker's body."""
     from .models import GridItem
 
@@ -1438,9 +1773,16 @@ def register_grid_item(*, actor, body: Body, kind: str, title: str, description:
             _("Some of what you entered is not right; correct it and try again"), fields=errors
         )
     item = GridItem(
-        kind=kind, title=title.strip()[:200], description=description.strip(), place=place,
-        address=(address or "").strip()[:200], reported_by=actor, reported_at=now(),
-        holder_body=body, responsible_person=responsible_person.strip()[:50], due_on=due_on,
+        kind=kind,
+        title=title.strip()[:200],
+        description=description.strip(),
+        place=place,
+        address=(address or "").strip()[:200],
+        reported_by=actor,
+        reported_at=now(),
+        holder_body=body,
+        responsible_person=responsible_person.strip()[:50],
+        due_on=due_on,
     )
     _grid_history(item, "record", actor, to=body.name)
     with transaction.atomic(durable=True):
@@ -1452,9 +1794,12 @@ def _locked_open_item(item, actor):
     from .models import GridItem
 
     pk = getattr(item, "pk", item)
-    locked = GridItem.objects.select_for_update().select_related(
-        "holder_body", "holder_body__division"
-    ).filter(pk=pk).first()
+    locked = (
+        GridItem.objects.select_for_update()
+        .select_related("holder_body", "holder_body__division")
+        .filter(pk=pk)
+        .first()
+    )
     if locked is None:
         raise NotFound(_("Grid matter not found"))
     if not _grid_roles_at(actor, locked.holder_body):
@@ -1481,8 +1826,9 @@ def settle_grid_item(*, item, actor, outcome: str):
     return locked
 
 
-def escalate_grid_item(*, item, actor, reason: str, due_on: dt.date | None = None,
-                       responsible_person: str = ""):
+def escalate_grid_item(
+    *, item, actor, reason: str, due_on: dt.date | None = None, responsible_person: str = ""
+):
     """Not settled at this level: up one level, village → township → county petition office."""
     reason = _require(reason, "reason", _("Explain why it cannot be settled at this level"))
     if due_on is not None and due_on < today():
@@ -1497,8 +1843,13 @@ def escalate_grid_item(*, item, actor, reason: str, due_on: dt.date | None = Non
                 _("Already at county level, it cannot go up further; make it a case if needed")
             )
         target = _grid_parent_body(locked.holder_body)
-        _grid_history(locked, "escalate", actor, reason=reason,
-                      **{"from": locked.holder_body.name, "to": target.name})
+        _grid_history(
+            locked,
+            "escalate",
+            actor,
+            reason=reason,
+            **{"from": locked.holder_body.name, "to": target.name},
+        )
         locked.holder_body = target
         if due_on:
             locked.due_on = due_on
@@ -1508,8 +1859,14 @@ def escalate_grid_item(*, item, actor, reason: str, due_on: dt.date | None = Non
     return locked
 
 
-def convert_grid_item(*, item, actor, content_type: str = "appeal", petitioner_name: str = "",
-                      petitioner_phone: str = "") -> Registration:
+def convert_grid_item(
+    *,
+    item,
+    actor,
+    content_type: str = "appeal",
+    petitioner_name: str = "",
+    petitioner_phone: str = "",
+) -> Registration:
     """Needs a case after all: register it (channel "grid") at the current level and link it."""
     from .models import GridItem
 
@@ -1522,9 +1879,15 @@ def convert_grid_item(*, item, actor, content_type: str = "appeal", petitioner_n
         parties = [PartyInput(name=petitioner_name, phone=petitioner_phone)]
     try:
         registration = register(
-            actor=actor, body=locked.holder_body, channel="grid", content_type=content_type,
-            title=locked.title, text=locked.description, place=locked.place,
-            address=locked.address, parties=parties,
+            actor=actor,
+            body=locked.holder_body,
+            channel="grid",
+            content_type=content_type,
+            title=locked.title,
+            text=locked.description,
+            place=locked.place,
+            address=locked.address,
+            parties=parties,
         )
     except Exception:
         GridItem.objects.filter(pk=locked.pk).update(status=GridItem.OPEN)

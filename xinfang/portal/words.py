@@ -41,4 +41,3 @@ CLOCK_WORDS = {
     "rating": _("You may rate the answer until"),
     "proposal_feedback": _("Feedback on your suggestion by"),
 }
-
