@@ -55,8 +55,9 @@ run: install
 # Runs every stage and fails at the end if any failed, so one report shows all of them.
 test: install
 	@status=0; \
-	echo "== ruff check"; \
+	echo "== ruff check and format check"; \
 	$(RUFF) check --output-format=concise . || status=1; \
+	$(RUFF) format --check . || status=1; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
 	if [ -n "$${DATABASE_URL:-}" ] || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		DATABASE_URL="$${DATABASE_URL:-$(PG_DEFAULT_URL)}" $(MAKE) --no-print-directory test-postgres || status=1; \
