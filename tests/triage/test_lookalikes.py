@@ -152,3 +152,45 @@ def test_a_lookup_is_two_round_trips(county, register, django_assert_max_num_que
     with django_assert_max_num_queries(2):
         found = similar_open_cases(LEAK_TITLE, LEAK_BODY)
     assert [c for c, _s in found] == [leak]
+
+
+def test_hot_issues_group_petitions_on_one_matter_and_count_people_once(county, register):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xinfang.triage.selectors import hot_issues
+
+    def person(i):
+        return [services.PartyInput(name=f"居民{i}", phone=f"1390000000{i}")]
+
+    retold = [
+        ("幸福家园小区顶楼漏水物业不修", LEAK_BODY),
+        (
+            "幸福家园顶楼漏水，物业不管",
+            "我住幸福家园3号楼顶层，下雨屋顶就漏水，墙面发霉，物业推诿不修。",
+        ),
+        (
+            "幸福家园小区屋顶漏水",
+            "家住幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直不修。",
+        ),
+    ]
+    leaks = [register(title=t, text=b, parties=person(i)) for i, (t, b) in enumerate(retold)]
+    # The first petitioner writes again: a fourth case, still three people.
+    leaks.append(register(title=LEAK_TITLE, text=LEAK_BODY, parties=person(0)))
+    register(title=WAGES_TITLE, text=WAGES_BODY, parties=person(5))
+    register(title=WAGES_TITLE, text=WAGES_BODY, parties=person(6))  # two cases: below three
+    old = register(title=LEAK_TITLE, text=LEAK_BODY, parties=person(7))
+    week_ago = timezone.now() - timedelta(days=7)
+    type(old).objects.filter(pk=old.pk).update(registered_at=week_ago - timedelta(days=1))
+
+    (issue,) = hot_issues(since=week_ago, user=county.users["clerk"])
+    assert sorted(issue.case_ids) == sorted(c.pk for c in leaks)  # not the older one
+    assert issue.cases == 4 and issue.petitioners == 3
+    assert issue.example.pk in issue.case_ids
+    assert issue.first_at <= issue.last_at
+    # Over a wider window the older case joins, with its own petitioner.
+    (wider,) = hot_issues(since=week_ago - timedelta(days=2), user=county.users["clerk"])
+    assert wider.cases == 5 and wider.petitioners == 4
+    # Two cases are a hot issue only when asked for pairs.
+    assert [h.cases for h in hot_issues(since=week_ago, min_cases=2)] == [4, 2]

@@ -14,6 +14,7 @@ from xinfang.triage.similarity import (
     LSHIndex,
     MinHasher,
     Scheme,
+    clusters,
     estimate,
     jaccard,
     normalise,
@@ -149,3 +150,34 @@ def test_query_cost_follows_the_look_alikes_not_the_size():
         assert {k for k, _ in found} == {f"dup{j}" for j in range(10)}
         examined[size] = idx.last_examined
     assert examined[5000] <= examined[500] + 5 and examined[5000] < 50
+
+
+def test_clusters_group_retold_copies_and_leave_the_rest_alone():
+    rng = random.Random(7)
+    texts = {f"leak{i}": edit(LEAK, 6, rng) for i in range(5)}
+    texts |= {f"wages{i}": edit(WAGES, 6, rng) for i in range(3)}
+    texts |= {"noise": NOISE} | {f"r{i}": random_text(rng) for i in range(200)}
+    keys = list(texts)
+    sigs = MinHasher().signatures(list(texts.values()))
+    groups = clusters(keys, sigs, min_score=0.3)
+    assert [sorted(k for k, _links in g) for g in groups] == [
+        [f"leak{i}" for i in range(5)],
+        [f"wages{i}" for i in range(3)],
+    ]
+    # Every copy is like every other: each member links to all the rest.
+    assert all(links == len(g) - 1 for g in groups for _k, links in g)
+
+
+def test_a_chain_of_look_alikes_is_one_cluster_and_the_middle_leads_it():
+    # a ~ b and b ~ c, a and c share nothing: b has most look-alikes, so it leads all three.
+    a, b, c = LEAK, LEAK + WAGES, WAGES
+    sigs = MinHasher().signatures([a, b, c])
+    assert estimate(sigs[0], sigs[2]) < 0.1
+    groups = clusters(["a", "b", "c"], sigs, min_score=0.3)
+    assert len(groups) == 1 and groups[0][0] == ("b", 2)
+    assert sorted(groups[0]) == [("a", 1), ("b", 2), ("c", 1)]
+
+
+def test_clusters_need_one_signature_per_key():
+    with pytest.raises(ValueError, match="one signature per key"):
+        clusters(["a", "b"], MinHasher().signatures([LEAK]), min_score=0.3)

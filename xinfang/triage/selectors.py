@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from django.db import connection
 
-from xinfang.cases.models import Case
+from xinfang.cases.models import Case, Party
 from xinfang.cases.selectors import cases_visible_to, open_cases_of_petitioner
 from xinfang.cases.workflow import OPEN
 from xinfang.orgs.selectors import memberships_of
@@ -16,6 +17,7 @@ from xinfang.orgs.selectors import memberships_of
 from . import similarity
 from .models import LSHBand, SimilarityEntry
 from .services import case_text, hasher
+from .similarity import DEFAULT_SCHEME, HOT_ISSUE_SCORE
 
 # Below this estimated Jaccard similarity two texts have little more in common than the words
 # every petition uses; unrelated real messages score about 0.01-0.06.
@@ -138,3 +140,90 @@ def repeat_candidates(
     own.sort(key=lambda pair: (pair[1], pair[0].registered_at), reverse=True)
     similar = similar_open_cases(title, body, user=user, limit=limit, exclude=found)
     return RepeatCandidates(own=own, similar=similar)
+
+
+@dataclass
+class HotIssue:
+    """A group of petitions on one matter, registered in the window asked for."""
+
+    case_ids: list[int]  # the most linked (most typical) first
+    petitioners: int  # distinct people: ID number, else phone, else the case itself
+    first_at: datetime
+    last_at: datetime
+    example: Case  # the most typical case, to name the issue
+
+    @property
+    def cases(self) -> int:
+        return len(self.case_ids)
+
+
+def _petitioner_keys(case_ids: list[int]) -> dict[int, set[str]]:
+    keys: dict[int, set[str]] = {pk: set() for pk in case_ids}
+    rows = Party.objects.filter(case_id__in=case_ids, kind=Party.PETITIONER).values_list(
+        "pk", "case_id", "id_index", "phone_index"
+    )
+    for pk, case_id, id_index, phone_index in rows:
+        keys[case_id].add(
+            f"id:{id_index}"
+            if id_index
+            else f"phone:{phone_index}"
+            if phone_index
+            else f"party:{pk}"
+        )
+    for pk, found in keys.items():
+        found = found or {f"case:{pk}"}  # no petitioner on record (an anonymous report)
+        keys[pk] = found
+    return keys
+
+
+def hot_issues(
+    *,
+    since: datetime,
+    until: datetime | None = None,
+    user=None,
+    min_cases: int = 3,
+    limit: int = 20,
+) -> list[HotIssue]:
+    """Matters that several petitions raised in [since, until), most petitioners first.
+
+    Built on the look-alike index: the stored MinHash signatures of the cases registered in the
+    window (open or closed) are grouped through LSH banding (similarity.clusters), so the cost
+    follows the cases in the window and their look-alikes. With `user`, only cases that user
+    may see. Repeats by one person count once in `petitioners`.
+    """
+    cases = cases_visible_to(user) if user is not None else Case.objects.all()
+    cases = cases.filter(registered_at__gte=since)
+    if until is not None:
+        cases = cases.filter(registered_at__lt=until)
+    rows = list(
+        SimilarityEntry.objects.filter(case__in=cases, scheme=DEFAULT_SCHEME.tag)
+        .order_by("case_id")
+        .values_list("case_id", "signature")
+    )
+    if len(rows) < max(min_cases, 2):
+        return []
+    ids = [pk for pk, _sig in rows]
+    sigs = np.frombuffer(b"".join(bytes(sig) for _pk, sig in rows), dtype="<u4")
+    groups = similarity.clusters(
+        ids, sigs.reshape(len(rows), -1), min_score=HOT_ISSUE_SCORE, scheme=DEFAULT_SCHEME
+    )
+    groups = [[pk for pk, _links in g] for g in groups if len(g) >= min_cases]
+    if not groups:
+        return []
+    members = [pk for g in groups for pk in g]
+    by_id = Case.objects.in_bulk(members)
+    people = _petitioner_keys(members)
+    issues = []
+    for g in groups:
+        at = [by_id[pk].registered_at for pk in g]
+        issues.append(
+            HotIssue(
+                case_ids=g,
+                petitioners=len(set().union(*(people[pk] for pk in g))),
+                first_at=min(at),
+                last_at=max(at),
+                example=by_id[g[0]],
+            )
+        )
+    issues.sort(key=lambda h: (-h.petitioners, -h.cases, -h.last_at.timestamp()))
+    return issues[:limit]
