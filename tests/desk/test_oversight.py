@@ -368,3 +368,39 @@ def test_w36_hearing_pauses_the_rereview_clock_through_the_case_page(county, cli
         assert _move(client, case, "end_hearing", note="听证结束").status_code == 302
     clock.refresh_from_db()
     assert clock.paused_days == 5 and clock.due_on > due
+
+
+def test_supervisor_sees_a_matter_many_people_raise_counted_once_per_person(
+    county, client, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    told = [
+        (
+            "幸福家园小区顶楼漏水物业不修",
+            "我家住在幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直推诿不修。",
+        ),
+        (
+            "幸福家园顶楼漏水，物业不管",
+            "我住幸福家园3号楼顶层，下雨屋顶就漏水，墙面发霉，物业推诿不修。",
+        ),
+        (
+            "幸福家园小区屋顶漏水",
+            "家住幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直不修。",
+        ),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for i, (title, text) in enumerate([*told, told[0]]):  # the first person writes twice
+            person = [services.PartyInput(name=f"居民{i % 3}", phone=f"1390000000{i % 3}")]
+            register_appeal(county, title=title, text=text, parties=person)
+    page = _as(client, county, "supervisor").get(reverse("desk:supervision"))
+    html = page.content.decode()
+    assert "多人反映的问题" in html and "近 30 天" in html
+    rows = html.split('id="hot"', 1)[1].split("</table>", 1)[0]
+    assert rows.count("<tr>") == 2  # the header and one matter
+    assert "<div>4</div>" in rows and "<div>3</div>" in rows  # four cases, three people
+    # A handler of a department is not an overseer: no such section.
+    html = _as(client, county, "handler").get(reverse("desk:supervision")).content.decode()
+    assert 'id="hot"' not in html
+    # A window with nothing in it says so.
+    html = _as(client, county, "supervisor").get(reverse("desk:supervision") + "?days=7")
+    assert "近 7 天" in html.content.decode()

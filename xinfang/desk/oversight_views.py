@@ -7,12 +7,14 @@ and a case another body may not see answers 404 exactly as a missing one does (W
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,11 +24,14 @@ from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import BodyKind, Level
 from xinfang.orgs.selectors import memberships_of, roles_of
+from xinfang.triage.selectors import hot_issues
 
 from . import oversight_forms as f
 from .common import case_or_404 as _case_or_404
 
 OVERSIGHT_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER})
+# Windows a supervisor can look back over for matters many people raise.
+HOT_ISSUE_DAYS = (7, 30, 90)
 GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
 
 
@@ -81,6 +86,13 @@ def supervision(request):
             overdue=_clock_rows(selectors.overdue_for_user(user, day), day),
             due_soon=_clock_rows(selectors.due_soon_for_user(user, day), day),
             notices=list(selectors.supervision_notices_visible_to(user)[:100]),
+        )
+        days = request.GET.get("days", "")
+        days = int(days) if days.isdigit() and int(days) in HOT_ISSUE_DAYS else 30
+        context.update(
+            hot_days=days,
+            hot_day_choices=HOT_ISSUE_DAYS,
+            hot=hot_issues(since=timezone.now() - timedelta(days=days), user=user, limit=20),
         )
     return render(request, "desk/oversight/supervision.html", context)
 
