@@ -194,3 +194,26 @@ def test_hot_issues_group_petitions_on_one_matter_and_count_people_once(county, 
     assert wider.cases == 5 and wider.petitioners == 4
     # Two cases are a hot issue only when asked for pairs.
     assert [h.cases for h in hot_issues(since=week_ago, min_cases=2)] == [4, 2]
+
+
+def test_cached_hot_issues_follow_a_new_registration(county, register):
+    from django.utils import timezone
+
+    from xinfang.triage.selectors import hot_issues_cached
+
+    for i in range(3):
+        register(
+            title=LEAK_TITLE,
+            text=LEAK_BODY,
+            parties=[services.PartyInput(name=f"居民{i}", phone=f"1390000000{i}")],
+        )
+    clerk = county.users["clerk"]
+    (first,) = hot_issues_cached(days=30, user=clerk, now=timezone.now())
+    assert first.cases == 3
+    register(
+        title=LEAK_TITLE,
+        text=LEAK_BODY,
+        parties=[services.PartyInput(name="居民9", phone="13900000009")],
+    )
+    (again,) = hot_issues_cached(days=30, user=clerk, now=timezone.now())
+    assert again.cases == 4 and again.petitioners == 4

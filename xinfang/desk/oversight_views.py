@@ -7,7 +7,6 @@ and a case another body may not see answers 404 exactly as a missing one does (W
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import BodyKind, Level
 from xinfang.orgs.selectors import memberships_of, roles_of
-from xinfang.triage.selectors import hot_issues
+from xinfang.triage.selectors import hot_issues_cached
 
 from . import oversight_forms as f
 from .common import case_or_404 as _case_or_404
@@ -92,7 +91,7 @@ def supervision(request):
         context.update(
             hot_days=days,
             hot_day_choices=HOT_ISSUE_DAYS,
-            hot=hot_issues(since=timezone.now() - timedelta(days=days), user=user, limit=20),
+            hot=hot_issues_cached(days=days, user=user, now=timezone.now()),
         )
     return render(request, "desk/oversight/supervision.html", context)
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 
 from xinfang.cases.models import Case, Party
 from xinfang.cases.selectors import cases_visible_to, open_cases_of_petitioner
@@ -227,3 +229,19 @@ def hot_issues(
         )
     issues.sort(key=lambda h: (-h.petitioners, -h.cases, -h.last_at.timestamp()))
     return issues[:limit]
+
+
+# A supervision page shows the same window again and again; grouping is redone only when a
+# case was registered in it, or once an hour as the window slides.
+HOT_ISSUES_CACHE_SECONDS = 3600
+
+
+def hot_issues_cached(*, days: int, user, now: datetime, limit: int = 20) -> list[HotIssue]:
+    """hot_issues over the last `days` days up to the hour, kept in the cache until a case is
+    registered in the window or the hour turns."""
+    since = now.replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
+    window = Case.objects.filter(registered_at__gte=since).aggregate(n=Count("pk"), top=Max("pk"))
+    key = f"hot-issues:{getattr(user, 'pk', '-')}:{since.isoformat()}:{window['n']}:{window['top']}:{limit}"
+    return cache.get_or_set(
+        key, lambda: hot_issues(since=since, user=user, limit=limit), HOT_ISSUES_CACHE_SECONDS
+    )
