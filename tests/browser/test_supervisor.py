@@ -76,3 +76,48 @@ def test_supervisor_issues_a_notice_on_an_overdue_case_and_reads_the_answer(
         "补偿款将于本周内发放到位" in phone.locator("section[aria-labelledby=notices]").inner_text()
     )
     shot(phone, "6-supervision-phone")
+
+
+def test_supervisor_sees_a_matter_many_people_raise_and_opens_its_typical_case(
+    live_server, desktop_page, phone_page, shot
+):
+    from xinfang.triage.services import reindex_all
+
+    county = build_county()
+    told = [
+        (
+            "幸福家园小区顶楼漏水物业不修",
+            "我家住在幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直推诿不修。",
+        ),
+        (
+            "幸福家园顶楼漏水，物业不管",
+            "我住幸福家园3号楼顶层，下雨屋顶就漏水，墙面发霉，物业推诿不修。",
+        ),
+        (
+            "幸福家园小区屋顶漏水",
+            "家住幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直不修。",
+        ),
+    ]
+    for i, (title, text) in enumerate(told):
+        person = [services.PartyInput(name=f"居民{i}", phone=f"1390000000{i}")]
+        register_appeal(county, title=title, text=text, parties=person)
+    register_appeal(county, title="工地拖欠农民工工资", text="包工头拖欠工资三十六万元。")
+    reindex_all()
+
+    for page, size in ((desktop_page, "desktop"), (phone_page, "phone")):
+        login(page, live_server, "supervisor", "pw-supervisor")
+        page.goto(f"{live_server.url}/desk/supervision/")
+        hot = page.locator("section[aria-labelledby=hot]")
+        assert "多人反映的问题" in hot.inner_text()
+        rows = hot.locator("tbody tr")
+        assert rows.count() == 1 and "幸福家园" in rows.first.inner_text()
+        hot.scroll_into_view_if_needed()
+        shot(page, f"hot-issues-{size}")
+    page = desktop_page
+    page.locator("section[aria-labelledby=hot] tbody tr a").first.click()
+    page.wait_for_url("**/desk/case/**")
+    assert "幸福家园" in page.inner_text("main")
+    page.goto(f"{live_server.url}/desk/supervision/")
+    page.get_by_role("link", name="近 7 天").click()
+    page.wait_for_url("**/desk/supervision/?days=7*")
+    assert page.locator("section[aria-labelledby=hot] tbody tr").count() == 1
