@@ -14,6 +14,19 @@ from xinfang.orgs.models import Body, BodyKind, Division, Level, Membership
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TAXONOMY_CSV = SHARED_DATA / "content-taxonomy.csv"
 
+# One leaking roof told by three people in their own words: a matter many people raise.
+RETOLD_LEAK = [
+    (
+        "幸福家园小区顶楼漏水物业不修",
+        "我家住在幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直推诿不修。",
+    ),
+    (
+        "幸福家园顶楼漏水，物业不管",
+        "我住幸福家园3号楼顶层，下雨屋顶就漏水，墙面发霉，物业推诿不修。",
+    ),
+    ("幸福家园小区屋顶漏水", "家住幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直不修。"),
+]
+
 
 @dataclass
 class County:

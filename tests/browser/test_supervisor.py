@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.browser.conftest import login
-from tests.conftest import build_county, register_appeal
+from tests.conftest import RETOLD_LEAK, build_county, register_appeal
 from xinfang.cases import services
 from xinfang.cases.models import SupervisionNotice
 from xinfang.core.selectors import work_calendar
@@ -84,21 +84,7 @@ def test_supervisor_sees_a_matter_many_people_raise_and_opens_its_typical_case(
     from xinfang.triage.services import reindex_all
 
     county = build_county()
-    told = [
-        (
-            "幸福家园小区顶楼漏水物业不修",
-            "我家住在幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直推诿不修。",
-        ),
-        (
-            "幸福家园顶楼漏水，物业不管",
-            "我住幸福家园3号楼顶层，下雨屋顶就漏水，墙面发霉，物业推诿不修。",
-        ),
-        (
-            "幸福家园小区屋顶漏水",
-            "家住幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直不修。",
-        ),
-    ]
-    for i, (title, text) in enumerate(told):
+    for i, (title, text) in enumerate(RETOLD_LEAK):
         person = [services.PartyInput(name=f"居民{i}", phone=f"1390000000{i}")]
         register_appeal(county, title=title, text=text, parties=person)
     register_appeal(county, title="工地拖欠农民工工资", text="包工头拖欠工资三十六万元。")

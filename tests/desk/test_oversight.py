@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.conftest import register_appeal
+from tests.conftest import RETOLD_LEAK, register_appeal
 from xinfang.cases import services
 from xinfang.cases.models import Case, CoHandler, GridItem, SupervisionNotice
 from xinfang.core.selectors import work_calendar
@@ -374,22 +374,10 @@ def test_supervisor_sees_a_matter_many_people_raise_counted_once_per_person(
     county, client, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    told = [
-        (
-            "幸福家园小区顶楼漏水物业不修",
-            "我家住在幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直推诿不修。",
-        ),
-        (
-            "幸福家园顶楼漏水，物业不管",
-            "我住幸福家园3号楼顶层，下雨屋顶就漏水，墙面发霉，物业推诿不修。",
-        ),
-        (
-            "幸福家园小区屋顶漏水",
-            "家住幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直不修。",
-        ),
-    ]
     with django_capture_on_commit_callbacks(execute=True):
-        for i, (title, text) in enumerate([*told, told[0]]):  # the first person writes twice
+        for i, (title, text) in enumerate(
+            [*RETOLD_LEAK, RETOLD_LEAK[0]]
+        ):  # the first person writes twice
             person = [services.PartyInput(name=f"居民{i % 3}", phone=f"1390000000{i % 3}")]
             register_appeal(county, title=title, text=text, parties=person)
     page = _as(client, county, "supervisor").get(reverse("desk:supervision"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import register_appeal
+from tests.conftest import RETOLD_LEAK, register_appeal
 from xinfang.cases import services
 from xinfang.triage.models import LSHBand, SimilarityEntry
 from xinfang.triage.selectors import repeat_candidates, similar_open_cases
@@ -164,18 +164,7 @@ def test_hot_issues_group_petitions_on_one_matter_and_count_people_once(county, 
     def person(i):
         return [services.PartyInput(name=f"居民{i}", phone=f"1390000000{i}")]
 
-    retold = [
-        ("幸福家园小区顶楼漏水物业不修", LEAK_BODY),
-        (
-            "幸福家园顶楼漏水，物业不管",
-            "我住幸福家园3号楼顶层，下雨屋顶就漏水，墙面发霉，物业推诿不修。",
-        ),
-        (
-            "幸福家园小区屋顶漏水",
-            "家住幸福家园3号楼顶层，每逢下雨屋顶就漏水，墙面发霉，物业一直不修。",
-        ),
-    ]
-    leaks = [register(title=t, text=b, parties=person(i)) for i, (t, b) in enumerate(retold)]
+    leaks = [register(title=t, text=b, parties=person(i)) for i, (t, b) in enumerate(RETOLD_LEAK)]
     # The first petitioner writes again: a fourth case, still three people.
     leaks.append(register(title=LEAK_TITLE, text=LEAK_BODY, parties=person(0)))
     register(title=WAGES_TITLE, text=WAGES_BODY, parties=person(5))
