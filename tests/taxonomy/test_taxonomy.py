@@ -69,6 +69,20 @@ def test_routing_picks_the_most_specific_rule(taxonomy, county):
     assert responsible_body(leaf, county.village) == county.town_gov
     assert responsible_body(leaf, county.county) == county.housing
     assert leaf_by_code(leaf.code) == leaf
+    # A body no longer active is passed over for the next rule up; the one found is a whole row.
+    county.town_gov.is_active = False
+    county.town_gov.save()
+    found = responsible_body(leaf, county.village)
+    assert found == county.housing and found.is_active is True and found.name == county.housing.name
+    # A rule of another taxonomy version with the same codes does not apply.
+    other_version = TaxonomyVersion.objects.create(
+        label="另一版本", source_sha256="0" * 64, is_active=False
+    )
+    twin = Category.objects.create(
+        version=other_version, code=leaf.code, name=leaf.name, level=3, full_name=leaf.full_name
+    )
+    RoutingRule.objects.create(category=twin, division=county.village, body=county.office)
+    assert responsible_body(leaf, county.village) == county.housing
 
 
 def test_no_rule_means_no_suggestion(taxonomy, county):
