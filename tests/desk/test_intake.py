@@ -351,3 +351,46 @@ def test_the_list_shows_only_this_offices_cases_newest_first(client, desk):
     page = client.get("/desk/intake/list/").content.decode()
     assert page.index(second.number) < page.index(first.number)
     assert "住建局自收" not in page
+
+
+def _draft_scans(settings) -> list:
+    root = settings.MEDIA_ROOT / "intake-drafts"
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_scans_of_abandoned_drafts_are_purged_and_open_drafts_keep_theirs(
+    client, desk, settings, county
+):
+    import datetime as dt
+    import os
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from xinfang.desk.services import purge_intake_drafts
+
+    # One clerk leaves a letter half done (its scan stays listed in a live session) ...
+    check_url = to_check(client, desk, "letter", files=[scan("还在登记.png")])
+    (kept,) = _draft_scans(settings)
+    # ... another clerk's session with a draft scan is gone (logged out or expired).
+    other = Client()
+    other.force_login(county.users["clerk"])
+    to_check(other, desk, "letter", files=[scan("已放弃.png")])
+    (abandoned,) = [p for p in _draft_scans(settings) if p != kept]
+    other.logout()
+    hour_ago = (timezone.now() - dt.timedelta(hours=2)).timestamp()
+    for path in (kept, abandoned):
+        os.utime(path, (hour_ago, hour_ago))
+    # A scan saved a moment ago whose session is not written yet is left alone.
+    fresh = settings.MEDIA_ROOT / "intake-drafts" / "fresh" / "new"
+    fresh.parent.mkdir(parents=True)
+    fresh.write_bytes(PNG)
+
+    call_command("purge_intake_drafts")
+    assert _draft_scans(settings) == sorted([kept, fresh])
+    assert not abandoned.parent.exists()  # its empty folder went too
+    # The half-done letter can still be saved with its scan.
+    save(client, check_url)
+    assert Case.objects.get().attachments.get().name == "还在登记.png"
+    assert purge_intake_drafts() == 0

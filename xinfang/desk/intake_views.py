@@ -30,8 +30,9 @@ from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
 from xinfang.triage import selectors as triage_selectors
 
 from . import intake_forms as f
+from .services import DRAFT_ROOT, SESSION_DRAFTS
 
-DRAFTS = "intake_drafts"
+DRAFTS = SESSION_DRAFTS
 MAX_DRAFTS = 20
 LIST_PAGE = 50
 
@@ -91,7 +92,7 @@ def _drop_draft(request, draft_id: str) -> None:
 
 
 def _save_upload(draft_id: str, draft: dict, upload, mime: str) -> None:
-    path = default_storage.save(f"intake-drafts/{draft_id}/{uuid.uuid4().hex[:8]}", upload)
+    path = default_storage.save(f"{DRAFT_ROOT}/{draft_id}/{uuid.uuid4().hex[:8]}", upload)
     draft["files"].append(
         {"name": upload.name[:200], "mime": mime, "size": upload.size, "path": path}
     )
