@@ -61,3 +61,25 @@ def test_openapi_docs_are_served(client, db):
     schema = client.get("/api/openapi.json").json()
     assert schema["info"]["title"] == "Xinfang API"
     assert client.get("/api/v1/health").json()["status"] == "ok"
+
+
+def test_health_answers_503_when_the_data_key_does_not_open_the_stored_data(
+    client, registered, settings, caplog
+):
+    from xinfang.core import crypto
+
+    assert client.get("/api/v1/health").json() == {
+        "status": "ok",
+        "data_key": "ok",
+        "message": "运行正常",
+    }
+    settings.DATA_KEY = "another key entirely"
+    crypto._warn_wrong_key.cache_clear()
+    resp = client.get("/api/v1/health")
+    assert resp.status_code == 503
+    assert resp.json()["data_key"] == "mismatch" and "数据密钥" in resp.json()["message"]
+    # Reading a party with the wrong key shows nothing, and says why in the log.
+    party = registered.case.parties.get()
+    with caplog.at_level("ERROR", logger="xinfang.crypto"):
+        assert party.name == ""
+    assert "XINFANG_DATA_KEY does not match" in caplog.text

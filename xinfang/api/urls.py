@@ -1,7 +1,7 @@
 """The JSON API (django-ninja). OpenAPI at /api/docs; routes under /api/v1/."""
 
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -36,13 +36,35 @@ def auth_error(request, exc):
     )
 
 
-@api.get("/v1/health", tags=["system"], summary="Liveness and database check")
+@api.get(
+    "/v1/health",
+    tags=["system"],
+    summary="Liveness, database and data-key check",
+    response={200: dict, 503: dict},
+)
 def health(request):
-    from django.db import connection
+    """200 when the application and its database answer and the data key opens the stored
+    personal data; 503 when the key does not (a node with the wrong key must not serve)."""
+    from xinfang.cases.selectors import data_key_matches
 
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return {"status": "ok", "message": _("running")}
+    matches = data_key_matches()  # also proves the database answers
+    if matches is False:
+        return Status(
+            503,
+            {
+                "status": "error",
+                "data_key": "mismatch",
+                "message": _("The data key does not open the stored personal data."),
+            },
+        )
+    return Status(
+        200,
+        {
+            "status": "ok",
+            "data_key": "ok" if matches else "no data yet",
+            "message": _("running"),
+        },
+    )
 
 
 api.add_router("", public_router)

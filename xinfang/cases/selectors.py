@@ -17,7 +17,7 @@ from xinfang.orgs.models import BodyKind
 from xinfang.orgs.selectors import memberships_of, scope_q
 
 from .deadlines import DEFAULT_PERIODS, Period
-from .models import Case, CaseEvent, Clock, CoHandler, PeriodSetting
+from .models import Case, CaseEvent, Clock, CoHandler, Party, PeriodSetting
 
 
 def periods() -> dict[str, Period]:
@@ -529,3 +529,17 @@ def grid_items_visible_to(user) -> QuerySet:
     return GridItem.objects.filter(q).select_related(
         "holder_body", "holder_body__division", "place", "case"
     )
+
+
+def data_key_matches() -> bool | None:
+    """Whether the configured data key opens the personal data already stored: checked on the
+    newest party with an encrypted field. None when nothing is stored yet."""
+    token = (
+        Party.objects.exclude(name_enc="", phone_enc="")
+        .order_by("-pk")
+        .values_list("name_enc", "phone_enc")
+        .first()
+    )
+    if token is None:
+        return None
+    return crypto.decrypts(token[0] or token[1])

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+logger = logging.getLogger("xinfang.crypto")
 
 # Letters and digits a citizen will not confuse when reading a receipt aloud.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -33,12 +36,32 @@ def encrypt(value: str | None) -> str:
 
 
 def decrypt(token: str | None) -> str:
+    """The plain text, or "" when the token was made with another key (logged once a process:
+    a data key that does not match the database must not pass unnoticed)."""
     if not token:
         return ""
     try:
         return _fernet(_key_material()).decrypt(token.encode()).decode()
     except InvalidToken:
+        _warn_wrong_key()
         return ""
+
+
+def decrypts(token: str) -> bool:
+    """Whether the configured key opens this token."""
+    try:
+        _fernet(_key_material()).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _warn_wrong_key() -> None:
+    logger.error(
+        "personal data could not be decrypted: XINFANG_DATA_KEY does not match the key the data "
+        "was written with (see docs/configuration.md)"
+    )
 
 
 def normalise_phone(phone: str | None) -> str:
