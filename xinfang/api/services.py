@@ -93,3 +93,8 @@ def release_idempotency_key(key: str) -> None:
 
 def stored_answer(record: IdempotencyRecord) -> dict:
     return json.loads(crypto.decrypt(record.response_enc) or "{}")
+
+
+def reencrypt_stored_answers() -> int:
+    """After a data-key change: stored idempotent answers re-encrypted with the current key."""
+    return crypto.reencrypt_rows(IdempotencyRecord.objects.all(), ["response_enc"])

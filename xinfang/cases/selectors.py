@@ -117,9 +117,9 @@ def open_cases_of_petitioner(*, phone: str = "", id_number: str = "") -> QuerySe
 
     q = Q(pk__in=[])
     if phone:
-        q |= Q(parties__phone_index=crypto.blind_index(crypto.normalise_phone(phone)))
+        q |= Q(parties__phone_index__in=crypto.blind_indexes(crypto.normalise_phone(phone)))
     if id_number:
-        q |= Q(parties__id_index=crypto.blind_index(crypto.normalise_id(id_number)))
+        q |= Q(parties__id_index__in=crypto.blind_indexes(crypto.normalise_id(id_number)))
     return Case.objects.filter(q, state__in=OPEN).distinct()
 
 

@@ -1898,3 +1898,16 @@ def convert_grid_item(
         _grid_history(row, "convert", actor, case=registration.case.number)
         row.save()
     return registration
+
+
+def reencrypt_parties() -> int:
+    """After a data-key change: every party's personal data re-encrypted with the current key
+    and its blind indexes recomputed (docs/configuration.md, rotate_data_key)."""
+    fields = ["name_enc", "id_number_enc", "phone_enc", "address_enc", "email_enc"]
+
+    def indexes(party: Party, plain: dict[str, str]) -> list[str]:
+        party.phone_index = crypto.blind_index(crypto.normalise_phone(plain["phone_enc"]))
+        party.id_index = crypto.blind_index(crypto.normalise_id(plain["id_number_enc"]))
+        return ["phone_index", "id_index"]
+
+    return crypto.reencrypt_rows(Party.objects.all(), fields, derive=indexes)

@@ -18,6 +18,11 @@ DEBUG = env_bool("XINFANG_DEBUG", True)
 SECRET_KEY = os.environ.get("XINFANG_SECRET_KEY", "dev-only-insecure-key-change-me")
 # Key for personal data at rest; production must set it (docs/configuration.md).
 DATA_KEY = os.environ.get("XINFANG_DATA_KEY", "")
+# Keys used before the current one, newest first: data written with them stays readable until
+# `manage.py rotate_data_key` has re-encrypted it (docs/configuration.md).
+DATA_KEY_PREVIOUS = [
+    k for k in os.environ.get("XINFANG_DATA_KEY_PREVIOUS", "").replace(",", " ").split() if k
+]
 ALLOWED_HOSTS = [h for h in os.environ.get("XINFANG_ALLOWED_HOSTS", "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("XINFANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o

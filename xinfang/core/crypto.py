@@ -10,7 +10,7 @@ import re
 import secrets
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 logger = logging.getLogger("xinfang.crypto")
@@ -19,14 +19,28 @@ logger = logging.getLogger("xinfang.crypto")
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def _key_material() -> bytes:
-    raw = settings.DATA_KEY or ("derived:" + settings.SECRET_KEY)
+def _material(raw: str) -> bytes:
     return hashlib.sha256(raw.encode()).digest()
+
+
+def _key_material() -> bytes:
+    return _material(settings.DATA_KEY or ("derived:" + settings.SECRET_KEY))
+
+
+def _all_materials() -> tuple[bytes, ...]:
+    """The current key first, then the previous ones (still read, never written with)."""
+    previous = getattr(settings, "DATA_KEY_PREVIOUS", ()) or ()
+    return (_key_material(), *(_material(k) for k in previous))
 
 
 @lru_cache(maxsize=4)
 def _fernet(material: bytes) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(material))
+
+
+@lru_cache(maxsize=4)
+def _multi(materials: tuple[bytes, ...]) -> MultiFernet:
+    return MultiFernet([_fernet(m) for m in materials])
 
 
 def encrypt(value: str | None) -> str:
@@ -36,21 +50,29 @@ def encrypt(value: str | None) -> str:
 
 
 def decrypt(token: str | None) -> str:
-    """The plain text, or "" when the token was made with another key (logged once a process:
-    a data key that does not match the database must not pass unnoticed)."""
+    """The plain text, or "" when no configured key opens the token (logged once a process: a
+    data key that does not match the database must not pass unnoticed)."""
     if not token:
         return ""
     try:
-        return _fernet(_key_material()).decrypt(token.encode()).decode()
+        return _multi(_all_materials()).decrypt(token.encode()).decode()
     except InvalidToken:
         _warn_wrong_key()
         return ""
 
 
+def reencrypt(token: str) -> str:
+    """The same plain text encrypted with the current key; raises InvalidToken when no
+    configured key opens it."""
+    if not token:
+        return ""
+    return _multi(_all_materials()).rotate(token.encode()).decode()
+
+
 def decrypts(token: str) -> bool:
-    """Whether the configured key opens this token."""
+    """Whether a configured key (current or previous) opens this token."""
     try:
-        _fernet(_key_material()).decrypt(token.encode())
+        _multi(_all_materials()).decrypt(token.encode())
     except InvalidToken:
         return False
     return True
@@ -75,11 +97,23 @@ def normalise_id(id_number: str | None) -> str:
     return re.sub(r"\s", "", id_number or "").upper()
 
 
+def _blind(material: bytes, value: str) -> str:
+    return hmac.new(material, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def blind_index(value: str) -> str:
     """Keyed hash: equal inputs match, without the value being readable from the database."""
     if not value:
         return ""
-    return hmac.new(_key_material(), value.encode(), hashlib.sha256).hexdigest()[:32]
+    return _blind(_key_material(), value)
+
+
+def blind_indexes(value: str) -> list[str]:
+    """The blind index under every configured key: what a look-up matches while a rotation
+    has not reached every record."""
+    if not value:
+        return []
+    return [_blind(m, value) for m in _all_materials()]
 
 
 def mask_name(name: str) -> str:
@@ -115,13 +149,50 @@ def new_password(length: int = 6) -> str:
     return "".join(secrets.choice("0123456789") for _ in range(length))
 
 
-def hash_query_password(tracking_code: str, password: str) -> str:
+def hash_query_password(tracking_code: str, password: str, material: bytes | None = None) -> str:
     # Keyed and salted by the tracking code; brute force is held off by rate limits on the lookup.
     return hmac.new(
-        _key_material(), f"{tracking_code}:{password}".encode(), hashlib.sha256
+        material or _key_material(), f"{tracking_code}:{password}".encode(), hashlib.sha256
     ).hexdigest()
 
 
 def check_query_password(case, password: str) -> bool:
-    expected = hash_query_password(case.tracking_code, (password or "").strip())
-    return hmac.compare_digest(expected, case.query_password_hash)
+    """Checked under every configured key: a password issued before a key rotation keeps
+    working while the previous key is listed (the password itself is never stored)."""
+    password = (password or "").strip()
+    return any(
+        hmac.compare_digest(
+            hash_query_password(case.tracking_code, password, m), case.query_password_hash
+        )
+        for m in _all_materials()
+    )
+
+
+def reencrypt_rows(queryset, fields: list[str], *, derive=None, batch: int = 500) -> int:
+    """Re-encrypt `fields` of every row of `queryset` with the current key, a batch per
+    transaction; `derive(row, plain)` may set more fields from the plain values (blind indexes).
+    Stops with InvalidToken, before writing that batch, at a value no configured key opens:
+    nothing readable is ever replaced by something unreadable. Returns the rows rewritten."""
+    from django.db import transaction
+
+    done = 0
+    last = 0
+    extra: list[str] = []
+    while True:
+        with transaction.atomic():
+            rows = list(queryset.filter(pk__gt=last).order_by("pk").select_for_update()[:batch])
+            if not rows:
+                return done
+            for row in rows:
+                plain = {}
+                for name in fields:
+                    token = getattr(row, name)
+                    plain[name] = (
+                        _multi(_all_materials()).decrypt(token.encode()).decode() if token else ""
+                    )
+                    setattr(row, name, reencrypt(token))
+                if derive is not None:
+                    extra = derive(row, plain)
+            queryset.model.objects.bulk_update(rows, [*fields, *extra])
+        done += len(rows)
+        last = rows[-1].pk

@@ -293,3 +293,8 @@ def deliver(*, ids: list[int] | None = None, limit: int | None = None) -> Delive
     for row in _claim(ids=ids, limit=limit or settings.NOTIFY["BATCH_SIZE"]):
         _send_one(row, report)
     return report
+
+
+def reencrypt_outbox() -> int:
+    """After a data-key change: message recipients re-encrypted with the current key."""
+    return crypto.reencrypt_rows(Outbox.objects.all(), ["recipient_enc"])
