@@ -117,6 +117,29 @@ def test_w31_a_move_made_in_english_stores_the_same_chinese_timeline_note(county
     assert event.extra["citizen_note"] == "请通过诉讼途径依法解决"
 
 
+@pytest.mark.django_db
+def test_fixed_timeline_notes_are_read_in_the_readers_language(county):
+    from xinfang.cases.selectors import timeline_entries
+
+    case = register_appeal(county).case
+    case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
+    case = services.accept(case=case, actor=county.users["handler"])
+
+    def notes():
+        return [e["note"] for e in timeline_entries(case, for_citizen=True) if e["note"]]
+
+    with translation.override("en"):
+        english = notes()
+    with translation.override("zh-hans"):
+        chinese = notes()
+    assert f"Forwarded to {county.housing.name} for handling" in english
+    assert "Your petition has been accepted" in english
+    assert f"已转{county.housing.name}办理" in chinese and "您的信访事项已受理" in chinese
+    # The timeline record itself stays in Chinese whoever reads it.
+    stored = CaseEvent.objects.get(case=case, kind="accept").extra["citizen_note"]
+    assert stored == "您的信访事项已受理"
+
+
 def _po_entries(text: str) -> list[str]:
     return [block for block in text.split("\n\n") if "\nmsgid " in "\n" + block]
 

@@ -136,6 +136,25 @@ def event_label(kind: str) -> str:
     return str(move.label if move else EVENT_LABELS.get(kind, kind))
 
 
+def note_text(msgid: str, values: dict[str, str]) -> str:
+    """A fixed citizen note in the active language; a legal channel is named, not keyed."""
+    from .workflow import LEGAL_CHANNELS
+
+    values = dict(values)
+    if "route" in values:
+        values["route"] = str(LEGAL_CHANNELS.get(values["route"], values["route"]))
+    return _(msgid) % values
+
+
+def citizen_note(extra: dict) -> str:
+    """The note on a timeline event as the reader should see it: a fixed note in their language,
+    a note typed by staff (a reason) as written."""
+    msgid = extra.get("citizen_note_msgid")
+    if msgid:
+        return note_text(msgid, extra.get("citizen_note_values") or {})
+    return extra.get("citizen_note", "")
+
+
 def timeline_entries(case: Case, *, for_citizen: bool) -> list[dict]:
     """The timeline in plain words; the citizen sees only the events meant for them."""
     out = []
@@ -146,7 +165,7 @@ def timeline_entries(case: Case, *, for_citizen: bool) -> list[dict]:
             "kind": e.kind,
             "label": event_label(e.kind),
             "state": e.to_state,
-            "note": e.extra.get("citizen_note", ""),
+            "note": citizen_note(e.extra),
             "notice": e.notice,
         }
         if not for_citizen:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xinfang.core import audit, crypto, events
 from xinfang.core.errors import (
@@ -428,6 +429,32 @@ def is_lock_conflict(exc: OperationalError) -> bool:
     return state in LOCK_CONFLICT_SQLSTATES or "database is locked" in str(exc)
 
 
+@dataclass(frozen=True)
+class Note:
+    """A fixed note the citizen reads on the timeline. The hashed timeline keeps it in Chinese,
+    never in the language of whoever made the move, together with its English source and values,
+    so each reader sees it in their own language (selectors.citizen_note)."""
+
+    msgid: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, msgid: str, **values: str):
+        object.__setattr__(self, "msgid", msgid)
+        object.__setattr__(self, "values", tuple(sorted(values.items())))
+
+    def as_extra(self) -> dict:
+        from .selectors import note_text
+
+        values = dict(self.values)
+        with translation.override("zh-hans"):
+            text = note_text(self.msgid, values)
+        return {
+            "citizen_note": text,
+            "citizen_note_msgid": self.msgid,
+            "citizen_note_values": values,
+        }
+
+
 def transition(
     name: str,
     *,
@@ -436,7 +463,7 @@ def transition(
     expected_version: int | None = None,
     apply: Apply | None = None,
     clock_due: dict[str, dt.date] | None = None,
-    citizen_note: str = "",
+    citizen_note: str | Note = "",
 ) -> Case:
     """Make move `name` on `case`. `apply` changes the case's own fields and returns event extra.
 
@@ -469,7 +496,7 @@ def _transition(
     expected_version: int | None,
     apply: Apply | None,
     clock_due: dict[str, dt.date] | None,
-    citizen_note: str,
+    citizen_note: str | Note,
 ) -> Case:
     move = workflow.get_move(name)
     pk = _resolve(case)
@@ -515,7 +542,9 @@ def _transition(
         locked.version += 1
         old, new = _diff(before, _snapshot(locked))
         extra.setdefault("article", move.article)
-        if citizen_note:
+        if isinstance(citizen_note, Note):
+            extra.update(citizen_note.as_extra())
+        elif citizen_note:
             extra["citizen_note"] = citizen_note
         event = _append_event(
             locked,
@@ -676,7 +705,7 @@ def _route(
         expected_version=expected_version,
         apply=apply,
         clock_due=due,
-        citizen_note=f"已转{target.name}办理",
+        citizen_note=Note(gettext_noop("Forwarded to %(body)s for handling"), body=target.name),
     )
 
 
@@ -766,7 +795,7 @@ def accept(
         actor=actor,
         expected_version=expected_version,
         apply=apply,
-        citizen_note="您的信访事项已受理",
+        citizen_note=Note(gettext_noop("Your petition has been accepted")),
     )
 
 
@@ -828,17 +857,16 @@ def redirect_to_legal_channel(
         c.legal_channel = legal_channel
         return {"legal_channel": legal_channel, "reason": reason}
 
-    # The citizen note is stored in the hashed timeline, so it is written in Chinese, never in
-    # the language of whoever happens to make the move.
-    with translation.override("zh-hans"):
-        label = str(workflow.LEGAL_CHANNELS[legal_channel])
     return transition(
         "redirect_to_legal_channel",
         case=case,
         actor=actor,
         expected_version=expected_version,
         apply=apply,
-        citizen_note=f"请通过{label}途径依法解决",
+        citizen_note=Note(
+            gettext_noop("Please pursue it through %(route)s as the law provides"),
+            route=legal_channel,
+        ),
     )
 
 
@@ -879,7 +907,7 @@ def merge_repeat(
         actor=actor,
         expected_version=expected_version,
         apply=apply,
-        citizen_note=f"与事项{into}合并办理",
+        citizen_note=Note(gettext_noop("Handled together with case %(number)s"), number=into),
     )
 
 
@@ -944,7 +972,7 @@ def extend(
         actor=actor,
         expected_version=expected_version,
         apply=apply,
-        citizen_note=reason or "办理期限延长",
+        citizen_note=reason or Note(gettext_noop("The handling period has been extended")),
     )
 
 
@@ -1026,7 +1054,7 @@ def reply(*, case, actor, expected_version: int | None = None) -> Case:
         actor=actor,
         expected_version=expected_version,
         apply=apply,
-        citizen_note="已出具信访处理意见书",
+        citizen_note=Note(gettext_noop("A written handling opinion has been issued")),
     )
 
 
