@@ -192,6 +192,43 @@ def test_due_soon_reminders_go_to_the_handler_once_per_clock_per_day(county, set
     assert staff.queue_due_soon_reminders(on=due - dt.timedelta(days=10)) == []
 
 
+def test_due_soon_reminders_also_go_by_sms_to_a_work_mobile(county, settings):
+    from xinfang.core import crypto
+    from xinfang.notify import staff
+    from xinfang.orgs.models import StaffContact
+
+    settings.NOTIFY = {**settings.NOTIFY, "BACKENDS": {"email": "console", "sms": "console"}}
+    handler = county.users["handler"]  # no e-mail address, only a work mobile
+    StaffContact.objects.create(user=handler, work_phone="139 0000 1111")
+    with time_machine.travel(START, tick=False):
+        case = _accepted(county)
+    due = case.clocks.get(period="handle").due_on
+    ids = staff.queue_due_soon_reminders(on=due - dt.timedelta(days=2))
+    (row,) = Outbox.objects.filter(pk__in=ids)
+    assert row.channel == "sms" and crypto.decrypt(row.recipient_enc) == "13900001111"
+    assert case.number in row.body and "张三" not in row.body
+    # With an e-mail address as well, the handler gets both, each once.
+    handler.email = "handler@example.gov.cn"
+    handler.save()
+    ids = staff.queue_due_soon_reminders(on=due - dt.timedelta(days=1))
+    assert sorted(Outbox.objects.filter(pk__in=ids).values_list("channel", flat=True)) == [
+        "email",
+        "sms",
+    ]
+    assert staff.queue_due_soon_reminders(on=due - dt.timedelta(days=1)) == ids
+
+
+def test_a_work_mobile_must_be_a_mobile_number(county):
+    from django.core.exceptions import ValidationError
+
+    from xinfang.orgs.models import StaffContact
+
+    contact = StaffContact(user=county.users["handler"], work_phone="12345")
+    with pytest.raises(ValidationError) as err:
+        contact.full_clean()
+    assert "work_phone" in err.value.message_dict
+
+
 def test_run_supervision_command_flags_and_reminds(county, settings, capsys):
     settings.NOTIFY = {**settings.NOTIFY, "BACKENDS": {"email": "console"}}
     county.users["head"].email = "head@example.gov.cn"

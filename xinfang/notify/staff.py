@@ -1,7 +1,8 @@
 """Messages to staff: due-soon reminders to the body holding a case (issue 4, supervision).
 
-Staff have no party record, so a staff message goes by e-mail to the user's address, encrypted in
-the outbox like a petitioner's. It never carries a petitioner's identity: only the case number,
+Staff have no party record, so a staff message goes by e-mail to the user's address and, when the
+SMS channel is on, by SMS to the work mobile of their staff contact; encrypted in the outbox like a
+petitioner's. It never carries a petitioner's identity: only the case number,
 the deadline and the holder's name.
 """
 
@@ -12,6 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 
 from xinfang.cases import workflow
@@ -26,8 +28,14 @@ from .models import Outbox
 
 
 def staff_recipients(case) -> list:
-    """The case's handler when it has one; otherwise the holder body's handlers and heads."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    """The case's handler when it has one; otherwise the holder body's handlers and heads. Only
+    users with an e-mail address or a work mobile; their contact is loaded with them."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(~Q(email="") | Q(staff_contact__work_phone__gt=""))
+        .select_related("staff_contact")
+    )
     if case.handler_id:
         found = list(users.filter(pk=case.handler_id))
         if found:
@@ -38,6 +46,13 @@ def staff_recipients(case) -> list:
         is_active=True,
     ).values("user_id")
     return list(users.filter(pk__in=members).order_by("pk"))
+
+
+def _address(user, channel: str) -> str:
+    if channel == defaults.EMAIL:
+        return user.email
+    contact = getattr(user, "staff_contact", None)
+    return crypto.normalise_phone(contact.work_phone) if contact else ""
 
 
 def due_soon_clocks(on: dt.date, within_days: int):
@@ -62,7 +77,8 @@ def queue_due_soon_reminders(
 
     Running the job twice on a day queues nothing new (the dedupe key holds the day).
     """
-    if defaults.EMAIL not in backends.enabled_channels():
+    channels = [c for c in (defaults.EMAIL, defaults.SMS) if c in backends.enabled_channels()]
+    if not channels:
         return []
     day = on or today()
     days = settings.XINFANG["DUE_SOON_DAYS"] if within_days is None else within_days
@@ -80,25 +96,31 @@ def queue_due_soon_reminders(
             period_due=services._date(clock.due_on),
             days_left=str((clock.due_on - day).days),
         )
-        rendered = services.render(defaults.STAFF_DUE_SOON, defaults.EMAIL, context)
-        if rendered is None:
-            continue
-        subject, body = (services._redact(case, part) for part in rendered)
         moment = now()
-        rows = [
-            Outbox(
-                case=case,
-                clock=clock,
-                channel=defaults.EMAIL,
-                recipient_enc=crypto.encrypt(user.email),
-                template_key=defaults.STAFF_DUE_SOON,
-                subject=subject[:200],
-                body=body,
-                next_attempt_at=moment,
-                dedupe_key=f"staff_due_soon:{clock.pk}:{day:%Y%m%d}:{user.pk}",
-            )
-            for user in recipients
-        ]
+        rows = []
+        for channel in channels:
+            rendered = services.render(defaults.STAFF_DUE_SOON, channel, context)
+            if rendered is None:
+                continue
+            subject, body = (services._redact(case, part) for part in rendered)
+            for user in recipients:
+                address = _address(user, channel)
+                if not address:
+                    continue
+                rows.append(
+                    Outbox(
+                        case=case,
+                        clock=clock,
+                        channel=channel,
+                        recipient_enc=crypto.encrypt(address),
+                        template_key=defaults.STAFF_DUE_SOON,
+                        subject=subject[:200],
+                        body=body,
+                        next_attempt_at=moment,
+                        dedupe_key=f"staff_due_soon:{clock.pk}:{day:%Y%m%d}:{user.pk}"
+                        + ("" if channel == defaults.EMAIL else f":{channel}"),
+                    )
+                )
         with transaction.atomic():
             Outbox.objects.bulk_create(rows, ignore_conflicts=True)
         keys.extend(r.dedupe_key for r in rows)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Body, Division, Membership
+from .models import Body, Division, Membership, StaffContact
 
 
 @admin.register(Division)
@@ -32,3 +32,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__first_name", "body__name")
     autocomplete_fields = ("user", "body")
+
+
+@admin.register(StaffContact)
+class StaffContactAdmin(admin.ModelAdmin):
+    list_display = ("user", "work_phone")
+    search_fields = ("user__username", "user__first_name", "work_phone")
+    autocomplete_fields = ("user",)

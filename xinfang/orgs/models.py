@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -162,3 +163,34 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.body} · {self.get_role_display()}"
+
+
+class StaffContact(models.Model):
+    """How to reach a staff member for work reminders besides their account's e-mail: a work
+    mobile for SMS. Never used for anything but reminders about the cases they handle."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_contact",
+    )
+    work_phone = models.CharField(
+        _("work mobile"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\s*(\+?86[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}\s*$",
+                _("Enter an 11-digit mobile number, e.g. 13800138000."),
+            )
+        ],
+        help_text=_("Deadline reminders go here by SMS when the SMS channel is on."),
+    )
+
+    class Meta:
+        verbose_name = _("staff contact")
+        verbose_name_plural = _("staff contacts")
+
+    def __str__(self):
+        return f"{self.user}"
