@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 from tests.conftest import register_appeal
 from xinfang.cases.models import Party
 from xinfang.cases.selectors import case_get_for_citizen, open_cases_of_petitioner
+from xinfang.cases.services import open_for_citizen
 from xinfang.core import crypto
+from xinfang.core.errors import NotFound
 from xinfang.notify.models import Outbox
 
 OLD, NEW = "old key for personal data", "new key for personal data"
@@ -44,9 +46,16 @@ def test_rotation_rewrites_personal_data_under_the_new_key(old_key, county):
     settings.DATA_KEY = NEW
     messages = list(Outbox.objects.all())
     assert messages and all(crypto.decrypt(m.recipient_enc) for m in messages)
-    # A query password given out before the rotation works while the old key is listed.
+    # A query password given out before the rotation works while the old key is listed, and
+    # its first use rehashes it under the new key: after that the old key is not needed for it.
     settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = NEW, [OLD]
     assert case_get_for_citizen(reg.case.tracking_code, reg.query_password) == reg.case
+    assert open_for_citizen(reg.case.tracking_code, reg.query_password) == reg.case
+    settings.DATA_KEY_PREVIOUS = []
+    assert open_for_citizen(reg.case.tracking_code, reg.query_password) == reg.case
+    with pytest.raises(NotFound):
+        open_for_citizen(reg.case.tracking_code, "000000")
+    settings.DATA_KEY_PREVIOUS = [OLD]
     # Running it again changes nothing that matters.
     call_command("rotate_data_key")
     assert _readable_with(settings, NEW) == "张三"

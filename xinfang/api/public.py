@@ -178,7 +178,7 @@ def citizen_case(request, tracking_code: str, password: str | None):
         message=_("Too many failed look-ups; try again in 15 minutes"),
     )
     try:
-        return case_selectors.case_get_for_citizen(tracking_code, password or "")
+        return case_services.open_for_citizen(tracking_code, password or "")
     except NotFound:
         ratelimit.hit(key, limit=limit + 1, per_seconds=window)
         raise

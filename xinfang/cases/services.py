@@ -1939,3 +1939,20 @@ def reencrypt_parties() -> int:
         return ["phone_index", "id_index"]
 
     return crypto.reencrypt_rows(Party.objects.all(), fields, derive=indexes)
+
+
+def open_for_citizen(tracking_code: str, password: str) -> Case:
+    """The case a tracking code and query password open (NotFound alike for a wrong code or a
+    wrong password). A password still hashed under a previous data key is rehashed under the
+    current one on this use, so the old key can be retired once citizens have come back."""
+    from .selectors import case_get_for_citizen
+
+    case = case_get_for_citizen(tracking_code, password)
+    if not crypto.hashed_under_current_key(case, password):
+        fresh = crypto.hash_query_password(case.tracking_code, (password or "").strip())
+        # Only if unchanged meanwhile; the hash is not case state, so no event and no version.
+        Case.objects.filter(pk=case.pk, query_password_hash=case.query_password_hash).update(
+            query_password_hash=fresh
+        )
+        case.query_password_hash = fresh
+    return case

@@ -156,6 +156,11 @@ def hash_query_password(tracking_code: str, password: str, material: bytes | Non
     ).hexdigest()
 
 
+def hashed_under_current_key(case, password: str) -> bool:
+    expected = hash_query_password(case.tracking_code, (password or "").strip())
+    return hmac.compare_digest(expected, case.query_password_hash)
+
+
 def check_query_password(case, password: str) -> bool:
     """Checked under every configured key: a password issued before a key rotation keeps
     working while the previous key is listed (the password itself is never stored)."""
