@@ -206,3 +206,26 @@ def test_cached_hot_issues_follow_a_new_registration(county, register):
     )
     (again,) = hot_issues_cached(days=30, user=clerk, now=timezone.now())
     assert again.cases == 4 and again.petitioners == 4
+
+
+def test_hot_issues_group_the_newest_petitions_of_a_crowded_window(county, register):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xinfang.triage.selectors import hot_issues
+
+    cases = [
+        register(
+            title=LEAK_TITLE,
+            text=LEAK_BODY,
+            parties=[services.PartyInput(name=f"居民{i}", phone=f"1390000000{i}")],
+        )
+        for i in range(5)
+    ]
+    since = timezone.now() - timedelta(days=1)
+    everything = hot_issues(since=since)
+    assert not everything.capped and everything[0].cases == 5
+    newest = hot_issues(since=since, max_cases=3)
+    assert newest.capped
+    assert sorted(newest[0].case_ids) == sorted(c.pk for c in cases[-3:])

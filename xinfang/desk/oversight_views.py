@@ -23,7 +23,7 @@ from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import BodyKind, Level
 from xinfang.orgs.selectors import memberships_of, roles_of
-from xinfang.triage.selectors import hot_issues_cached
+from xinfang.triage.selectors import HOT_ISSUE_MAX_CASES, hot_issues_cached
 
 from . import oversight_forms as f
 from .common import case_or_404 as _case_or_404
@@ -92,6 +92,7 @@ def supervision(request):
             hot_days=days,
             hot_day_choices=HOT_ISSUE_DAYS,
             hot=hot_issues_cached(days=days, user=user, now=timezone.now()),
+            hot_max=HOT_ISSUE_MAX_CASES,
         )
     return render(request, "desk/oversight/supervision.html", context)
 
