@@ -12,7 +12,7 @@ nothing else), and how many clusters form among the background petitions.
 
 Writes bench/results/hot_issues.json and prints it.
 
-Usage: .venv/bin/python bench/hot_issues.py [--windows 10000,50000] [--groups 50] [--size 20]
+Usage: .venv/bin/python bench/hot_issues.py [--windows 10000,20000,50000] [--groups 50] [--size 20]
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def run(name: str, background, groups: int, size: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--windows", default="10000,50000")
+    parser.add_argument("--windows", default="10000,20000,50000")
     parser.add_argument("--groups", type=int, default=50)
     parser.add_argument("--size", type=int, default=20)
     args = parser.parse_args()

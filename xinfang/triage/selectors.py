@@ -178,7 +178,7 @@ def _petitioner_keys(case_ids: list[int]) -> dict[int, set[str]]:
     return keys
 
 
-# The newest petitions of a window that are grouped: about 2-3 s on a 2-core server, once an hour
+# The newest petitions of a window that are grouped: 1-4 s on a 2-core server, once an hour
 # (hot_issues_cached). A window with more says so on the page.
 HOT_ISSUE_MAX_CASES = 20_000
 
