@@ -49,6 +49,10 @@ def test_keyword_rules_find_nothing_in_unrelated_text_and_say_so(taxonomy):
         ("举报村干部", "村支书贪污扶贫款。", "report"),
         ("关于公交线路的建议", "希望增开一条公交线路。", "suggestion"),
         ("工资被拖欠", "老板欠我三个月工资。", "appeal"),
+        # "希望" ends most complaints: it alone does not make a suggestion.
+        ("小区物业乱收费", "物业多收停车费，希望有关部门尽快处理。", "appeal"),
+        ("希望开通夜间公交线路", "下夜班没有车回家。", "suggestion"),
+        ("投诉商家虚假宣传", "商家宣传与实际不符，要求退款。", "appeal"),
     ],
 )
 def test_w29_w31_content_type_by_keywords_without_a_model(taxonomy, title, body, expected):

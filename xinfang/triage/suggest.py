@@ -148,23 +148,44 @@ def _model_guess(model: textmodel.TextModel, text: str, labels: dict[str, str], 
 # Keyword rules from the taxonomy's leaf names (used until a model is trained)
 
 _REPORT_WORDS = ("举报", "检举", "控告", "贪污", "受贿", "违纪", "行贿", "腐败")
-_SUGGESTION_WORDS = ("建议", "希望", "提议", "意见建议")
-_GENERIC_WORDS = frozenset(
-    "其他 问题 管理 工作 相关 服务 方面 事项 综合 一般 情况 建设 政策 业务".split()
-)
+_SUGGESTION_WORDS = ("建议", "提议", "意见建议", "献策")
+# "希望" closes most complaints ("希望尽快处理"); only in a title that asks for something new
+# does it read as a suggestion.
+_WISH_WORDS = ("希望", "能否", "可否")
+_NEW_THINGS = ("增加", "增设", "开通", "设置", "规划", "修建", "建设", "安装", "延长", "优化")
+_APPEAL_WORDS = ("投诉", "反映", "请求", "要求", "解决", "维权", "拖欠", "咨询", "求助", "诉求")
+# A word in the title counts this many times one in the body.
+_TITLE_WEIGHT = 3
 
 
 def content_type_by_rules(text: str) -> Guess:
-    report = sum(text.count(w) for w in _REPORT_WORDS)
-    suggestion = sum(text.count(w) for w in _SUGGESTION_WORDS)
-    if report:
-        value, score, other = "report", report, suggestion
-    elif suggestion:
-        value, score, other = "suggestion", suggestion, 0
-    else:
-        value, score, other = "appeal", 0, 0
-    confidence = round((score + 1) / (score + other + 3), 4)
+    """Content type from keywords, title first; always shown as low confidence.
+
+    Measured on 8,453 real messages, the earlier rules (any "希望" or "建议" in the text made a
+    suggestion) called 32% of them suggestions, most of them complaints."""
+    title, _sep, body = text.partition("\n")
+    body = body[:TEXT_SCAN_CHARS]
+
+    def score(words) -> int:
+        return sum(_TITLE_WEIGHT * title.count(w) + body.count(w) for w in words)
+
+    report = score(_REPORT_WORDS)
+    suggestion = score(_SUGGESTION_WORDS)
+    if any(w in title for w in _WISH_WORDS) and any(w in title for w in _NEW_THINGS):
+        suggestion += _TITLE_WEIGHT
+    appeal = score(_APPEAL_WORDS)
+    scores = {"report": report, "suggestion": suggestion, "appeal": appeal}
+    # Ties go to the appeal: a request for a solution is the common case.
+    value = max(("appeal", "suggestion", "report"), key=lambda k: scores[k])
+    best = scores[value]
+    others = sum(scores.values()) - best
+    confidence = round((best + 1) / (best + others + 3), 4)
     return Guess(value, value, confidence, "rules", True)
+
+
+_GENERIC_WORDS = frozenset(
+    "其他 问题 管理 工作 相关 服务 方面 事项 综合 一般 情况 建设 政策 业务".split()
+)
 
 
 @dataclass
