@@ -55,6 +55,19 @@ def _error_status(error: ApplicationError) -> int:
 # Supervision
 
 
+def _submit(form, call):
+    """Validate `form` and hand its data to the service `call`. Returns (result, None) when the
+    service did it, else (None, the status to answer with), the reason on the form: 422 for
+    invalid input, the service error's own status otherwise."""
+    if not form.is_valid():
+        return None, 422
+    try:
+        return call(form.cleaned_data), None
+    except ApplicationError as e:
+        f.add_service_error(form, e)
+        return None, _error_status(e)
+
+
 def _clock_rows(clocks, day):
     flagged = services._flagged_clocks({c.case_id for c in clocks}) if clocks else set()
     return [
@@ -137,22 +150,21 @@ def supervision_action(request, number: str, action: str):
     case = _case_or_404(request.user, number)
     move, form_class = SUPERVISION_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
-    status = 422
-    if form.is_valid():
+
+    def make_move(data):
         try:
-            services.MOVE_FUNCTIONS[move](case=case, actor=request.user, **form.cleaned_data)
+            return services.MOVE_FUNCTIONS[move](case=case, actor=request.user, **data)
         except NotFound:
-            raise Http404 from None
-        except ApplicationError as e:
-            f.add_service_error(form, e)
-            status = _error_status(e)
-        else:
-            messages.success(
-                request,
-                _("%(number)s: %(move)s done.")
-                % {"number": case.number, "move": workflow.MOVES[move].label},
-            )
-            return redirect("desk:supervision_case", number=case.number)
+            raise Http404 from None  # as for a case this user may not see
+
+    _result, status = _submit(form, make_move)
+    if status is None:
+        messages.success(
+            request,
+            _("%(number)s: %(move)s done.")
+            % {"number": case.number, "move": workflow.MOVES[move].label},
+        )
+        return redirect("desk:supervision_case", number=case.number)
     case = _case_or_404(request.user, number)
     context = _supervision_case_context(request, case, bound={action: form})
     context["forms"].setdefault(action, form)
@@ -284,13 +296,11 @@ def grid_record(request):
     if body is None:
         raise PermissionDenied(_("Only grid workers and village or township staff record items."))
     form = f.GridItemForm(request.POST, body=body)
-    if not form.is_valid():
-        return grid(request, form=form, status=422)
-    try:
-        item = services.register_grid_item(actor=request.user, body=body, **form.cleaned_data)
-    except ApplicationError as e:
-        f.add_service_error(form, e)
-        return grid(request, form=form, status=_error_status(e))
+    item, status = _submit(
+        form, lambda data: services.register_grid_item(actor=request.user, body=body, **data)
+    )
+    if status is not None:
+        return grid(request, form=form, status=status)
     messages.success(request, _("Recorded in the ledger: %(title)s") % {"title": item.title})
     return redirect("desk:grid")
 
@@ -336,24 +346,24 @@ def grid_action(request, pk: int, action: str):
     item = _grid_item_or_404(request.user, pk)
     func, form_class = GRID_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
-    status = 422
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        try:
-            result = func(item=item, actor=request.user, **data)
-        except ApplicationError as e:
-            f.add_service_error(form, e)
-            status = _error_status(e)
+    result, status = _submit(
+        form,
+        lambda data: func(
+            item=item,
+            actor=request.user,
+            **{k: v for k, v in data.items() if v not in (None, "")},
+        ),
+    )
+    if status is None:
+        if action == "convert":
+            messages.success(
+                request, _("Registered as case %(number)s.") % {"number": result.case.number}
+            )
         else:
-            if action == "convert":
-                messages.success(
-                    request, _("Registered as case %(number)s.") % {"number": result.case.number}
-                )
-            else:
-                messages.success(request, _("Ledger item updated."))
-            if _grid_item_visible(request.user, item.pk):
-                return redirect("desk:grid_item", pk=item.pk)
-            return redirect("desk:grid")
+            messages.success(request, _("Ledger item updated."))
+        if _grid_item_visible(request.user, item.pk):
+            return redirect("desk:grid_item", pk=item.pk)
+        return redirect("desk:grid")
     item = _grid_item_or_404(request.user, pk)
     context = _grid_item_context(request, item, bound={action: form})
     context["forms"].setdefault(action, form)
