@@ -151,6 +151,14 @@ def register_appeal(county: County, **overrides):
     return services.register(**kwargs)
 
 
+def accepted_appeal(county: County, **overrides):
+    """A letter registered by the county office, transferred to the housing bureau and accepted
+    by its handler; the accepted case."""
+    case = register_appeal(county, **overrides).case
+    case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
+    return services.accept(case=case, actor=county.users["handler"])
+
+
 @pytest.fixture
 def registered(county):
     return register_appeal(county)

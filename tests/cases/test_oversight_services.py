@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from tests.conftest import register_appeal
+from tests.conftest import accepted_appeal, register_appeal
 from xinfang.cases import selectors, services
 from xinfang.cases.models import CaseEvent, CoHandler, GridItem, SupervisionNotice
 from xinfang.core.errors import InvalidInput, MoveNotAllowed, NotFound, PermissionDenied
@@ -18,12 +18,6 @@ from xinfang.notify.models import Outbox
 pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
-
-
-def _accepted(county, **kw):
-    case = register_appeal(county, **kw).case
-    case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
-    return services.accept(case=case, actor=county.users["handler"])
 
 
 def _report(county):
@@ -44,7 +38,7 @@ def _report(county):
 
 
 def test_w24_lead_body_adds_a_co_handler_who_sees_the_case_and_answers_its_part(county):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     land = county.users["land_handler"]
     assert not selectors.cases_visible_to(land).filter(pk=case.pk).exists()
 
@@ -78,7 +72,7 @@ def test_w24_petition_office_that_routed_it_may_add_a_co_handler(county):
 
 
 def test_w24_others_may_not_add_or_answer(county):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     with pytest.raises(PermissionDenied):
         services.add_co_handler(
             case=case, actor=county.users["land_handler"], body=county.land, part="自己加入"
@@ -115,7 +109,7 @@ def test_w30_w46_a_report_never_gets_the_accused_body_as_co_handler(county):
 
 
 def test_w40_supervise_issues_a_notice_row_and_the_answer_is_recorded_on_it(county):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     due = dt.date.today() + dt.timedelta(days=20)
     services.supervise(
         case=case, actor=county.users["supervisor"], grounds="超期未办结", due_on=due
@@ -132,14 +126,14 @@ def test_w40_supervise_issues_a_notice_row_and_the_answer_is_recorded_on_it(coun
 
 def test_x36_default_reply_date_is_ten_working_days(county):
     with time_machine.travel(START, tick=False):
-        case = _accepted(county)
+        case = accepted_appeal(county)
         services.supervise(case=case, actor=county.users["supervisor"], grounds="久拖不办")
     assert SupervisionNotice.objects.get(case=case).due_on == dt.date(2026, 3, 16)
 
 
 def test_w40_overdue_is_flagged_once_per_clock_and_never_for_citizen_windows(county):
     with time_machine.travel(START, tick=False):
-        case = _accepted(county)
+        case = accepted_appeal(county)
     handle_due = case.clocks.get(period="handle").due_on
     version = case.version
     day = handle_due + dt.timedelta(days=1)
@@ -153,7 +147,7 @@ def test_w40_overdue_is_flagged_once_per_clock_and_never_for_citizen_windows(cou
 
     # A replied case whose rating and review windows have passed is not overdue for staff.
     with time_machine.travel(START, tick=False):
-        other = _accepted(county, title="路灯不亮")
+        other = accepted_appeal(county, title="路灯不亮")
         other = services.decide(
             case=other,
             actor=county.users["handler"],
@@ -176,7 +170,7 @@ def test_due_soon_reminders_go_to_the_handler_once_per_clock_per_day(county, set
     handler.email = "handler@example.gov.cn"
     handler.save()
     with time_machine.travel(START, tick=False):
-        case = _accepted(county)
+        case = accepted_appeal(county)
     due = case.clocks.get(period="handle").due_on
     from xinfang.notify import staff
 
@@ -201,7 +195,7 @@ def test_due_soon_reminders_also_go_by_sms_to_a_work_mobile(county, settings):
     handler = county.users["handler"]  # no e-mail address, only a work mobile
     StaffContact.objects.create(user=handler, work_phone="139 0000 1111")
     with time_machine.travel(START, tick=False):
-        case = _accepted(county)
+        case = accepted_appeal(county)
     due = case.clocks.get(period="handle").due_on
     ids = staff.queue_due_soon_reminders(on=due - dt.timedelta(days=2))
     (row,) = Outbox.objects.filter(pk__in=ids)

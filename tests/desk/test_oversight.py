@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.conftest import RETOLD_LEAK, register_appeal
+from tests.conftest import RETOLD_LEAK, accepted_appeal, register_appeal
 from xinfang.cases import services
 from xinfang.cases.models import Case, CoHandler, GridItem, SupervisionNotice
 from xinfang.core.selectors import work_calendar
@@ -25,12 +25,6 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _accepted(county, **kw) -> Case:
-    case = register_appeal(county, **kw).case
-    case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
-    return services.accept(case=case, actor=county.users["handler"])
 
 
 def _as(client, county, name):
@@ -51,7 +45,7 @@ def _move(client, case, move, **fields):
 
 def test_w40_supervisor_sees_overdue_issues_a_notice_and_reads_the_reply(county, client):
     with time_machine.travel(START, tick=False):
-        case = _accepted(county)
+        case = accepted_appeal(county)
     due = case.clocks.get(period="handle").due_on
     later = dt.datetime.combine(due + dt.timedelta(days=2), dt.time(9), tzinfo=dt.UTC)
     with time_machine.travel(later, tick=False):
@@ -85,7 +79,7 @@ def test_w40_supervisor_sees_overdue_issues_a_notice_and_reads_the_reply(county,
 
 
 def test_w40_notice_form_errors_come_back_in_chinese(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     url = reverse("desk:supervision_action", args=[case.number, "notice"])
     resp = _as(client, county, "supervisor").post(url, {"notice-grounds": ""})
     assert resp.status_code == 422
@@ -95,7 +89,7 @@ def test_w40_notice_form_errors_come_back_in_chinese(county, client):
 
 
 def test_w40_a_handler_cannot_issue_a_notice(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     url = reverse("desk:supervision_action", args=[case.number, "notice"])
     resp = _as(client, county, "handler").post(url, {"notice-grounds": "自己督办自己"})
     assert resp.status_code == 403
@@ -103,7 +97,7 @@ def test_w40_a_handler_cannot_issue_a_notice(county, client):
 
 
 def test_w39_listed_supervision_is_shown_to_every_body_concerned(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     services.add_co_handler(case=case, actor=county.users["head"], body=county.land, part="土地")
     url = reverse("desk:supervision_action", args=[case.number, "list"])
     resp = _as(client, county, "supervisor").post(url, {"list-reason": "群众反映强烈"})
@@ -128,7 +122,7 @@ def test_w39_listed_supervision_is_shown_to_every_body_concerned(county, client)
 
 
 def test_w40_escalation_shows_on_the_owning_leaders_page(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     deadline = dt.date.today() + dt.timedelta(days=30)
     services.assign_leader(
         case=case,
@@ -152,7 +146,7 @@ def test_w40_escalation_shows_on_the_owning_leaders_page(county, client):
 
 
 def test_w18_supervisor_assigns_the_four_fixed_and_the_leader_sees_days_left(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     deadline = dt.date.today() + dt.timedelta(days=20)
     page = _as(client, county, "supervisor").get(reverse("desk:leaders"))
     assert page.status_code == 200 and "定领导" in page.content.decode()
@@ -179,7 +173,7 @@ def test_w18_supervisor_assigns_the_four_fixed_and_the_leader_sees_days_left(cou
 
 
 def test_w18_assignment_needs_all_four_fixed(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     data = {"number": case.number, "level": "A", "leader": county.users["leader"].pk}
     resp = _as(client, county, "supervisor").post(reverse("desk:leaders_assign"), data)
     assert resp.status_code == 422
@@ -274,7 +268,7 @@ def test_grid_page_is_not_for_a_department_handler_to_record(county, client):
 
 
 def test_w24_joint_handling_through_the_case_page(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     _as(client, county, "handler")
     resp = _move(client, case, "add_co_handler", body=county.land.pk, part="核实土地权属")
     assert resp.status_code == 302
@@ -319,7 +313,7 @@ def test_w23_remit_objection_after_5_working_days_is_refused(county, client):
 
 
 def test_w33_mediation_agreement_through_the_case_page(county, client):
-    case = _accepted(county)
+    case = accepted_appeal(county)
     _as(client, county, "handler")
     resp = _move(client, case, "mediate", agreement="物业三日内维修屋顶，双方无异议")
     assert resp.status_code == 302
@@ -342,7 +336,7 @@ def test_w36_hearing_pauses_the_rereview_clock_through_the_case_page(county, cli
     Membership.objects.create(user=province_handler, body=province_housing, role="handler")
     petitioner = services.CitizenActor
     with time_machine.travel(START, tick=False):
-        case = _accepted(county)
+        case = accepted_appeal(county)
         case = services.decide(
             case=case,
             actor=county.users["handler"],

@@ -34,7 +34,7 @@ from xinfang.taxonomy.models import Category
 
 from . import deadlines, search, workflow
 from .models import Attachment, Case, CaseEvent, Clock, Party
-from .selectors import periods
+from .selectors import note_text, periods
 
 W = workflow.S
 MAX_REPRESENTATIVES = 5  # W20
@@ -429,29 +429,22 @@ def is_lock_conflict(exc: OperationalError) -> bool:
     return state in LOCK_CONFLICT_SQLSTATES or "database is locked" in str(exc)
 
 
-@dataclass(frozen=True)
 class Note:
     """A fixed note the citizen reads on the timeline. The hashed timeline keeps it in Chinese,
     never in the language of whoever made the move, together with its English source and values,
     so each reader sees it in their own language (selectors.citizen_note)."""
 
-    msgid: str
-    values: tuple[tuple[str, str], ...] = ()
-
     def __init__(self, msgid: str, **values: str):
-        object.__setattr__(self, "msgid", msgid)
-        object.__setattr__(self, "values", tuple(sorted(values.items())))
+        self.msgid = msgid
+        self.values = values
 
     def as_extra(self) -> dict:
-        from .selectors import note_text
-
-        values = dict(self.values)
         with translation.override("zh-hans"):
-            text = note_text(self.msgid, values)
+            text = note_text(self.msgid, self.values)
         return {
             "citizen_note": text,
             "citizen_note_msgid": self.msgid,
-            "citizen_note_values": values,
+            "citizen_note_values": dict(self.values),
         }
 
 
@@ -1933,12 +1926,13 @@ def reencrypt_parties() -> int:
     and its blind indexes recomputed (docs/configuration.md, rotate_data_key)."""
     fields = ["name_enc", "id_number_enc", "phone_enc", "address_enc", "email_enc"]
 
-    def indexes(party: Party, plain: dict[str, str]) -> list[str]:
+    def indexes(party: Party, plain: dict[str, str]) -> None:
         party.phone_index = crypto.blind_index(crypto.normalise_phone(plain["phone_enc"]))
         party.id_index = crypto.blind_index(crypto.normalise_id(plain["id_number_enc"]))
-        return ["phone_index", "id_index"]
 
-    return crypto.reencrypt_rows(Party.objects.all(), fields, derive=indexes)
+    return crypto.reencrypt_rows(
+        Party.objects.all(), fields, derive=indexes, derived=("phone_index", "id_index")
+    )
 
 
 def open_for_citizen(tracking_code: str, password: str) -> Case:

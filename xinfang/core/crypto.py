@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.db import transaction
 
 logger = logging.getLogger("xinfang.crypto")
 
@@ -55,24 +56,21 @@ def decrypt(token: str | None) -> str:
     if not token:
         return ""
     try:
-        return _multi(_all_materials()).decrypt(token.encode()).decode()
+        return _open(token)
     except InvalidToken:
         _warn_wrong_key()
         return ""
 
 
-def reencrypt(token: str) -> str:
-    """The same plain text encrypted with the current key; raises InvalidToken when no
-    configured key opens it."""
-    if not token:
-        return ""
-    return _multi(_all_materials()).rotate(token.encode()).decode()
+def _open(token: str) -> str:
+    """The plain text under any configured key; InvalidToken when none opens it."""
+    return _multi(_all_materials()).decrypt(token.encode()).decode()
 
 
 def decrypts(token: str) -> bool:
     """Whether a configured key (current or previous) opens this token."""
     try:
-        _multi(_all_materials()).decrypt(token.encode())
+        _open(token)
     except InvalidToken:
         return False
     return True
@@ -173,16 +171,16 @@ def check_query_password(case, password: str) -> bool:
     )
 
 
-def reencrypt_rows(queryset, fields: list[str], *, derive=None, batch: int = 500) -> int:
+def reencrypt_rows(
+    queryset, fields: list[str], *, derive=None, derived: tuple[str, ...] = (), batch: int = 500
+) -> int:
     """Re-encrypt `fields` of every row of `queryset` with the current key, a batch per
-    transaction; `derive(row, plain)` may set more fields from the plain values (blind indexes).
+    transaction; `derive(row, plain)` sets the `derived` fields from the plain values (blind
+    indexes).
     Stops with InvalidToken, before writing that batch, at a value no configured key opens:
     nothing readable is ever replaced by something unreadable. Returns the rows rewritten."""
-    from django.db import transaction
-
     done = 0
     last = 0
-    extra: list[str] = []
     while True:
         with transaction.atomic():
             rows = list(queryset.filter(pk__gt=last).order_by("pk").select_for_update()[:batch])
@@ -192,12 +190,10 @@ def reencrypt_rows(queryset, fields: list[str], *, derive=None, batch: int = 500
                 plain = {}
                 for name in fields:
                     token = getattr(row, name)
-                    plain[name] = (
-                        _multi(_all_materials()).decrypt(token.encode()).decode() if token else ""
-                    )
-                    setattr(row, name, reencrypt(token))
+                    plain[name] = _open(token) if token else ""
+                    setattr(row, name, encrypt(plain[name]))
                 if derive is not None:
-                    extra = derive(row, plain)
-            queryset.model.objects.bulk_update(rows, [*fields, *extra])
+                    derive(row, plain)
+            queryset.model.objects.bulk_update(rows, [*fields, *derived])
         done += len(rows)
         last = rows[-1].pk
