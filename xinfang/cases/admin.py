@@ -1,4 +1,4 @@
-"""Cases are read-only here: every change of a case goes through cases/services.py."""
+"""Cases are read-only here: every change of a case goes through cases/services."""
 
 from django.contrib import admin
 

@@ -1,6 +1,6 @@
 """Demo data: taxonomy, routing rules and about 200 cases in every state of the workflow.
 
-Every case is registered and moved only through services.py, each call run `as_of` a moment in
+Every case is registered and moved only through cases/services, each call run `as_of` a moment in
 the last ~120 days so timelines, clocks and overdue flags look like real history. All randomness
 comes from one seeded `random.Random`, so two fresh databases get the same cases (tracking codes
 and query passwords excepted: services draw those from `secrets`).

@@ -18,7 +18,7 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
 
 
 class Case(models.Model):
-    """A petition item (信访事项). Only cases/services.py writes it."""
+    """A petition item (信访事项). Only cases/services writes it."""
 
     number = models.CharField(_("case number"), max_length=40, unique=True)
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)

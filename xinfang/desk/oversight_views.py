@@ -69,7 +69,7 @@ def _submit(form, call):
 
 
 def _clock_rows(clocks, day):
-    flagged = services._flagged_clocks({c.case_id for c in clocks}) if clocks else set()
+    flagged = services.flagged_clocks({c.case_id for c in clocks}) if clocks else set()
     return [
         {
             "clock": c,
@@ -321,7 +321,7 @@ def _grid_item_or_404(user, pk: int) -> GridItem:
 
 def _grid_item_context(request, item, bound=None):
     may_act = item.status == GridItem.OPEN and bool(
-        services._grid_roles_at(request.user, item.holder_body)
+        services.grid_roles_at(request.user, item.holder_body)
     )
     forms = {}
     if may_act:

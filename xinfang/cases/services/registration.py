@@ -1,0 +1,244 @@
+"""Registration: the move that creates a case (W17, W19-W21). Nothing received is dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from xinfang.core import crypto, events
+from xinfang.core.errors import (
+    InvalidInput,
+    PermissionDenied,
+)
+from xinfang.core.selectors import work_calendar
+from xinfang.core.timeutil import now, today
+from xinfang.orgs.models import Body, Division
+from xinfang.orgs.selectors import memberships_of
+from xinfang.taxonomy.models import Category
+
+from .. import search, workflow
+from ..models import Attachment, Case, Clock, Party
+from ..selectors import periods
+from .clocks import start_clock
+from .engine import CitizenActor, append_event
+
+MAX_REPRESENTATIVES = 5  # W20
+
+
+@dataclass
+class PartyInput:
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+    email: str = ""
+    kind: str = Party.PETITIONER
+
+
+@dataclass
+class AttachmentInput:
+    name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+    citizen_visible: bool = True
+
+
+@dataclass
+class Registration:
+    case: Case
+    tracking_code: str
+    query_password: str
+    clocks: list[Clock] = field(default_factory=list)
+
+
+def _validate_registration(
+    *, channel, content_type, title, text, parties, is_group, accused_body
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if channel not in workflow.CHANNELS:
+        errors["channel"] = [_("Choose a valid channel")]
+    if content_type not in workflow.CONTENT_TYPES:
+        errors["content_type"] = [
+            _("Choose the content type: suggestion, report of misconduct, or request or complaint")
+        ]
+    if not (title or "").strip():
+        errors["title"] = [_("Enter a title")]
+    elif len(title) > 200:
+        errors["title"] = [_("The title may not be longer than 200 characters")]
+    if not (text or "").strip():
+        errors["body"] = [_("Describe the matter")]
+    petitioners = [p for p in parties if p.kind == Party.PETITIONER]
+    representatives = [p for p in parties if p.kind == Party.REPRESENTATIVE]
+    if content_type == "appeal":
+        # W19: a request names the petitioner and a way to reach them.
+        if not petitioners and not representatives:
+            errors["petitioner"] = [_("A request or complaint must name the petitioner")]
+        elif not all(p.name.strip() for p in petitioners + representatives):
+            errors["petitioner.name"] = [_("Enter the petitioner's name")]
+        elif not any(p.phone or p.address for p in petitioners + representatives):
+            errors["petitioner.phone"] = [_("Enter at least a phone number or a postal address")]
+    for p in parties:
+        if p.phone and not (7 <= len(crypto.normalise_phone(p.phone)) <= 12):
+            errors["petitioner.phone"] = [_("The phone number is not valid")]
+        if p.id_number and len(crypto.normalise_id(p.id_number)) not in (15, 18):
+            errors["petitioner.id_number"] = [_("An ID number has 15 or 18 characters")]
+    if is_group and len(representatives) > MAX_REPRESENTATIVES:
+        errors["representatives"] = [
+            _("A group visit chooses representatives, no more than 5 (W20)")
+        ]
+    if accused_body is not None and content_type != "report":
+        errors["accused_body"] = [_("Only a report of misconduct may name an accused body")]
+    if errors:
+        raise InvalidInput(
+            _("Some of what you entered is not right; correct it and try again"), fields=errors
+        )
+
+
+def _next_number(county_code: str, day: dt.date) -> str:
+    # One statement both engines run atomically; it rolls back with the registration (gap-free).
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO cases_casesequence (division_code, day, last) VALUES (%s, %s, 1) "
+            "ON CONFLICT (division_code, day) DO UPDATE SET last = cases_casesequence.last + 1 "
+            "RETURNING last",
+            [county_code, day],
+        )
+        seq = cur.fetchone()[0]
+    from django.conf import settings
+
+    prefix = settings.XINFANG["CASE_NUMBER_PREFIX"]
+    return f"{prefix}-{county_code}-{day:%Y%m%d}-{seq:06d}"
+
+
+def _register_roles(actor, body: Body) -> set[str]:
+    if isinstance(actor, CitizenActor):
+        return {workflow.PETITIONER}
+    if actor is None:
+        return set()
+    return {m.role for m in memberships_of(actor) if m.body_id == body.pk}
+
+
+def register(
+    *,
+    actor,
+    body: Body,
+    channel: str,
+    content_type: str,
+    title: str,
+    text: str,
+    place: Division,
+    address: str = "",
+    category: Category | None = None,
+    parties: Iterable[PartyInput] = (),
+    public_consent: bool = False,
+    is_group: bool = False,
+    group_size: int = 1,
+    accused_body: Body | None = None,
+    confidential: bool = False,
+    attachments: Iterable[AttachmentInput] = (),
+) -> Registration:
+    """Register a petition item (W17, W21). Nothing received is ever dropped."""
+    parties = list(parties)
+    _validate_registration(
+        channel=channel,
+        content_type=content_type,
+        title=title,
+        text=text,
+        parties=parties,
+        is_group=is_group,
+        accused_body=accused_body,
+    )
+    if not _register_roles(actor, body) & workflow.REGISTER_ROLES:
+        raise PermissionDenied(_("You may not register cases at this body"))
+    if category is not None and category.level != 3:
+        raise InvalidInput(
+            _("Choose a category at the lowest level"),
+            fields={"category": [_("Choose a category at the lowest level")]},
+        )
+    if accused_body is not None and accused_body.pk == body.pk:
+        raise InvalidInput(
+            _("A report may not be registered by the body it accuses"),
+            fields={"accused_body": [_("The accused body may not be the registering body")]},
+        )
+    moment = now()
+    day = today()
+    tracking_code = crypto.new_code()
+    password = crypto.new_password()
+    with transaction.atomic(durable=True):
+        case = Case.objects.create(
+            number=_next_number(body.division.county_code, day),
+            tracking_code=tracking_code,
+            query_password_hash=crypto.hash_query_password(tracking_code, password),
+            registered_at=moment,
+            registering_body=body,
+            holder_body=body,
+            channel=channel,
+            content_type=content_type,
+            category=category,
+            place=place,
+            address=address.strip(),
+            title=title.strip(),
+            body=text.strip(),
+            search_text=search.search_text(title, text, address),
+            is_group=is_group,
+            group_size=max(group_size, len(parties), 1),
+            accused_body=accused_body,
+            confidential=confidential or content_type == "report",
+            public_consent=public_consent and content_type != "report",
+        )
+        for p in parties:
+            Party.objects.create(
+                case=case,
+                kind=p.kind,
+                name_enc=crypto.encrypt(p.name.strip()),
+                phone_enc=crypto.encrypt(crypto.normalise_phone(p.phone)),
+                id_number_enc=crypto.encrypt(crypto.normalise_id(p.id_number)),
+                address_enc=crypto.encrypt(p.address.strip()),
+                email_enc=crypto.encrypt(p.email.strip()),
+                phone_index=crypto.blind_index(crypto.normalise_phone(p.phone)),
+                id_index=crypto.blind_index(crypto.normalise_id(p.id_number)),
+            )
+        for a in attachments:
+            _store_attachment(case, a)
+        cal = work_calendar()
+        configured = periods()
+        clocks = [start_clock(case, "route", day, cal, configured)]
+        if content_type == "suggestion":
+            clocks.append(start_clock(case, "proposal_feedback", day, cal, configured))
+        event = append_event(
+            case,
+            kind="register",
+            actor=actor,
+            from_state="",
+            to_state=case.state,
+            new={"channel": channel, "content_type": content_type, "holder": body.name},
+            extra={"article": "W17/W21"},
+            notice="",
+            citizen_visible=True,
+        )
+        case.save()
+        events.publish(event)
+    return Registration(
+        case=case, tracking_code=tracking_code, query_password=password, clocks=clocks
+    )
+
+
+def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    att = Attachment(
+        case=case,
+        name=a.name[:200],
+        mime_type=a.mime_type,
+        size=len(a.content),
+        sha256=hashlib.sha256(a.content).hexdigest(),
+        citizen_visible=a.citizen_visible,
+    )
+    att.file.save(a.name, ContentFile(a.content), save=False)
+    att.save()
+    return att
