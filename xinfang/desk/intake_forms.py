@@ -9,6 +9,7 @@ from xinfang.cases import services, workflow
 from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body, Division
+from xinfang.orgs.selectors import within_q
 from xinfang.taxonomy.selectors import leaf_by_code
 
 # Channels a clerk registers at the desk (web and mobile come in through the portal and API).
@@ -53,7 +54,7 @@ def check_upload(upload) -> tuple[str | None, str]:
 
 
 def division_choices(root: Division) -> list[tuple[str, str]]:
-    rows = Division.objects.filter(path__startswith=root.path).order_by("path")
+    rows = Division.objects.filter(within_q("", root)).order_by("path")
     return [(d.code, "\u3000" * (d.level - root.level) + d.name) for d in rows]
 
 
@@ -89,7 +90,7 @@ class RegistrationForm(forms.Form):
         self.fields["place"].choices = division_choices(root)
         self.fields["place"].initial = root.code
         self.fields["accused_body"].queryset = Body.objects.filter(
-            is_active=True, division__path__startswith=root.path
+            within_q("division", root), is_active=True
         ).exclude(pk=office.pk)
         self.fields["phone"].widget.input_type = "tel"
         self.fields["category_q"].widget.input_type = "search"

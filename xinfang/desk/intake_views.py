@@ -25,7 +25,7 @@ from xinfang.cases import services, workflow
 from xinfang.cases.models import Case, Clock, Party
 from xinfang.core.errors import ApplicationError, NotFound, apply_to_form
 from xinfang.orgs.models import Body, Division
-from xinfang.orgs.selectors import memberships_of
+from xinfang.orgs.selectors import memberships_of, within_q
 from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
 from xinfang.triage import selectors as triage_selectors
 
@@ -450,7 +450,7 @@ def _save(request, office, draft_id, draft, form, reps):
 
 def _route_bodies(office: Body, case: Case):
     return (
-        Body.objects.filter(is_active=True, division__path__startswith=office.division.path)
+        Body.objects.filter(within_q("division", office.division), is_active=True)
         .exclude(pk=case.holder_body_id)
         .select_related("division")
         .order_by("division__path", "name")

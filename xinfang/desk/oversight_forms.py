@@ -11,7 +11,7 @@ from xinfang.cases.models import GridItem
 from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body, Division
-from xinfang.orgs.selectors import bodies_in_scope
+from xinfang.orgs.selectors import bodies_in_scope, within_q
 
 
 def _date_widget():
@@ -88,7 +88,7 @@ class GridItemForm(forms.Form):
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Division.objects.filter(
-            path__startswith=body.division.path
+            within_q("", body.division)
         ).order_by("path")
         self.fields["place"].label_from_instance = lambda d: d.name
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from xinfang.cases import workflow
 from xinfang.orgs.models import Division
+from xinfang.orgs.selectors import within_q
 from xinfang.taxonomy.selectors import leaf_by_code
 from xinfang.triage import suggest as triage
 
@@ -28,7 +29,7 @@ def _rows(advice: triage.Advice, office, chosen: dict | None = None) -> list[dic
     in_area = False
     if advice.place:
         in_area = Division.objects.filter(
-            code=advice.place.code, path__startswith=office.division.path
+            within_q("", office.division), code=advice.place.code
         ).exists()
     fields = [
         ("content_type", _("Content type"), advice.content_type, "id_content_type"),

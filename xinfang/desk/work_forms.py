@@ -17,7 +17,7 @@ from xinfang.cases.selectors import QUEUES
 from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body
-from xinfang.orgs.selectors import memberships_of
+from xinfang.orgs.selectors import memberships_of, within_q
 
 TEXT_FIELDS = {
     "note": _("Note"),
@@ -60,7 +60,7 @@ def target_bodies(user, case: Case):
     user's own bodies, never the holder itself and never the body a report accuses (W30)."""
     q = Q(pk__in=[])
     for m in memberships_of(user):
-        q |= Q(division__path__startswith=m.body.division.path)
+        q |= within_q("division", m.body.division)
     qs = Body.objects.filter(q, is_active=True).exclude(pk=case.holder_body_id)
     if case.accused_body_id:
         qs = qs.exclude(pk=case.accused_body_id)

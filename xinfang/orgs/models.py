@@ -65,6 +65,10 @@ class Division(models.Model):
         if self.parent_id and self.parent and self.parent.level >= self.level:
             raise ValidationError({"parent": _("The parent must be a higher level.")})
 
+    def lies_within(self, other: Division) -> bool:
+        """Whether this division is `other` or lies below it (the one "within" rule)."""
+        return self.path.startswith(other.path)
+
     def save(self, *args, **kwargs):
         prefix = self.parent.path if self.parent_id else ""
         self.path = f"{prefix}{self.code}/"

@@ -7,6 +7,13 @@ from django.db.models import Q, QuerySet
 from .models import WIDE_SCOPE_ROLES, Body, BodyKind, Division, Membership
 
 
+def within_q(field: str, division: Division) -> Q:
+    """Rows whose division `field` ("place", "division", "holder_body__division") is `division`
+    or lies below it: the one "within" rule as a query (Division.lies_within for one row)."""
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path__startswith": division.path})
+
+
 def memberships_of(user) -> list[Membership]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
@@ -37,11 +44,11 @@ def scope_q(user, *, body_field: str = "holder_body") -> Q:
     for m in memberships_of(user):
         own.add(m.body_id)
         if m.role in WIDE_SCOPE_ROLES:
-            prefixes.add(m.body.division.path)
+            prefixes.add(m.body.division)
     if own:
         q |= Q(**{f"{body_field}__in": own})
     for prefix in prefixes:
-        q |= Q(**{f"{body_field}__division__path__startswith": prefix})
+        q |= within_q(f"{body_field}__division", prefix)
     return q
 
 
@@ -53,10 +60,10 @@ def bodies_in_scope(user, role: str | None = None) -> QuerySet[Body]:
             continue
         own.add(m.body_id)
         if m.role in WIDE_SCOPE_ROLES:
-            prefixes.add(m.body.division.path)
+            prefixes.add(m.body.division)
     q = Q(pk__in=own)
     for prefix in prefixes:
-        q |= Q(division__path__startswith=prefix)
+        q |= within_q("division", prefix)
     return Body.objects.filter(q)
 
 
@@ -68,7 +75,7 @@ def body_in_scope_of(user, body: Body, roles: frozenset[str] | set[str]) -> set[
             continue
         if m.body_id == body.pk:
             held.add(m.role)
-        elif m.role in WIDE_SCOPE_ROLES and body.division.path.startswith(m.body.division.path):
+        elif m.role in WIDE_SCOPE_ROLES and body.division.lies_within(m.body.division):
             held.add(m.role)
     return held
 

@@ -3,6 +3,14 @@ engine (the one transition), clocks, registration, routing, handling, review, ov
 parties, indexing and dispatch (moves by name). Callers import from this package.
 """
 
+from ..access import (
+    GRID_STAFF,
+    CitizenActor,
+    acting_roles,
+    covers,
+    grid_roles_at,
+    is_protected_from,
+)
 from .clocks import recompute, recompute_clocks, running_clock, start_clock, stop_clock
 from .dispatch import make_move, move_params
 from .engine import (
@@ -10,26 +18,20 @@ from .engine import (
     MOVE_FUNCTIONS,
     SNAPSHOT_FIELDS,
     Apply,
-    CitizenActor,
     Note,
-    acting_roles,
     actor_label,
     append_event,
     available_moves,
     context_for,
-    covers,
     is_lock_conflict,
-    is_protected_from,
     performs,
     require_text,
     transition,
 )
 from .grid import (
-    GRID_STAFF,
     convert_grid_item,
     escalate_grid,
     escalate_grid_item,
-    grid_roles_at,
     register_grid_item,
     settle_grid_item,
 )

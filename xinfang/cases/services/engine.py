@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import OperationalError, transaction
@@ -20,10 +19,10 @@ from xinfang.core.errors import (
 )
 from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import now, today
-from xinfang.orgs.models import Body, BodyKind
-from xinfang.orgs.selectors import memberships_of
+from xinfang.orgs.models import BodyKind
 
 from .. import workflow
+from ..access import CitizenActor, acting_roles, is_protected_from
 from ..models import Case, CaseEvent, Clock
 from ..selectors import note_text, periods
 from .clocks import start_clock, stop_clock
@@ -45,14 +44,6 @@ def performs(name: str):
         return func
 
     return mark
-
-
-@dataclass(frozen=True)
-class CitizenActor:
-    """A petitioner who proved access to one case (tracking code and query password)."""
-
-    case_id: int | None = None
-    label: str = "信访人"
 
 
 def append_event(
@@ -98,47 +89,6 @@ def actor_label(actor) -> str:
     if isinstance(actor, CitizenActor):
         return actor.label
     return actor.get_full_name() or actor.get_username()
-
-
-def is_protected_from(actor, case: Case) -> bool:
-    if case.accused_body_id is None or not getattr(actor, "is_authenticated", False):
-        return False
-    return any(m.body_id == case.accused_body_id for m in memberships_of(actor))
-
-
-def covers(member_body: Body, target: Body) -> bool:
-    return target.division.path.startswith(member_body.division.path)
-
-
-def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
-    """The roles of `move.roles` the actor holds for this case, as the move's `acting` says."""
-    if actor is None:
-        return {workflow.SYSTEM} & move.roles
-    if isinstance(actor, CitizenActor):
-        return {workflow.PETITIONER} & move.roles if actor.case_id == case.pk else set()
-    if is_protected_from(actor, case):
-        return set()
-    held = set()
-    holder = case.holder_body
-    for m in memberships_of(actor):
-        if m.role not in move.roles:
-            continue
-        body = m.body
-        if move.acting == workflow.AT_HOLDER:
-            ok = body.pk == holder.pk
-        elif move.acting == workflow.AT_SENDER:
-            ok = body.pk == case.sender_body_id
-        elif move.acting == workflow.AT_CO_HANDLER:
-            ok = case.co_handlers.filter(body_id=body.pk).exists()
-        elif move.acting == workflow.AT_OFFICE:
-            ok = body.pk == holder.pk or (
-                body.kind == BodyKind.PETITION_OFFICE and covers(body, holder)
-            )
-        else:  # IN_SCOPE
-            ok = body.pk == holder.pk or covers(body, holder)
-        if ok:
-            held.add(m.role)
-    return held
 
 
 def context_for(case: Case, on: dt.date | None = None) -> workflow.Context:

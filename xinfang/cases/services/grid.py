@@ -15,9 +15,8 @@ from xinfang.core.errors import (
 )
 from xinfang.core.timeutil import now, today
 from xinfang.orgs.models import Body, BodyKind, Division, Level
-from xinfang.orgs.selectors import memberships_of
 
-from .. import workflow
+from ..access import grid_roles_at
 from ..models import Case
 from .engine import actor_label, performs, require_text, transition
 from .registration import PartyInput, Registration, register
@@ -59,12 +58,6 @@ def escalate_grid(*, case, actor, reason: str, expected_version: int | None = No
 
 # Grid ledger (小事不出村、大事不出镇). A ledger row is not a case until it is converted.
 
-GRID_STAFF = frozenset({workflow.GRID, workflow.HANDLER, workflow.HEAD, workflow.INTAKE})
-
-
-def grid_roles_at(actor, body: Body) -> set[str]:
-    return {m.role for m in memberships_of(actor) if m.body_id == body.pk} & GRID_STAFF
-
 
 def _grid_history(item, action: str, actor, **fields) -> None:
     item.history = [
@@ -99,7 +92,7 @@ def register_grid_item(
         errors["description"] = [_("Describe the situation")]
     if not (responsible_person or "").strip():
         errors["responsible_person"] = [_("Enter the person responsible")]
-    if place is None or not place.path.startswith(body.division.path):
+    if place is None or not place.lies_within(body.division):
         errors["place"] = [_("The place must lie within this grid (your body's area)")]
     if due_on is None or due_on < today():
         errors["due_on"] = [_("The settlement date may not be before today")]

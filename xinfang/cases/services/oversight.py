@@ -18,10 +18,11 @@ from xinfang.orgs.models import Body
 from xinfang.orgs.selectors import memberships_of
 
 from .. import deadlines, workflow
+from ..access import covers, is_protected_from
 from ..models import Case, CaseEvent, Clock
 from ..selectors import periods
 from .clocks import running_clock
-from .engine import append_event, covers, is_protected_from, performs, require_text, transition
+from .engine import append_event, performs, require_text, transition
 
 
 @performs("supervise")

@@ -18,14 +18,14 @@ from xinfang.core.errors import (
 from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import now, today
 from xinfang.orgs.models import Body, Division
-from xinfang.orgs.selectors import memberships_of
 from xinfang.taxonomy.models import Category
 
 from .. import search, workflow
+from ..access import may_register_at
 from ..models import Attachment, Case, Clock, Party
 from ..selectors import periods
 from .clocks import start_clock
-from .engine import CitizenActor, append_event
+from .engine import append_event
 
 MAX_REPRESENTATIVES = 5  # W20
 
@@ -115,14 +115,6 @@ def _next_number(county_code: str, day: dt.date) -> str:
     return f"{prefix}-{county_code}-{day:%Y%m%d}-{seq:06d}"
 
 
-def _register_roles(actor, body: Body) -> set[str]:
-    if isinstance(actor, CitizenActor):
-        return {workflow.PETITIONER}
-    if actor is None:
-        return set()
-    return {m.role for m in memberships_of(actor) if m.body_id == body.pk}
-
-
 def register(
     *,
     actor,
@@ -153,7 +145,7 @@ def register(
         is_group=is_group,
         accused_body=accused_body,
     )
-    if not _register_roles(actor, body) & workflow.REGISTER_ROLES:
+    if not may_register_at(actor, body):
         raise PermissionDenied(_("You may not register cases at this body"))
     if category is not None and category.level != 3:
         raise InvalidInput(

@@ -13,8 +13,9 @@ from xinfang.core.errors import (
 from xinfang.orgs.models import Body, BodyKind
 
 from .. import workflow
+from ..access import is_protected_from
 from ..models import Case
-from .engine import Note, append_event, is_protected_from, performs, require_text, transition
+from .engine import Note, append_event, performs, require_text, transition
 
 W = workflow.S
 

@@ -1,0 +1,146 @@
+"""Who may see a case, who may act on it, and who may see a petitioner's identity (DESIGN.md,
+Access). Every page, the API and the services ask here; nothing else decides it.
+
+A body sees the cases it holds, registered, sent on or co-handles; supervisors, leaders and
+analysts also see those held within their division. A report of misconduct is never shown to,
+nor acted on by, the body it accuses or that body's staff (W30, W46), and its reporter's identity
+is for the discipline inspection body handling it only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from xinfang.core import crypto
+from xinfang.core.errors import NotFound
+from xinfang.orgs.models import Body, BodyKind
+from xinfang.orgs.selectors import memberships_of, scope_q
+
+from . import workflow
+from .models import Case, CoHandler
+
+# Staff who may record and work the grid ledger of their own body.
+GRID_STAFF = frozenset({workflow.GRID, workflow.HANDLER, workflow.HEAD, workflow.INTAKE})
+
+
+@dataclass(frozen=True)
+class CitizenActor:
+    """A petitioner who proved access to one case (tracking code and query password)."""
+
+    case_id: int | None = None
+    label: str = "信访人"
+
+
+def is_protected_from(actor, case: Case) -> bool:
+    """Whether the actor belongs to the body a report accuses (W30, W46)."""
+    if case.accused_body_id is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return any(m.body_id == case.accused_body_id for m in memberships_of(actor))
+
+
+def covers(member_body: Body, target: Body) -> bool:
+    """Whether `target` lies within the division of `member_body`."""
+    return target.division.lies_within(member_body.division)
+
+
+def protection_q(user) -> Q:
+    """Hide a report from the body it accuses and from that body's staff (W30, W46)."""
+    own = [m.body_id for m in memberships_of(user)]
+    return Q(accused_body__isnull=True) | ~Q(accused_body__in=own)
+
+
+def case_scope_q(user) -> Q:
+    """Holder-based scope, plus the cases a body registered or sent on (it follows them up)."""
+    own = [m.body_id for m in memberships_of(user)]
+    return (
+        scope_q(user)
+        | Q(registering_body__in=own)
+        | Q(sender_body__in=own)
+        | Q(pk__in=CoHandler.objects.filter(body__in=own).values("case_id"))
+    )
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    if user is None or not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(case_scope_q(user) & protection_q(user))
+
+
+def case_get_for_user(user, number: str) -> Case:
+    """The case, or NotFound whether it is missing or not visible to this user."""
+    case = (
+        cases_visible_to(user)
+        .filter(number=number)
+        .select_related("holder_body", "holder_body__division", "category", "place")
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("Case not found"))
+    return case
+
+
+def case_get_for_citizen(tracking_code: str, password: str) -> Case:
+    """Same answer for a wrong code and a wrong password."""
+    case = Case.objects.filter(tracking_code=tracking_code.strip().upper()).first()
+    if case is None or not crypto.check_query_password(case, password):
+        raise NotFound(_("The tracking code or query password is not right"))
+    return case
+
+
+def may_see_identity(user, case: Case) -> bool:
+    """A reporter's identity is for discipline inspection bodies handling it, and nobody else."""
+    if case.content_type != "report":
+        return True
+    return any(
+        m.body.kind == BodyKind.DISCIPLINE and m.body_id == case.holder_body_id
+        for m in memberships_of(user)
+    )
+
+
+def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
+    """The roles of `move.roles` the actor holds for this case, as the move's `acting` says."""
+    if actor is None:
+        return {workflow.SYSTEM} & move.roles
+    if isinstance(actor, CitizenActor):
+        return {workflow.PETITIONER} & move.roles if actor.case_id == case.pk else set()
+    if is_protected_from(actor, case):
+        return set()
+    held = set()
+    holder = case.holder_body
+    for m in memberships_of(actor):
+        if m.role not in move.roles:
+            continue
+        body = m.body
+        if move.acting == workflow.AT_HOLDER:
+            ok = body.pk == holder.pk
+        elif move.acting == workflow.AT_SENDER:
+            ok = body.pk == case.sender_body_id
+        elif move.acting == workflow.AT_CO_HANDLER:
+            ok = case.co_handlers.filter(body_id=body.pk).exists()
+        elif move.acting == workflow.AT_OFFICE:
+            ok = body.pk == holder.pk or (
+                body.kind == BodyKind.PETITION_OFFICE and covers(body, holder)
+            )
+        else:  # IN_SCOPE
+            ok = body.pk == holder.pk or covers(body, holder)
+        if ok:
+            held.add(m.role)
+    return held
+
+
+def roles_at(actor, body: Body) -> set[str]:
+    """The roles the actor holds at this very body (a citizen: the petitioner's)."""
+    if isinstance(actor, CitizenActor):
+        return {workflow.PETITIONER}
+    return {m.role for m in memberships_of(actor) if m.body_id == body.pk}
+
+
+def may_register_at(actor, body: Body) -> bool:
+    return bool(roles_at(actor, body) & workflow.REGISTER_ROLES)
+
+
+def grid_roles_at(actor, body: Body) -> set[str]:
+    return roles_at(actor, body) & GRID_STAFF

@@ -1,0 +1,86 @@
+"""Reads of cases, one module per area; every list and fetch authorises in the same call
+(DESIGN.md, Access: see cases/access.py). Callers import from this package.
+"""
+
+from ..access import case_get_for_citizen, case_get_for_user, cases_visible_to, may_see_identity
+from .inbox import (
+    INBOX_MAX_LIMIT,
+    QUEUES,
+    InboxFilters,
+    InboxPage,
+    decode_cursor,
+    encode_cursor,
+    inbox,
+    inbox_queryset,
+    inbox_queues,
+    staff_clock_due,
+)
+from .oversight import (
+    SUPERVISION_LIST_LIMIT,
+    due_soon_for_user,
+    escalations_of,
+    grid_items_visible_to,
+    leader_assignments_visible_to,
+    leader_cases,
+    listed_for_user,
+    notices_to_answer,
+    overdue_for_user,
+    supervision_notices_visible_to,
+)
+from .parties import data_key_matches, open_cases_of_petitioner
+from .periods import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS, periods
+from .timeline import (
+    EVENT_LABELS,
+    citizen_note,
+    clock_entries,
+    due_soon_clocks,
+    event_label,
+    note_text,
+    overdue_clocks,
+    running_clocks,
+    timeline,
+    timeline_entries,
+)
+
+__all__ = [
+    "CITIZEN_WINDOWS",
+    "EVENT_LABELS",
+    "INBOX_MAX_LIMIT",
+    "InboxFilters",
+    "InboxPage",
+    "NOT_STAFF_DEADLINES",
+    "OPTION_WINDOWS",
+    "QUEUES",
+    "SUPERVISION_LIST_LIMIT",
+    "case_get_for_citizen",
+    "case_get_for_user",
+    "cases_visible_to",
+    "citizen_note",
+    "clock_entries",
+    "data_key_matches",
+    "decode_cursor",
+    "due_soon_clocks",
+    "due_soon_for_user",
+    "encode_cursor",
+    "escalations_of",
+    "event_label",
+    "grid_items_visible_to",
+    "inbox",
+    "inbox_queryset",
+    "inbox_queues",
+    "leader_assignments_visible_to",
+    "leader_cases",
+    "listed_for_user",
+    "may_see_identity",
+    "note_text",
+    "notices_to_answer",
+    "open_cases_of_petitioner",
+    "overdue_clocks",
+    "overdue_for_user",
+    "periods",
+    "running_clocks",
+    "staff_clock_due",
+    "supervision_notices_visible_to",
+    "timeline",
+    "timeline_entries",
+]

@@ -1,0 +1,147 @@
+"""Oversight reads: supervision, listed supervision, leaders' cases, the grid ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from xinfang.core.timeutil import today
+from xinfang.orgs.models import BodyKind
+from xinfang.orgs.selectors import memberships_of, within_q
+
+from ..access import cases_visible_to, protection_q
+from ..models import Case, CaseEvent, Clock, CoHandler
+from .periods import CITIZEN_WINDOWS, OPTION_WINDOWS
+
+SUPERVISION_LIST_LIMIT = 200
+
+
+def _staff_deadlines(user, day: dt.date) -> QuerySet[Clock]:
+    from ..workflow import OPEN
+
+    visible = cases_visible_to(user).filter(state__in=OPEN).values("pk")
+    return (
+        Clock.objects.filter(status=Clock.RUNNING, case_id__in=visible)
+        .exclude(period__in=CITIZEN_WINDOWS)
+        .select_related("case", "case__holder_body")
+    )
+
+
+def overdue_for_user(user, on: dt.date | None = None) -> list[Clock]:
+    """Running staff deadlines already past, in this user's scope, most overdue first."""
+    day = on or today()
+    qs = (
+        _staff_deadlines(user, day)
+        .filter(due_on__lt=day)
+        .exclude(period__in=OPTION_WINDOWS)
+        .order_by("due_on", "pk")
+    )
+    return list(qs[:SUPERVISION_LIST_LIMIT])
+
+
+def due_soon_for_user(
+    user, on: dt.date | None = None, within_days: int | None = None
+) -> list[Clock]:
+    from django.conf import settings
+
+    day = on or today()
+    days = settings.XINFANG["DUE_SOON_DAYS"] if within_days is None else within_days
+    qs = _staff_deadlines(user, day).filter(
+        due_on__gte=day, due_on__lte=day + dt.timedelta(days=days)
+    )
+    return list(qs.order_by("due_on", "pk")[:SUPERVISION_LIST_LIMIT])
+
+
+def supervision_notices_visible_to(user) -> QuerySet:
+    from ..models import SupervisionNotice
+
+    return (
+        SupervisionNotice.objects.filter(case_id__in=cases_visible_to(user).values("pk"))
+        .select_related("case", "case__holder_body", "issuing_body", "issued_by")
+        .order_by("answered_at", "due_on", "-pk")
+    )
+
+
+def notices_to_answer(user) -> QuerySet:
+    """Open supervision notices on cases the user's own body holds (handlers and heads)."""
+    from ..workflow import BODY_STAFF
+
+    own = [m.body_id for m in memberships_of(user) if m.role in BODY_STAFF]
+    return supervision_notices_visible_to(user).filter(
+        case__holder_body__in=own, answered_at__isnull=True
+    )
+
+
+def listed_for_user(user) -> QuerySet[Case]:
+    """Open cases under listed supervision (挂牌督办) that concern one of the user's bodies:
+    as holder, co-handler or registering office (W39). Never shown to an accused body."""
+    from ..workflow import OPEN
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    own = [m.body_id for m in memberships_of(user)]
+    concerned = (
+        Q(holder_body__in=own)
+        | Q(registering_body__in=own)
+        | Q(pk__in=CoHandler.objects.filter(body__in=own).values("case_id"))
+    )
+    return (
+        Case.objects.filter(concerned & protection_q(user), listed_supervision=True, state__in=OPEN)
+        .select_related("holder_body")
+        .order_by("-registered_at", "-pk")
+    )
+
+
+def leader_cases(user) -> QuerySet[Case]:
+    """The open cases this leader owns (包案, W18), nearest time limit first."""
+    from ..workflow import OPEN
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(protection_q(user), leader=user, state__in=OPEN)
+        .select_related("holder_body", "leader_body")
+        .order_by("leader_deadline", "pk")
+    )
+
+
+def leader_assignments_visible_to(user) -> QuerySet[Case]:
+    from ..workflow import OPEN
+
+    return (
+        cases_visible_to(user)
+        .filter(state__in=OPEN)
+        .exclude(leader_level="")
+        .select_related("holder_body", "leader_body", "leader")
+        .order_by("leader_deadline", "pk")
+    )
+
+
+def escalations_of(cases) -> dict[int, list[CaseEvent]]:
+    """The escalation events (提请领导协调) of these cases, oldest first, by case id."""
+    out: dict[int, list[CaseEvent]] = {}
+    rows = CaseEvent.objects.filter(kind="escalate", case_id__in=[c.pk for c in cases])
+    for e in rows.order_by("case_id", "seq"):
+        out.setdefault(e.case_id, []).append(e)
+    return out
+
+
+def grid_items_visible_to(user) -> QuerySet:
+    """Ledger rows held by the user's bodies, plus those in the area of a township or county
+    body the user belongs to (they follow up what the villages below record)."""
+    from ..models import GridItem
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return GridItem.objects.none()
+    q = Q(pk__in=[]) | Q(reported_by=user)
+    for m in memberships_of(user):
+        q |= Q(holder_body_id=m.body_id)
+        if m.body.kind in (BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE) or m.role in (
+            "supervisor",
+            "leader",
+        ):
+            q |= within_q("place", m.body.division)
+    return GridItem.objects.filter(q).select_related(
+        "holder_body", "holder_body__division", "place", "case"
+    )
