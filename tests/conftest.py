@@ -127,6 +127,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings, request):
+    """Tests of other features sign staff in with the password alone; those of the two-factor
+    step (tests/accounts) mark themselves `two_factor` and keep the production default."""
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.SIGNIN = {**settings.SIGNIN, "OTP_REQUIRED_ROLES": frozenset()}
+
+
 @pytest.fixture
 def county(db) -> County:
     return build_county()

@@ -354,8 +354,10 @@ def test_rating_after_the_configured_window_is_refused(client, portal, time_mach
     track(client, reg.tracking_code, reg.query_password)
     url = f"/track/{reg.case.number}/"
     on(time_machine, "2025-03-13")
+    track(client, reg.tracking_code, reg.query_password)  # a session lasts hours, not days
     assert "评价办理结果" in client.get(url).content.decode()
     on(time_machine, "2025-03-14")
+    track(client, reg.tracking_code, reg.query_password)
     assert "评价办理结果" not in client.get(url).content.decode()
     page = client.post(url + "rate/", {"rating": "satisfied"}).content.decode()
     assert "已超过评价期限" in page

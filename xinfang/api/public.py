@@ -14,6 +14,7 @@ from xinfang.cases import services as case_services
 from xinfang.cases.workflow import STATE_LABELS, S
 from xinfang.core import crypto, ratelimit
 from xinfang.core.errors import InvalidInput, NotFound
+from xinfang.core.ratelimit import client_ip
 from xinfang.orgs.models import Division
 from xinfang.orgs.selectors import petition_office_for
 from xinfang.taxonomy.selectors import leaf_by_code
@@ -21,14 +22,6 @@ from xinfang.taxonomy.selectors import leaf_by_code
 from . import services
 
 router = Router(tags=["public"])
-
-
-def client_ip(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.XINFANG.get("TRUST_X_FORWARDED_FOR"):
-        # The last entry is the one our own proxy appended; earlier ones are the client's word.
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 class PetitionerIn(Schema):

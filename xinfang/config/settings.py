@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -15,7 +17,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("XINFANG_DEBUG", True)
-SECRET_KEY = os.environ.get("XINFANG_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = os.environ.get("XINFANG_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 # Key for personal data at rest; production must set it (docs/configuration.md).
 DATA_KEY = os.environ.get("XINFANG_DATA_KEY", "")
 # Keys used before the current one, newest first: data written with them stays readable until
@@ -37,8 +40,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "xinfang.core",
     "xinfang.orgs",
+    "xinfang.accounts",
     "xinfang.taxonomy",
     "xinfang.cases",
     "xinfang.triage",
@@ -51,12 +58,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session limits, two-factor where required, no-store for signed-in pages.
+    "xinfang.accounts.middleware.SignInPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -74,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "xinfang.desk.navigation.context",
             ],
         },
     },
@@ -98,7 +110,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("XINFANG_PASSWORD_MIN_LENGTH", "12"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -122,6 +140,9 @@ TASKS = {
 }
 
 LOGIN_URL = "/desk/login/"
+LOGIN_REDIRECT_URL = "/desk/"
+LOGOUT_REDIRECT_URL = "/desk/login/"
+CSRF_FAILURE_VIEW = "xinfang.config.errors.csrf_failure"
 
 # Configurable defaults of the workflow (STATUTE.md, "Counting periods").
 XINFANG = {
@@ -130,6 +151,109 @@ XINFANG = {
     # Behind a reverse proxy that sets X-Forwarded-For, rate limits count the client's address.
     "TRUST_X_FORWARDED_FOR": env_bool("XINFANG_TRUST_X_FORWARDED_FOR", False),
 }
+
+# ---------------------------------------------------------------------------------------------
+# Staff sign-in (docs/configuration.md, "Staff sign-in"). Roles that must confirm a one-time code
+# from an authenticator app after the password: by default every role that can open a case and
+# see a petitioner's unmasked personal data, and the administration site's staff ("admin").
+# "none" (or empty) requires it of nobody.
+IDENTITY_ROLES = (
+    "intake_clerk",
+    "handler",
+    "head",
+    "supervisor",
+    "leader",
+    "analyst",
+    "admin",
+    "grid_worker",
+)
+_otp_roles = os.environ.get("XINFANG_OTP_REQUIRED_ROLES")
+SIGNIN = {
+    "OTP_REQUIRED_ROLES": frozenset(
+        IDENTITY_ROLES
+        if _otp_roles is None
+        else (r for r in _otp_roles.replace(",", " ").split() if r.lower() != "none")
+    ),
+    # Failed sign-ins before an account, or an address, is locked; each further failure doubles
+    # the lock, from LOCK_SECONDS up to LOCK_MAX_SECONDS. Counts are forgotten after a quiet day.
+    "ACCOUNT_FAILURES": int(os.environ.get("XINFANG_SIGNIN_ACCOUNT_FAILURES", "5")),
+    "IP_FAILURES": int(os.environ.get("XINFANG_SIGNIN_IP_FAILURES", "20")),
+    "LOCK_SECONDS": int(os.environ.get("XINFANG_SIGNIN_LOCK_SECONDS", "60")),
+    "LOCK_MAX_SECONDS": int(os.environ.get("XINFANG_SIGNIN_LOCK_MAX_SECONDS", "3600")),
+    "FORGET_SECONDS": int(os.environ.get("XINFANG_SIGNIN_FORGET_SECONDS", "86400")),
+    # A session ends after this long without a request, and this long after signing in.
+    "IDLE_SECONDS": int(os.environ.get("XINFANG_SESSION_IDLE_SECONDS", "1800")),
+    "MAX_AGE_SECONDS": int(os.environ.get("XINFANG_SESSION_MAX_AGE_SECONDS", "43200")),
+}
+SESSION_COOKIE_AGE = SIGNIN["MAX_AGE_SECONDS"]
+OTP_TOTP_ISSUER = os.environ.get("XINFANG_OTP_ISSUER", "阳光信访")
+
+# ---------------------------------------------------------------------------------------------
+# HTTPS, cookies and headers (docs/deployment.md). XINFANG_HTTPS defaults to on when debug is off.
+HTTPS = env_bool("XINFANG_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("XINFANG_SSL_REDIRECT", HTTPS)
+# The load balancer's health probe may use plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("XINFANG_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("XINFANG_HSTS_PRELOAD", True)
+if env_bool("XINFANG_TRUST_X_FORWARDED_PROTO"):
+    # Only behind a proxy that sets X-Forwarded-Proto itself (docs/deployment.md, nginx).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: every script is a static file served by the application.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+
+def _refuse_insecure_keys() -> None:
+    """With debug off the application does not start on a development secret key, or with a data
+    key that is missing (then derived from the secret key) or equal to it."""
+    problems = []
+    if (
+        SECRET_KEY == DEVELOPMENT_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        problems.append(
+            "XINFANG_SECRET_KEY is the development key or too short: set a random value of at "
+            "least 50 characters"
+        )
+    if not DATA_KEY:
+        problems.append(
+            "XINFANG_DATA_KEY is not set, so personal data would be encrypted with a key derived "
+            "from the secret key: set a separate random key"
+        )
+    elif DATA_KEY in (SECRET_KEY, "derived:" + SECRET_KEY) or len(DATA_KEY) < 32:
+        problems.append(
+            "XINFANG_DATA_KEY is the secret key, derived from it, or shorter than 32 characters: "
+            "set a separate random key"
+        )
+    if problems:
+        raise ImproperlyConfigured("; ".join(problems) + " (docs/configuration.md).")
+
+
+if not DEBUG:
+    _refuse_insecure_keys()
 
 # Notifications (docs/configuration.md, "Notifications"): which backend sends each channel.
 # XINFANG_NOTIFY_BACKENDS is "channel=backend" pairs, e.g. "sms=sms_http,email=smtp"; a channel

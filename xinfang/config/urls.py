@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from xinfang.accounts.forms import AdminSignInForm
 from xinfang.api.urls import api
 
 admin.site.site_header = "阳光信访 Xinfang"
 admin.site.site_title = "阳光信访"
 admin.site.index_title = "系统配置"
+# The admin signs in through the same lockout as the desk; the two-factor step follows.
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,3 +17,7 @@ urlpatterns = [
     path("desk/", include("xinfang.desk.urls")),
     path("", include("xinfang.portal.urls")),
 ]
+
+handler403 = "xinfang.config.errors.permission_denied"
+handler404 = "xinfang.config.errors.page_not_found"
+handler500 = "xinfang.config.errors.server_error"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,16 @@ from .timeutil import now
 class RateLimited(ApplicationError):
     code = "rate_limited"
     http_status = 429
+
+
+def client_ip(request) -> str:
+    """The client's address: behind a proxy that overwrites X-Forwarded-For (and only when told
+    so), the address it appended; else the connection's."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and settings.XINFANG.get("TRUST_X_FORWARDED_FOR"):
+        # The last entry is the one our own proxy appended; earlier ones are the client's word.
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def _window(seconds: int) -> dt.datetime:

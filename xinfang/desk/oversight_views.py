@@ -6,10 +6,7 @@ and a case another body may not see answers 404 exactly as a missing one does (W
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,24 +24,12 @@ from xinfang.triage.selectors import HOT_ISSUE_MAX_CASES, hot_issues_cached
 
 from . import oversight_forms as f
 from .common import case_or_404 as _case_or_404
+from .navigation import page_required
 
 OVERSIGHT_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER})
 # Windows a supervisor can look back over for matters many people raise.
 HOT_ISSUE_DAYS = (7, 30, 90)
 GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
-
-
-def staff_required(view):
-    """Logged in and holding at least one role at a body."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not memberships_of(request.user):
-            raise PermissionDenied(_("Only staff of a body may use the workbench."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error_status(error: ApplicationError) -> int:
@@ -82,7 +67,7 @@ def _clock_rows(clocks, day):
     ]
 
 
-@staff_required
+@page_required("supervision")
 def supervision(request):
     user = request.user
     day = today()
@@ -134,7 +119,7 @@ def _supervision_case_context(request, case, bound: dict | None = None):
     }
 
 
-@staff_required
+@page_required("supervision")
 def supervision_case(request, number: str):
     case = _case_or_404(request.user, number)
     return render(
@@ -143,7 +128,7 @@ def supervision_case(request, number: str):
 
 
 @require_POST
-@staff_required
+@page_required("supervision")
 def supervision_action(request, number: str, action: str):
     if action not in SUPERVISION_ACTIONS:
         raise Http404
@@ -179,7 +164,7 @@ def _days_left(day, deadline):
     return (deadline - day).days if deadline else None
 
 
-@staff_required
+@page_required("leaders")
 def leaders(request, form=None, status=200):
     user = request.user
     day = today()
@@ -216,7 +201,7 @@ def leaders(request, form=None, status=200):
 
 
 @require_POST
-@staff_required
+@page_required("leaders")
 def leaders_assign(request):
     form = f.LeaderForm(request.POST, user=request.user)
     if not form.is_valid():
@@ -262,7 +247,7 @@ LEVEL_LABELS = {
 }
 
 
-@staff_required
+@page_required("grid")
 def grid(request, form=None, status=200):
     user = request.user
     day = today()
@@ -290,7 +275,7 @@ def grid(request, form=None, status=200):
 
 
 @require_POST
-@staff_required
+@page_required("grid")
 def grid_record(request):
     body = _grid_body(request.user)
     if body is None:
@@ -332,14 +317,14 @@ def _grid_item_context(request, item, bound=None):
     return {"item": item, "forms": forms, "today": today()}
 
 
-@staff_required
+@page_required("grid")
 def grid_item(request, pk: int):
     item = _grid_item_or_404(request.user, pk)
     return render(request, "desk/oversight/grid_item.html", _grid_item_context(request, item))
 
 
 @require_POST
-@staff_required
+@page_required("grid")
 def grid_action(request, pk: int, action: str):
     if action not in GRID_ACTIONS:
         raise Http404

@@ -1,5 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from xinfang.accounts import views as accounts
 
 from . import intake_urls, views
 
@@ -7,11 +8,10 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="desk/login.html", next_page="desk:home"),
-        name="login",
-    ),
+    path("login/", accounts.SignInView.as_view(), name="login"),
+    path("logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("two-factor/", accounts.two_factor, name="two_factor"),
+    path("two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
     path("intake/", include(intake_urls)),
     path("", include("xinfang.desk.work_urls")),
     path("", include("xinfang.desk.oversight_urls")),

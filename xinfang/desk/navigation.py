@@ -1,0 +1,135 @@
+"""Which workbench pages each user may open, declared once: the navigation shows these and the
+pages refuse the rest with the 403 page (issue: every role saw every link)."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xinfang.cases import workflow
+from xinfang.orgs.models import BodyKind
+from xinfang.orgs.selectors import memberships_of
+
+OVERSEERS = frozenset({workflow.SUPERVISOR, workflow.LEADER})
+# Bodies that keep a grid ledger or follow up what villages below them record.
+GRID_BODIES = frozenset({BodyKind.VILLAGE, BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE})
+GRID_STAFF = frozenset({workflow.GRID, workflow.HANDLER, workflow.HEAD, workflow.INTAKE})
+
+
+def _intake(ms) -> bool:
+    return any(m.role == workflow.INTAKE for m in ms)
+
+
+def _supervision(ms) -> bool:
+    # Overseers issue notices; holding bodies answer them; registering offices follow listed
+    # cases (W39).
+    roles = OVERSEERS | workflow.BODY_STAFF | {workflow.INTAKE}
+    return any(m.role in roles for m in ms)
+
+
+def _leaders(ms) -> bool:
+    return any(m.role in OVERSEERS for m in ms)
+
+
+def _grid(ms) -> bool:
+    return any(
+        m.role in OVERSEERS
+        or m.role == workflow.GRID
+        or (m.role in GRID_STAFF and m.body.kind in GRID_BODIES)
+        for m in ms
+    )
+
+
+# key: (url name, label, who may open it, the refusal shown to anyone else)
+PAGES = {
+    "inbox": ("desk:home", gettext_lazy("Inbox"), bool, ""),
+    "intake": (
+        "desk:intake_form",
+        gettext_lazy("Register"),
+        _intake,
+        gettext_lazy("Only intake clerks may use the intake desk."),
+    ),
+    "intake_list": (
+        "desk:intake_list",
+        gettext_lazy("Registered cases"),
+        _intake,
+        gettext_lazy("Only intake clerks may use the intake desk."),
+    ),
+    "supervision": (
+        "desk:supervision",
+        gettext_lazy("Supervision"),
+        _supervision,
+        gettext_lazy("Supervision is for supervisors, leaders and the bodies that handle cases."),
+    ),
+    "leaders": (
+        "desk:leaders",
+        gettext_lazy("Leader cases"),
+        _leaders,
+        gettext_lazy("Leader cases are for leaders and supervisors."),
+    ),
+    "grid": (
+        "desk:grid",
+        gettext_lazy("Grid ledger"),
+        _grid,
+        gettext_lazy(
+            "The grid ledger is for grid workers and village, township and petition staff."
+        ),
+    ),
+}
+
+
+def allowed_pages(user) -> list[str]:
+    ms = memberships_of(user)
+    if not ms:
+        return []
+    return [key for key, (_url, _label, rule, _why) in PAGES.items() if rule(ms)]
+
+
+def may_open(user, page: str) -> bool:
+    ms = memberships_of(user)
+    return bool(ms) and PAGES[page][2](ms)
+
+
+def page_required(page: str):
+    """Signed in and allowed this page; anyone else gets the 403 page with the reason."""
+
+    def decorate(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not memberships_of(request.user):
+                raise PermissionDenied(_("Only staff of a body may use the workbench."))
+            if not may_open(request.user, page):
+                raise PermissionDenied(str(PAGES[page][3]))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def nav_items(user, path: str = "") -> list[dict]:
+    """The links, the one whose address is the longest start of `path` marked current."""
+    from django.urls import reverse
+
+    items = [
+        {"key": key, "url": reverse(PAGES[key][0]), "label": PAGES[key][1], "current": False}
+        for key in allowed_pages(user)
+    ]
+    matching = [i for i in items if path == i["url"] or path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["current"] = True
+    return items
+
+
+def context(request) -> dict:
+    """Template context processor: the signed-in user's workbench links, computed on first use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"desk_nav": []}
+    return {"desk_nav": SimpleLazyObject(lambda: nav_items(user, request.path))}

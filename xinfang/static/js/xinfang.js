@@ -1,0 +1,33 @@
+/* Page behaviour, kept out of the pages: the Content-Security-Policy allows no inline script. */
+(function () {
+  "use strict";
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // A form's error summary takes the focus, so screen readers read it first.
+  ready(function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
+
+  document.addEventListener("click", function (e) {
+    // A suggestion button fills its field (data-apply-field = the field's id).
+    var apply = e.target.closest("[data-apply-field]");
+    if (apply) {
+      var field = document.getElementById(apply.dataset.applyField);
+      if (field) {
+        field.value = apply.dataset.applyValue;
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      return;
+    }
+    if (e.target.closest("[data-print]")) window.print();
+    if (e.target.closest("[data-back]") && window.history.length > 1) {
+      e.preventDefault();
+      window.history.back();
+    }
+  });
+})();
