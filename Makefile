@@ -43,6 +43,9 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The demo logins sign in with the password alone; production asks staff for a second factor
+# (docs/configuration.md, "Staff sign-in"). Set XINFANG_OTP_REQUIRED_ROLES to try it here.
+run: export XINFANG_OTP_REQUIRED_ROLES ?= none
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_taxonomy $(TAXONOMY)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -89,6 +90,10 @@ def main() -> None:
             **os.environ,
             "DATABASE_URL": url,
             "XINFANG_DEBUG": "false",
+            # Debug off starts only with real keys; the in-process client speaks plain HTTP.
+            "XINFANG_SECRET_KEY": secrets.token_urlsafe(50),
+            "XINFANG_DATA_KEY": secrets.token_urlsafe(48),
+            "XINFANG_HTTPS": "false",
             "XINFANG_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
         }
         subprocess.run(

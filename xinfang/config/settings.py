@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # Its Swagger UI files are served from our static files: /api/docs works with no internet.
+    "ninja",
     "xinfang.core",
     "xinfang.orgs",
     "xinfang.accounts",
@@ -112,7 +114,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "xinfang.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": int(os.environ.get("XINFANG_PASSWORD_MIN_LENGTH", "12"))},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -13,6 +13,11 @@
     if (summary) summary.focus();
   });
 
+  // Enter in a search-as-you-type field does not send the whole form.
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.closest("[data-enter-stays]")) e.preventDefault();
+  });
+
   document.addEventListener("click", function (e) {
     // A suggestion button fills its field (data-apply-field = the field's id).
     var apply = e.target.closest("[data-apply-field]");
