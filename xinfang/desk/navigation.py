@@ -121,7 +121,10 @@ def nav_items(user, path: str = "") -> list[dict]:
         {"key": key, "url": reverse(PAGES[key][0]), "label": PAGES[key][1], "current": False}
         for key in allowed_pages(user)
     ]
-    matching = [i for i in items if path == i["url"] or path.startswith(i["url"])]
+    # The inbox is current on itself only: every workbench address starts with its own.
+    matching = [
+        i for i in items if path == i["url"] or (i["key"] != "inbox" and path.startswith(i["url"]))
+    ]
     if matching:
         max(matching, key=lambda i: len(i["url"]))["current"] = True
     return items
