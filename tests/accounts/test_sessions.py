@@ -74,6 +74,9 @@ def test_pages_with_personal_data_are_never_stored(county, client):
     )
     for url in (resp.url, "/track/"):
         assert "no-store" in client.get(url)["Cache-Control"], url
+    # A form sent back with its errors shows the case too.
+    answer = client.post(resp.url + "rate/", {})
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
 
 
 @pytest.mark.parametrize(
@@ -138,3 +141,18 @@ def test_auditors_read_the_log_and_nobody_edits_it(county, client, admin_client)
     resp = admin_client.post(f"/admin/accounts/securityevent/{entry.pk}/change/", {"kind": "x"})
     assert resp.status_code == 403
     assert SecurityEvent.objects.filter(pk=entry.pk, kind="signed_in").exists()
+
+
+def test_opening_an_attachment_goes_to_the_security_log(county, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    scan = services.AttachmentInput(
+        name="身份证.jpg", content=b"\xff\xd8\xff scan", mime_type="image/jpeg"
+    )
+    case = register_appeal(county, attachments=[scan]).case
+    att = case.attachments.get()
+    _sign_in(client, "clerk")
+    resp = client.get(f"/desk/case/{case.number}/files/{att.pk}/", REMOTE_ADDR="192.0.2.11")
+    assert resp.status_code == 200
+    entry = SecurityEvent.objects.get(kind="file_opened")
+    assert (entry.username, entry.case_number, entry.ip) == ("clerk", case.number, "192.0.2.11")
+    assert entry.detail == {"attachment": att.pk}

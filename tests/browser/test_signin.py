@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.conftest import login
+from tests.browser.test_accessibility import assert_accessible
 from tests.conftest import build_county
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,6 +65,7 @@ def test_a_clerk_enrols_an_authenticator_and_signs_in(
         violations = _csp_violations(page)
         page.goto(f"{live_server.url}/desk/login/?next=/desk/")
         shot(page, f"login-{size}")
+        assert_accessible(page, "sign-in")
         page.fill("#id_username", "clerk")
         page.fill("#id_password", "pw-clerk")
         page.click("#login-form [type=submit]")
@@ -73,6 +75,7 @@ def test_a_clerk_enrols_an_authenticator_and_signs_in(
             box = page.locator(".qr svg").bounding_box()
             assert 150 <= box["width"] <= 390
             shot(page, f"two-factor-setup-{size}")
+            assert_accessible(page, "two-factor setup")
             page.fill("#id_token", "000000")
             page.click("#token-form [type=submit]")
             assert "验证码不正确" in page.inner_text(".errorlist")
@@ -107,11 +110,13 @@ def test_a_handler_meets_the_chinese_403_and_404_pages(live_server, desktop_page
         assert "您无权打开此页面" in main and "只有登记员可以使用登记台" in main
         assert "Forbidden" not in page.content()
         shot(page, f"403-{size}")
+        assert_accessible(page, "403")
         page.click("text=返回上一页")
         page.wait_for_url("**/desk/")
         page.goto(f"{live_server.url}/desk/case/XF-000000-20260101-000009/")
         assert "页面不存在" in page.inner_text("main")
         shot(page, f"404-{size}")
+        assert_accessible(page, "404")
         page.click("text=回到收件箱")
         page.wait_for_url("**/desk/")
         assert violations == [], violations

@@ -19,7 +19,8 @@ TEMPLATES = ROOT / "xinfang"
 
 def _production_env(**overrides) -> dict:
     """The variables docs/deployment.md puts in /etc/xinfang/env."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XINFANG_")}
+    # Nothing of this test process's own settings (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XINFANG_", "DJANGO_"))}
     env.update(
         XINFANG_DEBUG="false",
         XINFANG_SECRET_KEY=secrets.token_urlsafe(50),

@@ -21,6 +21,7 @@ class SecurityEvent(models.Model):
         OTP_VERIFIED = "otp_verified", _("two-factor code accepted")
         OTP_FAILED = "otp_failed", _("two-factor code refused")
         UNMASKED = "unmasked", _("personal data viewed unmasked")
+        FILE_OPENED = "file_opened", _("attachment opened")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, db_index=True)

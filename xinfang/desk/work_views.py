@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.accounts import securitylog
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services, workflow
 from xinfang.core.errors import ApplicationError, Conflict, NotFound
@@ -206,6 +207,14 @@ def attachment(request, number: str, attachment_id: int):
     att = case.attachments.filter(pk=attachment_id).first()
     if att is None:
         raise Http404
+    # Scans of ID cards and letters: each opening is in the security log.
+    securitylog.record(
+        securitylog.Kind.FILE_OPENED,
+        request=request,
+        user=request.user,
+        case_number=case.number,
+        attachment=att.pk,
+    )
     return FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.mime_type
     )

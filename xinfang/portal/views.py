@@ -282,6 +282,7 @@ def case_detail(request, number: str):
     return render(request, "portal/case.html", _case_context(request, case))
 
 
+@never_cache
 @require_POST
 def rate(request, number: str):
     case = _granted_case(request, number)
@@ -304,6 +305,7 @@ def rate(request, number: str):
     return render(request, "portal/case.html", ctx)
 
 
+@never_cache
 @require_POST
 def review(request, number: str):
     case = _granted_case(request, number)
@@ -327,6 +329,7 @@ def review(request, number: str):
     return render(request, "portal/case.html", ctx)
 
 
+@never_cache
 def notice(request, number: str, notice_id: int):
     case = _granted_case(request, number)
     try:
