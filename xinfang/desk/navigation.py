@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.cases import workflow
+from xinfang.cases.access import GRID_STAFF
 from xinfang.orgs.models import BodyKind
 from xinfang.orgs.selectors import memberships_of
 
 OVERSEERS = frozenset({workflow.SUPERVISOR, workflow.LEADER})
 # Bodies that keep a grid ledger or follow up what villages below them record.
 GRID_BODIES = frozenset({BodyKind.VILLAGE, BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE})
-GRID_STAFF = frozenset({workflow.GRID, workflow.HANDLER, workflow.HEAD, workflow.INTAKE})
 
 
 def _intake(ms) -> bool:
