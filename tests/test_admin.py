@@ -1,6 +1,9 @@
 """The admin is where a deployment configures itself, in Chinese."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -44,6 +47,22 @@ def test_admin_adds_a_2027_holiday(admin_client):
     )
     assert response.status_code == 302
     assert Holiday.objects.get(date="2027-01-01").is_workday is False
+
+
+def test_holiday_list_shows_the_statutory_days_and_which_years_are_provisional(admin_client):
+    """STATUTE.md, Counting periods: the fixed days of 2027 are listed before any row is entered;
+    the year is provisional until its schedule is."""
+    url = reverse("admin:core_holiday_changelist")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False):
+        page = admin_client.get(url).content.decode()
+        box = page[page.index('id="statutory-days"') :]
+        row_2027 = box[box.index("2027") : box.index("2028")]
+        assert "春节 2-5" in row_2027 and "春节 2-8" in row_2027 and "中秋节 9-15" in row_2027
+        assert "暂定" in row_2027
+        Holiday.objects.create(date=dt.date(2027, 2, 9), name="春节")
+        page = admin_client.get(url).content.decode()
+        box = page[page.index('id="statutory-days"') :]
+        assert "暂定" not in box[box.index("2027") : box.index("2028")]
 
 
 def test_cases_cannot_be_edited_in_the_admin(admin_client):

@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from xinfang.cases import deadlines, services
+from xinfang.cases import deadlines, selectors, services
 from xinfang.cases.deadlines import CALENDAR, DEFAULT_PERIODS, WORKING, Period, due_date
 from xinfang.cases.models import Clock, PeriodSetting
 from xinfang.core.calendar import WorkCalendar
@@ -269,16 +270,42 @@ def _due(case, period):
     return Clock.objects.get(case=case, period=period, status=Clock.RUNNING).due_on
 
 
-def test_w34_handling_clock_into_2027_uses_weekends_until_the_table_is_entered(
+def _clock_entry(case, period) -> dict:
+    with time_machine.travel(REGISTERED, tick=False):
+        return next(c for c in selectors.clock_entries(case) if c["period"] == period)
+
+
+def test_w34_handling_clock_into_2027_is_provisional_until_the_table_is_entered(
     county, django_capture_on_commit_callbacks
 ):
-    """W34, 60 days from 2026-12-01 end on Sat 2027-01-30: Monday Feb 1 by the weekend rule."""
+    """W34, 60 days from 2026-12-01 end on Sat 2027-01-30: Monday Feb 1 by the statutory days
+    and weekends, marked provisional; the entered schedule moves it and makes it final."""
     case = _accepted_on_registration_day(county)
     assert _due(case, "handle") == D(2027, 2, 1)
+    assert _clock_entry(case, "handle")["provisional"] is True
+    with time_machine.travel(REGISTERED, tick=False):
+        registered = register_appeal(county).case
+    # Routing ends on 2026-12-16, in a year whose schedule is known.
+    assert _clock_entry(registered, "route")["provisional"] is False
 
     _enter(TABLE_2027, django_capture_on_commit_callbacks)
     later = _accepted_on_registration_day(county)
     assert _due(later, "handle") == D(2027, 2, 3)
+    assert _clock_entry(later, "handle")["provisional"] is False
+
+
+def test_w34_case_page_marks_the_provisional_due_date(county, client):
+    """The handler reads “暂定” beside a due date that waits for the 2027 schedule, and only there."""
+    case = _accepted_on_registration_day(county)
+    client.force_login(county.users["handler"])
+    with time_machine.travel(REGISTERED, tick=False):
+        page = client.get(reverse("desk:case", args=[case.number])).content.decode()
+    clocks = page[page.index('id="clocks"') :]
+    clocks = clocks[: clocks.index("</section>")]
+    handle = clocks[clocks.index('data-period="handle"') :]
+    handle = handle[: handle.index("</li>")]
+    assert "2027-02-01" in handle and "暂定" in handle
+    assert clocks.count("暂定</span>") == 1
 
 
 def test_w34_swapped_working_saturday_in_the_table_ends_the_period_on_it(
@@ -299,7 +326,7 @@ def _line(output: str, label: str) -> str:
     return next(line for line in output.splitlines() if line.startswith(label))
 
 
-MARKER = "暂按周末计算，请录入2027年节假日安排"
+MARKER = "暂定：按法定节假日和周末计算，请录入2027年放假安排"
 
 
 @pytest.mark.django_db
@@ -309,7 +336,7 @@ def test_due_dates_command_marks_2027_dates_as_provisional_until_the_table_is_en
     before = _command("2026-12-01")
     handle = _line(before, "办理期限")
     assert "W34" in handle and "60日" in handle and "受理" in handle
-    assert "2027-02-01 星期一" in handle
+    assert "2027-02-01 星期一（暂定）" in handle
     assert "2027-03-01 星期一" in handle  # with the 30-day extension
     assert MARKER in handle
     route = _line(before, "登记后转送、交办期限")
@@ -320,7 +347,7 @@ def test_due_dates_command_marks_2027_dates_as_provisional_until_the_table_is_en
 
     _enter(TABLE_2027, django_capture_on_commit_callbacks)
     after = _command("2026-12-01")
-    assert "暂按周末计算" not in after
+    assert "暂定" not in after
     assert "2027-02-03 星期三" in _line(after, "办理期限")
 
 

@@ -1,5 +1,6 @@
 """The working-day calendar (STATUTE.md, "Counting periods"): chinese-calendar up to the last
-year it knows, the administrator's holiday table on top and after it, weekends alone beyond both.
+year it knows, the administrator's holiday table on top and after it, the statutory rest days and
+weekends beyond both (tests/core/test_holidays.py).
 """
 
 from __future__ import annotations
@@ -60,10 +61,14 @@ def test_library_covers_2026_and_not_2027():
     assert not LIB.year_is_known(2027)
 
 
-def test_unknown_year_rests_only_on_weekends():
-    # 2027-01-01 is New Year's Day, but nobody has told the calendar yet.
-    assert LIB.is_workday(D(2027, 1, 1))
+def test_unknown_year_rests_on_statutory_days_and_weekends_only():
+    # 2027-01-01 (New Year's Day) rests by law; a bridging Monday waits for the schedule.
+    assert LIB.is_rest_day(D(2027, 1, 1))
     assert LIB.is_rest_day(D(2027, 1, 2))
+    assert LIB.is_workday(D(2027, 1, 4))
+    # 春节 2027: 除夕 Feb 5 to 初三 Feb 8; Tuesday Feb 9 is a working day until the schedule says.
+    assert all(LIB.is_rest_day(D(2027, 2, d)) for d in range(5, 9))
+    assert LIB.is_workday(D(2027, 2, 9))
     assert LIB.unknown_years(D(2026, 12, 1), D(2027, 2, 1)) == (2027,)
 
 
@@ -116,10 +121,10 @@ def _committed_holiday(capture, **fields) -> Holiday:
 
 @pytest.mark.django_db
 def test_new_holiday_row_is_seen_at_once(django_capture_on_commit_callbacks):
-    assert work_calendar().is_workday(D(2027, 1, 1))
-    _committed_holiday(django_capture_on_commit_callbacks, date=D(2027, 1, 1), name="元旦")
+    assert work_calendar().is_workday(D(2027, 2, 9))
+    _committed_holiday(django_capture_on_commit_callbacks, date=D(2027, 2, 9), name="春节")
     cal = work_calendar()
-    assert cal.is_rest_day(D(2027, 1, 1))
+    assert cal.is_rest_day(D(2027, 2, 9))
     assert cal.year_is_known(2027)
 
 
@@ -137,8 +142,8 @@ def test_calendar_is_cached_until_the_table_changes(
         row.save()
     assert work_calendar().is_workday(D(2027, 2, 6))
     with django_capture_on_commit_callbacks(execute=True):
-        Holiday.objects.create(date=D(2027, 2, 8), name="春节")
-    assert work_calendar().is_rest_day(D(2027, 2, 8))
+        Holiday.objects.create(date=D(2027, 2, 10), name="春节")
+    assert work_calendar().is_rest_day(D(2027, 2, 10))
     with django_capture_on_commit_callbacks(execute=True):
         row.delete()
     cal = work_calendar()
@@ -148,15 +153,15 @@ def test_calendar_is_cached_until_the_table_changes(
 
 @pytest.mark.django_db
 def test_edit_made_elsewhere_is_seen_after_the_ttl(monkeypatch, django_capture_on_commit_callbacks):
-    _committed_holiday(django_capture_on_commit_callbacks, date=D(2027, 1, 1), name="元旦")
-    assert work_calendar().is_rest_day(D(2027, 1, 1))
+    _committed_holiday(django_capture_on_commit_callbacks, date=D(2027, 2, 9), name="春节")
+    assert work_calendar().is_rest_day(D(2027, 2, 9))
     # Another process's edit sends no signal here.
-    Holiday.objects.filter(date=D(2027, 1, 1)).update(is_workday=True)
-    assert work_calendar().is_rest_day(D(2027, 1, 1))
+    Holiday.objects.filter(date=D(2027, 2, 9)).update(is_workday=True)
+    assert work_calendar().is_rest_day(D(2027, 2, 9))
     real = core_selectors.time.monotonic
     ttl = core_selectors.CALENDAR_TTL_SECONDS
     monkeypatch.setattr(core_selectors.time, "monotonic", lambda: real() + ttl + 1)
-    assert work_calendar().is_workday(D(2027, 1, 1))
+    assert work_calendar().is_workday(D(2027, 2, 9))
 
 
 @pytest.mark.django_db

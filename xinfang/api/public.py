@@ -203,7 +203,11 @@ def track_answer(case) -> dict:
         "registered_at": case.registered_at,
         "holder": case.holder_body.name,
         "clocks": [
-            {k: v for k, v in c.items() if k in ("period", "label", "due_on", "days_left")}
+            {
+                k: v
+                for k, v in c.items()
+                if k in ("period", "label", "due_on", "days_left", "provisional")
+            }
             for c in case_selectors.clock_entries(case)
         ],
         "timeline": [

@@ -232,16 +232,32 @@ def depends_on(
     due: dt.date,
     calendar: WorkCalendar,
 ) -> tuple[int, ...]:
-    """Unknown years whose rest days can change `due`.
+    """Years without a known schedule whose rest days can change `due` (the due date is then
+    provisional: STATUTE.md, Counting periods).
 
     A working-day period looks at every day it counts; a calendar period only at its last day
     and the rest days it rolls over.
     """
-    if period.unit == WORKING:
+    return unknown_years(period.unit, period.days, start, due, calendar)
+
+
+def unknown_years(
+    unit: str, days: int, start: dt.date, due: dt.date, calendar: WorkCalendar
+) -> tuple[int, ...]:
+    """`depends_on` for a period of `days` in `unit` (extension and pause included)."""
+    if unit == WORKING:
         first = start + dt.timedelta(days=1)
     else:
-        first = min(due, start + dt.timedelta(days=period.days))
+        first = min(due, start + dt.timedelta(days=days))
     return calendar.unknown_years(first, due)
+
+
+def clock_unknown_years(clock, calendar: WorkCalendar) -> tuple[int, ...]:
+    """The same for a running clock; a person-set date (交办单, 督办单) only moves off a rest day."""
+    if clock.fixed_due:
+        return calendar.unknown_years(clock.due_on, clock.due_on)
+    days = clock.days + clock.extension_days + clock.paused_days
+    return unknown_years(clock.unit, days, clock.started_on, clock.due_on, calendar)
 
 
 def schedule(

@@ -1,4 +1,5 @@
-"""Working-day calendar: chinese-calendar for the years it knows, an edited table on top.
+"""Working-day calendar: chinese-calendar for the years it knows, an edited table on top, and the
+statutory rest days (holidays.py) with weekends for the years it does not know.
 
 Pure: the table is passed in as a mapping, so deadline arithmetic can be tested without a database.
 """
@@ -9,6 +10,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 import chinese_calendar
+
+from .holidays import is_statutory_rest_day
 
 # The library's own rule (chinese_calendar.is_workday), read from its exported tables once:
 # calling it per day recomputes the covered range every time, and deadlines walk day by day.
@@ -39,7 +42,9 @@ class WorkCalendar:
 
     The table wins over the library, so a deployment can also correct a year the library knows.
     A year with at least one table row counts as entered (the State Council publishes a whole
-    year at once). For a year known to neither, only weekends rest and the year is provisional.
+    year at once). Past the library's last year the statutory rest days (元旦, 春节, 清明, 劳动节,
+    端午, 中秋, 国庆) and weekends rest, the table on top; a year known to neither is provisional:
+    its bridging days and swapped working days are not known yet.
     """
 
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None):
@@ -52,7 +57,7 @@ class WorkCalendar:
         known = _library_is_workday(day)
         if known is not None:
             return known
-        return day.weekday() < 5
+        return day.weekday() < 5 and not is_statutory_rest_day(day)
 
     def is_rest_day(self, day: dt.date) -> bool:
         return not self.is_workday(day)
@@ -61,7 +66,7 @@ class WorkCalendar:
         return year in self._table_years or library_knows(year)
 
     def unknown_years(self, first: dt.date, last: dt.date) -> tuple[int, ...]:
-        """Years in [first, last] whose rest days are guessed from weekends alone."""
+        """Years in [first, last] counted on statutory days and weekends alone (no schedule)."""
         return tuple(y for y in range(first.year, last.year + 1) if not self.year_is_known(y))
 
     def next_workday(self, day: dt.date) -> dt.date:

@@ -8,8 +8,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import today
 
+from ..deadlines import clock_unknown_years
 from ..models import Case, CaseEvent, Clock
 
 
@@ -93,7 +95,10 @@ def timeline_entries(case: Case, *, for_citizen: bool) -> list[dict]:
 
 
 def clock_entries(case: Case, on: dt.date | None = None) -> list[dict]:
+    """The running clocks; `provisional` when the due date depends on a year whose holiday
+    schedule is not known yet (only its statutory rest days and weekends are counted)."""
     day = on or today()
+    calendar = work_calendar()
     return [
         {
             "period": c.period,
@@ -102,6 +107,7 @@ def clock_entries(case: Case, on: dt.date | None = None) -> list[dict]:
             "status": c.status,
             "days_left": (c.due_on - day).days,
             "overdue": c.status == Clock.RUNNING and c.due_on < day,
+            "provisional": bool(clock_unknown_years(c, calendar)),
         }
         for c in running_clocks(case)
     ]

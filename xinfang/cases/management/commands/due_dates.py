@@ -28,7 +28,10 @@ def _pad(text: str, width: int) -> str:
 
 def provisional_note(years: tuple[int, ...]) -> str:
     listed = _(", ").join(str(y) for y in years)
-    return _("Counted with weekends only: enter the %(years)s holiday schedule") % {"years": listed}
+    return _(
+        "Provisional: counted on the statutory holidays and weekends; enter the %(years)s "
+        "holiday schedule"
+    ) % {"years": listed}
 
 
 class Command(BaseCommand):
@@ -74,7 +77,9 @@ class Command(BaseCommand):
                     p.article,
                     p.length_label,
                     str(p.start_label),
-                    _day(row.due),
+                    _("%(day)s (provisional)") % {"day": _day(row.due)}
+                    if row.provisional
+                    else _day(row.due),
                     _day(row.extended_due) if row.extended_due else _("Not extendable"),
                     provisional_note(row.unknown_years) if row.provisional else "",
                 ]
@@ -92,8 +97,11 @@ class Command(BaseCommand):
         if unknown:
             self.stdout.write(
                 _(
-                    "Note: the official holidays of %(years)s are not entered yet, so these "
-                    "periods only skip Saturdays and Sundays; ask again once they are entered."
+                    "Note: the holiday schedule of %(years)s is not entered yet, so these periods "
+                    "skip only the statutory holidays (New Year's Day, Spring Festival, Qingming, "
+                    "Labour Day, Dragon Boat, Mid-Autumn, National Day) and weekends, without the "
+                    "year's bridging and swapped working days; the dates marked provisional may "
+                    "change once it is entered."
                 )
                 % {"years": _(", ").join(map(str, unknown))}
             )
