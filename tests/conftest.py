@@ -66,19 +66,30 @@ def build_county() -> County:
         code="370687101201", name="东村", level=Level.VILLAGE, parent=town
     )
     city_office = Body.objects.create(
-        name="烟台市信访局", kind=BodyKind.PETITION_OFFICE, division=city
+        name="烟台市信访局",
+        kind=BodyKind.PETITION_OFFICE,
+        division=city,
+        notice_abbreviation="烟信访",
     )
     office = Body.objects.create(
-        name="海阳市信访局", kind=BodyKind.PETITION_OFFICE, division=county, parent=city_office
+        name="海阳市信访局",
+        kind=BodyKind.PETITION_OFFICE,
+        division=county,
+        parent=city_office,
+        notice_abbreviation="海信访",
     )
     city_housing = Body.objects.create(
-        name="烟台市住房和城乡建设局", kind=BodyKind.DEPARTMENT, division=city
+        name="烟台市住房和城乡建设局",
+        kind=BodyKind.DEPARTMENT,
+        division=city,
+        notice_abbreviation="烟住建信",
     )
     housing = Body.objects.create(
         name="海阳市住房和城乡建设局",
         kind=BodyKind.DEPARTMENT,
         division=county,
         parent=city_housing,
+        notice_abbreviation="海住建信",
     )
     land = Body.objects.create(name="海阳市自然资源局", kind=BodyKind.DEPARTMENT, division=county)
     discipline = Body.objects.create(

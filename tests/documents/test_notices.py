@@ -83,7 +83,7 @@ def test_reply_pdf_draws_and_encodes_chinese_w32_w35(
     for callback in _reply(county, case, django_capture_on_commit_callbacks):
         callback()
     notice = Notice.objects.get(case=case, kind="reply_opinion")
-    assert re.fullmatch(r"海信访答〔\d{4}〕\d+号", notice.number)
+    assert re.fullmatch(r"海住建信答〔\d{4}〕1号", notice.number)  # the replying body's first
 
     # Page 1 at 100 dpi: A4 is 827 x 1169 px; the title sits below the 37 mm top margin.
     out = tmp_path / "page"
@@ -358,4 +358,4 @@ def test_each_notice_of_a_full_case_renders_w22_w34_w35(county):
         assert "{{" not in text and "{%" not in text
     review = flat(pdf_text(notices["review_opinion"]))
     assert "烟台市住房和城乡建设局" in review and "第三十六条" in review
-    assert notices["review_opinion"].number.startswith("烟信访复查〔")
+    assert notices["review_opinion"].number.startswith("烟住建信复查〔")

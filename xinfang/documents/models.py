@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from xinfang.cases.models import Case, CaseEvent
+from xinfang.orgs.models import Body
 
 from .kinds import KIND_CHOICES, KINDS, PLACEHOLDERS
 
@@ -65,6 +66,16 @@ class Notice(models.Model):
     kind = models.CharField("文书种类", max_length=40, choices=KIND_CHOICES)
     title = models.CharField("标题", max_length=60)
     number = models.CharField("文号", max_length=60)
+    # The number's parts: the issuing body's own sequence of this kind in this year (numbers.py).
+    issuing_body = models.ForeignKey(
+        Body,
+        verbose_name="发文单位",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField("年份", null=True)
+    sequence = models.PositiveIntegerField("顺序号", null=True)
     citizen_visible = models.BooleanField("信访人可见", default=True)
     # What the move knew when it issued the notice, without personal data (added at rendering).
     context = models.JSONField(default=dict, blank=True, editable=False)
@@ -82,7 +93,10 @@ class Notice(models.Model):
         verbose_name = "文书"
         verbose_name_plural = "文书"
         constraints = [
-            models.UniqueConstraint(fields=["event", "kind"], name="uniq_notice_event_kind")
+            models.UniqueConstraint(fields=["event", "kind"], name="uniq_notice_event_kind"),
+            models.UniqueConstraint(
+                fields=["issuing_body", "kind", "year", "sequence"], name="uniq_notice_number"
+            ),
         ]
         indexes = [
             models.Index(fields=["case", "created_at"]),
@@ -101,3 +115,26 @@ class Notice(models.Model):
     def filename(self) -> str:
         """What a download is called: title and document number."""
         return f"{self.title}（{self.number}）.pdf"
+
+
+class NoticeCounter(models.Model):
+    """The last number an issuing body gave to a kind of notice in a year.
+
+    Incremented under a row lock inside the issuing move's transaction, so a rolled-back move
+    gives its number back: the numbers of a body, kind and year run 1, 2, 3, ... without a gap.
+    """
+
+    body = models.ForeignKey(Body, verbose_name="发文单位", on_delete=models.PROTECT)
+    kind = models.CharField("文书种类", max_length=40, choices=KIND_CHOICES)
+    year = models.PositiveSmallIntegerField("年份")
+    last = models.PositiveIntegerField("已用顺序号", default=0)
+
+    class Meta:
+        verbose_name = "文号计数"
+        verbose_name_plural = "文号计数"
+        constraints = [
+            models.UniqueConstraint(fields=["body", "kind", "year"], name="uniq_notice_counter")
+        ]
+
+    def __str__(self):
+        return f"{self.body} {self.kind} {self.year}: {self.last}"

@@ -23,7 +23,7 @@ from xinfang.core import crypto
 from xinfang.orgs.models import Body
 from xinfang.orgs.selectors import memberships_of
 
-from . import render
+from . import numbers, render
 from .kinds import DECISION_TEXT, KINDS, TO_CITIZEN, TO_SENDER, Kind
 from .models import Notice, NoticeTemplate
 
@@ -57,38 +57,34 @@ def record_notice(event: CaseEvent) -> Notice | None:
     if existing is not None:
         return existing
     case = event.case
-    context = _snapshot(case, event, kind)
+    issuer = _issuer(case, event)
+    number = numbers.allocate(issuer, kind, timezone.localdate(event.at).year)
+    context = _snapshot(case, event, kind, issuer, number.text)
     title, _body = template_for(kind.key)
     return Notice.objects.create(
         case=case,
         event=event,
         kind=kind.key,
         title=title[:60],
-        number=context["doc_number"],
+        number=number.text,
+        issuing_body=issuer,
+        year=number.year,
+        sequence=number.sequence,
         citizen_visible=kind.citizen_visible,
         context=context,
     )
 
 
 def _issuer(case: Case, event: CaseEvent) -> Body:
-    """The acting user's body: the holder's, else the sender's (a routing office), else any."""
+    """The body that makes the move: the acting user's body that holds the case, else the one
+    that sent it on (a routing office), else any of the user's bodies; the holder for a move
+    made by the system or the petitioner."""
     bodies = [m.body for m in memberships_of(event.actor)]
     for wanted in (case.holder_body_id, case.sender_body_id):
         for body in bodies:
             if body.pk == wanted:
                 return body
     return bodies[0] if bodies else case.holder_body
-
-
-def _doc_number(case: Case, issuer: Body, kind: Kind, day: dt.date) -> str:
-    """e.g. 海信访答〔2026〕123号: issuer's place, kind, year and the case's daily sequence."""
-    place = (issuer.division.name or issuer.name)[:1]
-    tail = case.number.rsplit("-", 1)[-1]
-    seq = str(int(tail)) if tail.isdigit() else str(case.pk)
-    earlier = Notice.objects.filter(case=case, kind=kind.key).count()
-    if earlier:
-        seq = f"{seq}-{earlier + 1}"
-    return f"{place}信访{kind.code}〔{day.year}〕{seq}号"
 
 
 def _last_event(case: Case, kind: str) -> CaseEvent | None:
@@ -104,16 +100,15 @@ def _iso_to_cn(value: str | None) -> str:
         return value
 
 
-def _snapshot(case: Case, event: CaseEvent, kind: Kind) -> dict:
+def _snapshot(case: Case, event: CaseEvent, kind: Kind, issuer: Body, number: str) -> dict:
     """What the notice says about the move, taken when it happens. No personal data here."""
     # A formal notice is a Chinese document whatever language the person who moved reads.
     with translation.override("zh-hans"):
-        snapshot = _snapshot_values(case, event, kind)
+        snapshot = _snapshot_values(case, event, kind, issuer, number)
         return {k: str(v) if isinstance(v, Promise) else v for k, v in snapshot.items()}
 
 
-def _snapshot_values(case: Case, event: CaseEvent, kind: Kind) -> dict:
-    issuer = _issuer(case, event)
+def _snapshot_values(case: Case, event: CaseEvent, kind: Kind, issuer: Body, number: str) -> dict:
     day = timezone.localdate(event.at)
     detail = case.decision_detail or {}
     extra = event.extra or {}
@@ -136,7 +131,7 @@ def _snapshot_values(case: Case, event: CaseEvent, kind: Kind) -> dict:
         addressee = case.holder_body.name
     return {
         "case_number": case.number,
-        "doc_number": _doc_number(case, issuer, kind, day),
+        "doc_number": number,
         "case_title": case.title,
         "case_body": case.body,
         "request": detail.get("request") or case.title,

@@ -19,9 +19,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "division", "parent", "is_active")
+    list_display = ("name", "notice_abbreviation", "kind", "division", "parent", "is_active")
     list_filter = ("kind", "is_active")
-    search_fields = ("name", "division__name")
+    search_fields = ("name", "notice_abbreviation", "division__name")
     autocomplete_fields = ("division", "parent")
     inlines = [MembershipInline]
 

@@ -47,6 +47,31 @@ DEPARTMENTS: dict[str, tuple[str, str | None]] = {
 }
 
 
+# Each body's code in its notice numbers (发文机关代字), e.g. 海住建信答〔2026〕12号.
+NOTICE_ABBREVIATIONS: dict[str, str] = {
+    "烟台市委、市政府": "烟政信",
+    "烟台市信访局": "烟信访",
+    "烟台市住房和城乡建设局": "烟住建信",
+    "烟台市自然资源和规划局": "烟自然资源信",
+    "烟台市人力资源和社会保障局": "烟人社信",
+    "海阳市委、市政府": "海政信",
+    "海阳市信访局": "海信访",
+    "海阳市纪委监委": "海纪信",
+    "海阳市委政法委": "海政法信",
+    "海阳市住房和城乡建设局": "海住建信",
+    "海阳市自然资源和规划局": "海自然资源信",
+    "海阳市人力资源和社会保障局": "海人社信",
+    "海阳市教育和体育局": "海教体信",
+    "海阳市卫生健康局": "海卫健信",
+    "海阳市市场监督管理局": "海市监信",
+    "烟台市生态环境局海阳分局": "烟环海信",
+    "海阳市交通运输局": "海交运信",
+    "海阳市农业农村局": "海农信",
+    "海阳市综合行政执法局": "海综执信",
+    "海阳市民政局": "海民信",
+}
+
+
 @dataclass
 class DemoCounty:
     province: Division
@@ -98,9 +123,17 @@ def _division(code: str, name: str, level: int, parent: Division | None) -> Divi
 
 
 def _body(name: str, kind: str, division: Division, parent: Body | None = None) -> Body:
-    body, _ = Body.objects.get_or_create(
-        name=name, division=division, defaults={"kind": kind, "parent": parent}
+    abbreviation = NOTICE_ABBREVIATIONS.get(name) or (
+        f"{division.name[:2]}信" if kind == BodyKind.TOWNSHIP else ""
     )
+    body, _ = Body.objects.get_or_create(
+        name=name,
+        division=division,
+        defaults={"kind": kind, "parent": parent, "notice_abbreviation": abbreviation},
+    )
+    if abbreviation and not body.notice_abbreviation:
+        body.notice_abbreviation = abbreviation
+        body.save(update_fields=["notice_abbreviation"])
     return body
 
 

@@ -115,12 +115,29 @@ class Body(models.Model):
         help_text=_("Reviews go to the superior of the deciding body (W35, W36)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    notice_abbreviation = models.CharField(
+        _("abbreviation on notices"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The issuing body's code in the numbers of its notices (发文机关代字), e.g. 海住建信 in "
+            "海住建信答〔2026〕12号. Each body has its own; when empty, the full name is used."
+        ),
+    )
 
     class Meta:
         ordering = ["division_id", "name"]
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
         indexes = [models.Index(fields=["kind", "division"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice_abbreviation"],
+                condition=~models.Q(notice_abbreviation=""),
+                name="uniq_body_notice_abbreviation",
+                violation_error_message=_("Another body already uses this abbreviation."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -128,6 +145,11 @@ class Body(models.Model):
     @property
     def level(self) -> int:
         return self.division.level
+
+    @property
+    def notice_code(self) -> str:
+        """What its notice numbers begin with."""
+        return self.notice_abbreviation.strip() or self.name
 
 
 class Role(models.TextChoices):

@@ -230,7 +230,9 @@ def _transition(
     pk = _resolve(case)
     with transaction.atomic(durable=True):
         locked = (
-            Case.objects.select_for_update()
+            # Only the case row: locking the joined body too would make every move of a body's
+            # cases queue on its row, and deadlock with rows that refer to the body.
+            Case.objects.select_for_update(of=("self",))
             .select_related("holder_body", "holder_body__division")
             .filter(pk=pk)
             .first()
