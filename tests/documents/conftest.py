@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +43,33 @@ def pdf_text(notice: Notice) -> str:
         capture_output=True,
     )
     return out.stdout.decode("utf-8")
+
+
+@dataclass
+class Line:
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def pdf_lines(pdf: Path | str) -> list[Line]:
+    """Every line of the text layer with its box in points, as pdftotext finds it."""
+    out = subprocess.run(
+        [poppler("pdftotext"), "-bbox-layout", str(pdf), "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    line = re.compile(
+        r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', re.S
+    )
+    lines = []
+    for page, body in enumerate(out.split("<page ")[1:], start=1):
+        for m in line.finditer(body):
+            text = html.unescape("".join(re.findall(r">([^<]*)</word>", m.group(5))))
+            x0, y0, x1, y1 = map(float, m.group(1, 2, 3, 4))
+            lines.append(Line(page, text, x0, y0, x1, y1))
+    return lines
 
 
 def flat(text: str) -> str:

@@ -19,7 +19,15 @@ from xinfang.documents.kinds import KINDS
 from xinfang.documents.models import Notice, NoticeTemplate
 
 from ..conftest import register_appeal
-from .conftest import accepted_case, decided_case, flat, pdf_text, poppler, render_all
+from .conftest import (
+    accepted_case,
+    decided_case,
+    flat,
+    pdf_lines,
+    pdf_text,
+    poppler,
+    render_all,
+)
 
 
 def _reply(county, case, capture):
@@ -85,7 +93,9 @@ def test_reply_pdf_draws_and_encodes_chinese_w32_w35(
     notice = Notice.objects.get(case=case, kind="reply_opinion")
     assert re.fullmatch(r"海住建信答〔\d{4}〕1号", notice.number)  # the replying body's first
 
-    # Page 1 at 100 dpi: A4 is 827 x 1169 px; the title sits below the 37 mm top margin.
+    lines = pdf_lines(notice.pdf.path)
+    title = next(ln for ln in lines if ln.text == "信访处理意见书")
+    # Page 1 at 100 dpi: the title's rows; above the letterhead (30 mm) the page stays blank.
     out = tmp_path / "page"
     subprocess.run(
         [
@@ -104,11 +114,12 @@ def test_reply_pdf_draws_and_encodes_chinese_w32_w35(
         check=True,
     )
     pgm = (tmp_path / "page.pgm").read_bytes()
-    assert sum(_ink_columns(pgm, range(20, 80))) == 0  # the top margin stays blank
-    title = _ink_columns(pgm, range(140, 200))
-    assert sum(title) > 1200, f"title area nearly blank ({sum(title)} dark pixels)"
+    assert sum(_ink_columns(pgm, range(20, 110))) == 0
+    rows = range(int(title.y0 / 72 * 100), int(title.y1 / 72 * 100))
+    ink = _ink_columns(pgm, rows)
+    assert sum(ink) > 1200, f"title area nearly blank ({sum(ink)} dark pixels)"
     # Seven different characters, not seven copies of a missing-glyph box.
-    per_glyph = _glyph_ink(title, len("信访处理意见书"))
+    per_glyph = _glyph_ink(ink, len("信访处理意见书"))
     assert len(set(per_glyph)) >= 5, per_glyph
 
     text = flat(pdf_text(notice))
@@ -121,6 +132,30 @@ def test_reply_pdf_draws_and_encodes_chinese_w32_w35(
     assert "《物业管理条例》第三十五条" in text
     assert "三十日内" in text and "第三十五条" in text and "烟台市住房和城乡建设局" in text
     assert "海阳市住房和城乡建设局" in text  # issuing body
+    assert "你（你们）" not in text
+
+
+def test_one_petitioner_is_told_you_and_a_group_you_all_w23(county):
+    """The templates' “你（你们）” reads 你 to one petitioner and 你们 to several, throughout."""
+    one = accepted_case(county)
+    two = register_appeal(
+        county,
+        parties=[
+            services.PartyInput(name="张三", phone="13800138000"),
+            services.PartyInput(name="李四", phone="13800138001"),
+        ],
+    ).case
+    services.transfer(case=two, actor=county.users["clerk"], body=county.housing)
+    services.accept(case=two, actor=county.users["handler"])
+    alone = flat(pdf_text(render_all(one)["acceptance_notice"]))
+    group = flat(pdf_text(render_all(two)["acceptance_notice"]))
+
+    assert alone.startswith("海阳市住房和城乡建设局")
+    assert "张三：你于" in alone and "你可以通过" in alone and "你们" not in alone
+    assert "张三、李四：你们于" in group and "并告知你们延期理由" in group
+    assert "你们可以通过" in group
+    assert "你（你们）" not in alone + group
+    assert not re.search(r"你(?!们)", group)
 
 
 def test_edited_template_changes_the_next_pdf(county, django_capture_on_commit_callbacks):

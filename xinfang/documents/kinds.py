@@ -1,7 +1,8 @@
 """The formal notices (STATUTE.md, Notices) and their default Chinese templates. Pure: no database.
 
 Each template body is Django template text rendered without HTML escaping; one line is one
-paragraph. The title, document number, addressee, issuing body, date and page numbers are laid
+paragraph; “你（你们）” is printed as 你 or 你们, as the addressee is one person or several. The
+issuing body's mark, title, document number, addressee, signature, date and page numbers are laid
 out by render.py around the body. Articles: W = 信访工作条例 (2022).
 """
 
@@ -35,8 +36,8 @@ _RECEIVED = (
 )
 
 ACCEPTANCE = f"""{_RECEIVED}，经审查，符合《信访工作条例》第二十三条、第三十一条规定的受理条件，本机关决定予以受理。
-本机关将依照《信访工作条例》第三十四条的规定，自受理之日起六十日内办结{{% if due.handle %}}（办理期限至{{{{ due.handle }}}}）{{% endif %}}；情况复杂的，经本机关负责人批准，可以适当延长办理期限，延长期限不超过三十日，并告知你延期理由。
-你可以通过阳光信访平台凭查询码查询办理进展，并对办理情况进行评价。
+本机关将依照《信访工作条例》第三十四条的规定，自受理之日起六十日内办结{{% if due.handle %}}（办理期限至{{{{ due.handle }}}}）{{% endif %}}；情况复杂的，经本机关负责人批准，可以适当延长办理期限，延长期限不超过三十日，并告知你（你们）延期理由。
+你（你们）可以通过阳光信访平台凭查询码查询办理进展，并对办理情况进行评价。
 特此告知。"""
 
 NON_ACCEPTANCE = f"""{_RECEIVED}，经审查，{{{{ reason }}}}。
@@ -49,7 +50,7 @@ NON_REACCEPTANCE = f"""{_RECEIVED}，经审查，{{{{ reason }}}}。
 
 LEGAL_CHANNEL = f"""{_RECEIVED}，经审查，属于应当通过{{{{ legal_channel }}}}途径解决的事项。{{% if reason %}}{{{{ reason }}}}。{{% endif %}}
 根据《信访工作条例》第三十一条的规定，对依法应当通过诉讼、仲裁、行政复议等法定途径解决的事项，不作为信访事项受理，本机关决定不予受理。
-请你依照有关法律、法规规定的程序，通过{{{{ legal_channel }}}}途径依法主张权利。
+请你（你们）依照有关法律、法规规定的程序，通过{{{{ legal_channel }}}}途径依法主张权利。
 特此告知。"""
 
 _SLIP_INTRO = "现将{{ petitioner }}于{{ registered_on }}通过{{ channel }}反映的“{{ case_title }}”信访事项（事项编号：{{ case_number }}，内容类别：{{ content_type }}）"
@@ -180,10 +181,11 @@ KINDS: dict[str, Kind] = {
 
 KIND_CHOICES = [(k.key, k.label) for k in KINDS.values()]
 
+# “你（你们）” becomes 你 or 你们 as the addressee is one petitioner or several (services.py).
 DECISION_TEXT = {
-    "support": "对你的信访请求予以支持",
-    "explain": "对你的信访请求予以解释说明",
-    "reject": "对你的信访请求不予支持",
+    "support": "对你（你们）的信访请求予以支持",
+    "explain": "对你（你们）的信访请求予以解释说明",
+    "reject": "对你（你们）的信访请求不予支持",
 }
 
 # What a template may use; shown beside the template in the admin.
@@ -197,6 +199,7 @@ PLACEHOLDERS = {
     "content_type": "内容类别",
     "channel": "信访渠道",
     "petitioner": "信访人（对外文书为全名；内部文书为脱敏姓名，检举控告不显示）",
+    "you": "对信访人的称呼：一人为“你”，多人为“你们”（模板中的“你（你们）”也按此替换）",
     "addressee": "主送对象",
     "issuer": "发文单位",
     "issued_on": "发文日期",

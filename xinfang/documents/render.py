@@ -1,97 +1,38 @@
-"""Lay out a notice and write it as PDF (reportlab), with an embedded CJK TrueType font.
+"""Lay out a notice as GB/T 9704-2012 asks (letter format, 信函格式) and print it to PDF.
 
-reportlab embeds TrueType outlines only: the Noto CJK collections are CFF-based and are refused,
-so the font comes from a list of TrueType CJK fonts (Debian fonts-wqy-zenhei first) or from the
-XINFANG_PDF_FONT setting / environment variable. The layout follows GB/T 9704 loosely: A4,
-centred title, document number, addressee, indented body, issuing body and date, page numbers.
+HTML and CSS paged media (templates/documents/notice.html and notice.css) printed by WeasyPrint,
+which shapes and breaks lines with Pango: a closing bracket or punctuation mark never begins a
+line (Unicode line breaking, UAX #14), and case and document numbers are kept on one line.
+The typefaces are chosen in fonts.py.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
-import hashlib
-import io
-import os
+import re
+import threading
 from dataclasses import dataclass
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Engine, Template
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-FONT_NAME = "XinfangCJK"
+from . import fonts
+from .fonts import FontNotFound, missing_glyphs
 
-# TrueType-outline CJK fonts, most preferred first (Debian/Ubuntu paths, then other systems).
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/arphic/ukai.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
-    "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
-    "C:/Windows/Fonts/simsun.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
-)
-
-
-class FontNotFound(ImproperlyConfigured):
-    pass
-
-
-def configured_font_paths() -> list[str]:
-    """XINFANG_PDF_FONT (setting, else environment): one path, or several separated by os.pathsep."""
-    value = getattr(settings, "XINFANG_PDF_FONT", None) or os.environ.get("XINFANG_PDF_FONT", "")
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value if v]
-    return [p for p in str(value).split(os.pathsep) if p]
-
-
-def find_font() -> Path:
-    """The first usable font; a configured font is used or refused, never silently replaced."""
-    return Path(load_font().face.filename)
-
-
-def load_font():
-    """The registered reportlab font (found once per process and configuration)."""
-    return _load(tuple(configured_font_paths()))
-
-
-@functools.cache
-def _load(configured: tuple[str, ...]):
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-    problems = []
-    for candidate in configured or FONT_CANDIDATES:
-        path = Path(candidate)
-        if not path.is_file():
-            problems.append(f"{path}: not found")
-            continue
-        # reportlab never replaces a registered name: one name per file.
-        name = f"{FONT_NAME}-{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
-        try:
-            font = TTFont(name, str(path), subfontIndex=0)
-        except TTFError as exc:
-            problems.append(f"{path}: {exc}")
-            continue
-        pdfmetrics.registerFont(font)
-        return font
-    where = "XINFANG_PDF_FONT" if configured else "the built-in font list"
-    raise FontNotFound(
-        f"No usable CJK TrueType font for PDF notices in {where}. Install one "
-        "(apt-get install fonts-wqy-zenhei) or set XINFANG_PDF_FONT to a .ttf/.ttc file with "
-        "TrueType outlines (Noto CJK .otf/.ttc files are CFF and cannot be embedded). Tried: "
-        + "; ".join(problems)
-    )
-
-
-def missing_glyphs(text: str) -> list[str]:
-    """Characters the font cannot draw (rare name characters, for instance)."""
-    cmap = load_font().face.charToGlyph
-    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+__all__ = [
+    "FontNotFound",
+    "Layout",
+    "build_pdf",
+    "cn_date",
+    "compile_body",
+    "missing_glyphs",
+    "render_paragraphs",
+    "resolve_you",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +41,7 @@ def missing_glyphs(text: str) -> list[str]:
 
 @functools.cache
 def _engine() -> Engine:
-    # Plain text out: reportlab's markup is escaped per paragraph, not HTML.
+    # Plain text out: each paragraph is escaped when it is laid out as HTML.
     return Engine(autoescape=False)
 
 
@@ -117,24 +58,16 @@ def cn_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-_DIGITS = "〇一二三四五六七八九"
-
-
-def _cn_number(n: int) -> str:
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + ("" if ones == 0 else _DIGITS[ones])
-
-
-def cn_formal_date(day: dt.date) -> str:
-    """The date under the issuing body, e.g. 二〇二六年一月二日."""
-    year = "".join(_DIGITS[int(d)] for d in str(day.year))
-    return f"{year}年{_cn_number(day.month)}月{_cn_number(day.day)}日"
-
-
 # ---------------------------------------------------------------------------------------------
 # Layout
+
+
+YOU = "你（你们）"
+
+
+def resolve_you(text: str, you: str) -> str:
+    """The templates' “你（你们）” as the addressee is: 你 for one petitioner, 你们 for several."""
+    return text.replace(YOU, you)
 
 
 @dataclass
@@ -145,63 +78,85 @@ class Layout:
     paragraphs: list[str]
     issuer: str
     issued_on: dt.date
-    footer: str = ""
+    # 发文机关标志: the issuing body's name in red above the number ("" leaves it out).
+    header: str = ""
+    # Leave room for the seal over the issuer and date, marked by a faint circle.
+    seal: bool = True
+
+
+# Codes joined by hyphens (case numbers such as XF-370687-20261122-000123) and document numbers
+# (〔2026〕12号) are never broken across lines.
+_UNBREAKABLE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+|〔\d{4}〕\d+号")
+# A first-level heading (一、二、...) up to its colon is set in 黑体.
+_HEADING = re.compile(r"^([一二三四五六七八九十]+、[^：:。]{1,12}[：:])")
+
+
+def paragraph_html(text: str) -> SafeString:
+    """One paragraph, escaped, with its numbers kept whole and its heading marked."""
+    out = []
+    last = 0
+    for m in _UNBREAKABLE.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(f'<span class="nobr">{escape(m.group(0))}</span>')
+        last = m.end()
+    out.append(escape(text[last:]))
+    html = "".join(out)
+    heading = _HEADING.match(text)
+    if heading:
+        label = escape(heading.group(1))
+        if html.startswith(label):
+            html = f'<span class="heading">{label}</span>{html[len(label) :]}'
+    return mark_safe(html)
+
+
+def notice_css() -> str:
+    faces = fonts.faces()
+    context = {"font_faces": fonts.font_faces_css()}
+    for role in faces:
+        context[role] = fonts.stack(role)
+        context[f"{role}_weight"] = fonts.weight(role)
+    return render_to_string("documents/notice.css", context)
+
+
+def notice_html(layout: Layout) -> str:
+    return render_to_string(
+        "documents/notice.html",
+        {
+            "layout": layout,
+            "paragraphs": [paragraph_html(p) for p in layout.paragraphs],
+            # GB/T 9704-2012 7.3.5.1: Arabic numerals, the year in full, no leading zeros.
+            "date": cn_date(layout.issued_on),
+        },
+    )
+
+
+_printer = threading.local()
+
+
+@atexit.register
+def _release_printer() -> None:
+    # Its font folder is removed while the interpreter can still do it.
+    _printer.__dict__.pop("value", None)
+
+
+def _stylesheet():
+    """The stylesheet and its font configuration, built once per thread and font choice (loading
+    the CJK fonts takes most of a second; later notices reuse them)."""
+    key = tuple(sorted((r, f.family, f.file) for r, f in fonts.faces().items()))
+    cached = getattr(_printer, "value", None)
+    if cached is None or cached[0] != key:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        css = CSS(string=notice_css(), font_config=font_config)
+        cached = (key, css, font_config)
+        _printer.value = cached
+    return cached[1], cached[2]
 
 
 def build_pdf(layout: Layout) -> bytes:
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+    from weasyprint import HTML
 
-    font = load_font().fontName
-    base = ParagraphStyle("base", fontName=font, fontSize=16, leading=28, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=base, fontSize=22, leading=32, alignment=TA_CENTER)
-    number = ParagraphStyle("number", parent=base, fontSize=14, alignment=TA_CENTER)
-    address = ParagraphStyle("addressee", parent=base, alignment=TA_LEFT)
-    body = ParagraphStyle("body", parent=base, firstLineIndent=32)
-    sign = ParagraphStyle("sign", parent=base, alignment=TA_RIGHT, rightIndent=32)
-
-    def p(text: str, style) -> Paragraph:
-        return Paragraph(escape(text), style)
-
-    story = [p(layout.title, title), Spacer(1, 4 * mm)]
-    if layout.number:
-        story += [p(layout.number, number), Spacer(1, 6 * mm)]
-    if layout.addressee:
-        story.append(p(f"{layout.addressee}：", address))
-    paragraphs = [p(text, body) for text in layout.paragraphs]
-    # The issuing body and date never stand alone on a page: the last paragraph goes with them.
-    closing = paragraphs[-1:] + [
-        Spacer(1, 12 * mm),
-        p(layout.issuer, sign),
-        p(cn_formal_date(layout.issued_on), sign),
-    ]
-    story += paragraphs[:-1] + [KeepTogether(closing)]
-
-    def decorate(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(font, 14)
-        canvas.drawCentredString(A4[0] / 2, 14 * mm, f"— {doc.page} —")
-        if layout.footer:
-            canvas.setFont(font, 9)
-            canvas.drawString(28 * mm, 8 * mm, layout.footer)
-        canvas.restoreState()
-
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        topMargin=37 * mm,
-        bottomMargin=35 * mm,
-        leftMargin=28 * mm,
-        rightMargin=26 * mm,
-        title=layout.title,
-        author=layout.issuer,
-        subject=layout.number,
-        creator="阳光信访",
-        initialFontName=font,  # no stray reference to an unembedded Helvetica
-    )
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return out.getvalue()
+    css, font_config = _stylesheet()
+    return HTML(string=notice_html(layout)).write_pdf(stylesheets=[css], font_config=font_config)

@@ -184,13 +184,17 @@ def enqueue_rendering(event_id: int) -> None:
             logger.exception("Could not queue notice %s; render_pending_notices will render it", pk)
 
 
+def _petitioners(case: Case) -> list[str]:
+    parties = list(case.parties.all())
+    return [p.name for p in parties if p.kind == Party.PETITIONER and p.name] or [
+        p.name for p in parties if p.kind == Party.REPRESENTATIVE and p.name
+    ]
+
+
 def _petitioner(case: Case, kind: Kind) -> str:
     """Full name on a notice addressed to the petitioner; masked on internal slips, and nothing
     at all about a reporter (W30, W46)."""
-    parties = list(case.parties.all())
-    names = [p.name for p in parties if p.kind == Party.PETITIONER and p.name] or [
-        p.name for p in parties if p.kind == Party.REPRESENTATIVE and p.name
-    ]
+    names = _petitioners(case)
     if not kind.citizen_visible:
         if case.content_type == "report":
             return REPORT_IDENTITY_WITHHELD
@@ -201,20 +205,30 @@ def _petitioner(case: Case, kind: Kind) -> str:
     return shown
 
 
+def _you(case: Case) -> str:
+    """How a notice speaks to its addressee: 你 to one petitioner, 你们 to a group."""
+    return "你们" if case.is_group or len(_petitioners(case)) > 1 else "你"
+
+
 def layout_for(notice: Notice, *, title: str, body: str) -> render.Layout:
     kind = KINDS[notice.kind]
     context = dict(notice.context)
     context["petitioner"] = _petitioner(notice.case, kind)
+    context["you"] = _you(notice.case)
     if kind.citizen_visible:
         context["addressee"] = context["petitioner"]
+    paragraphs = [
+        render.resolve_you(p, context["you"]) for p in render.render_paragraphs(body, context)
+    ]
+    issuer = context.get("issuer", "")
     return render.Layout(
         title=title,
         number=notice.number,
         addressee=context.get("addressee", ""),
-        paragraphs=render.render_paragraphs(body, context),
-        issuer=context.get("issuer", ""),
+        paragraphs=paragraphs,
+        issuer=issuer,
         issued_on=dt.date.fromisoformat(context["issued_iso"]),
-        footer=f"事项编号：{notice.case.number}",
+        header=issuer,
     )
 
 
