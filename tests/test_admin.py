@@ -57,7 +57,7 @@ def test_holiday_list_shows_the_statutory_days_and_which_years_are_provisional(a
         page = admin_client.get(url).content.decode()
         box = page[page.index('id="statutory-days"') :]
         row_2027 = box[box.index("2027") : box.index("2028")]
-        assert "春节 2-5" in row_2027 and "春节 2-8" in row_2027 and "中秋节 9-15" in row_2027
+        assert "春节 2月5日—2月8日" in row_2027 and "中秋节 9月15日" in row_2027
         assert "暂定" in row_2027
         Holiday.objects.create(date=dt.date(2027, 2, 9), name="春节")
         page = admin_client.get(url).content.decode()
