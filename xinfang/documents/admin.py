@@ -17,13 +17,14 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = (
         "number",
         "title",
+        "issuing_body",
         "case",
         "status",
         "citizen_visible",
         "render_ms",
         "created_at",
     )
-    list_filter = ("status", "kind", "citizen_visible")
+    list_filter = ("status", "kind", "year", "citizen_visible")
     search_fields = ("case__number", "number")
     # No file link: notices are downloaded through pages that check access to the case.
     exclude = ("context", "pdf")
