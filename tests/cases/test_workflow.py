@@ -606,9 +606,3 @@ def test_random_move_sequences_stay_inside_the_declared_graph(steps, holder_leve
             flags["rated"] = rating
         elif move.name in ("decide_review", "decide_rereview"):
             flags["rated"] = ""  # a new opinion is rated afresh
-
-
-def test_every_declared_move_has_exactly_one_service_function():
-    from xinfang.cases import services
-
-    assert set(services.MOVE_FUNCTIONS) == set(MOVES)

@@ -289,7 +289,7 @@ def test_a_stale_form_is_refused_not_applied(client, desk):
         f"/desk/intake/case/{case.number}/decline/",
         {"decline-reason": "不属于信访事项", "decline-version": case.version - 1},
     )
-    assert resp.status_code == 422 and "已被他人处理" in resp.content.decode()
+    assert resp.status_code == 409 and "已被他人处理" in resp.content.decode()
     case.refresh_from_db()
     assert case.state == "registered"
 

@@ -39,6 +39,10 @@ def _move(client, case, move, **fields):
     return client.post(reverse("desk:case_move", args=[case.number, move]), data)
 
 
+def _version(case) -> int:
+    return Case.objects.get(pk=case.pk).version
+
+
 # ---------------------------------------------------------------------------------------------
 # Supervision
 
@@ -57,9 +61,14 @@ def test_w40_supervisor_sees_overdue_issues_a_notice_and_reads_the_reply(county,
         assert case.number in overdue and "办理期限" in overdue and "已标记超期" in overdue
 
         reply_by = work_calendar().next_workday(due + dt.timedelta(days=10)).isoformat()
-        url = reverse("desk:supervision_action", args=[case.number, "notice"])
+        url = reverse("desk:supervision_action", args=[case.number, "supervise"])
         resp = client.post(
-            url, {"notice-grounds": "超期未办结，请说明原因", "notice-due_on": reply_by}
+            url,
+            {
+                "supervise-grounds": "超期未办结，请说明原因",
+                "supervise-due_on": reply_by,
+                "supervise-version": _version(case),
+            },
         )
         assert resp.status_code == 302
         notice = SupervisionNotice.objects.get(case=case)
@@ -69,8 +78,17 @@ def test_w40_supervisor_sees_overdue_issues_a_notice_and_reads_the_reply(county,
         handler_page = _as(client, county, "handler").get(reverse("desk:supervision")).content
         assert "超期未办结，请说明原因" in handler_page.decode()
         assert 'id="overdue"' not in handler_page.decode()  # no scope-wide lists for handlers
-        url = reverse("desk:supervision_action", args=[case.number, "answer"])
-        assert client.post(url, {"answer-answer": "已完成现场核查，3日内答复"}).status_code == 302
+        url = reverse("desk:supervision_action", args=[case.number, "answer_supervision"])
+        assert (
+            client.post(
+                url,
+                {
+                    "answer_supervision-answer": "已完成现场核查，3日内答复",
+                    "answer_supervision-version": _version(case),
+                },
+            ).status_code
+            == 302
+        )
 
         html = _as(client, county, "supervisor").get(reverse("desk:supervision")).content.decode()
     assert "已完成现场核查，3日内答复" in html.split('id="notices"')[1]
@@ -80,18 +98,29 @@ def test_w40_supervisor_sees_overdue_issues_a_notice_and_reads_the_reply(county,
 
 def test_w40_notice_form_errors_come_back_in_chinese(county, client):
     case = accepted_appeal(county)
-    url = reverse("desk:supervision_action", args=[case.number, "notice"])
-    resp = _as(client, county, "supervisor").post(url, {"notice-grounds": ""})
+    url = reverse("desk:supervision_action", args=[case.number, "supervise"])
+    resp = _as(client, county, "supervisor").post(
+        url, {"supervise-grounds": "", "supervise-version": case.version}
+    )
     assert resp.status_code == 422
     assert not SupervisionNotice.objects.exists()
-    resp = client.post(url, {"notice-grounds": "督办", "notice-due_on": "2020-01-01"})
+    resp = client.post(
+        url,
+        {
+            "supervise-grounds": "督办",
+            "supervise-due_on": "2020-01-01",
+            "supervise-version": case.version,
+        },
+    )
     assert resp.status_code == 422 and "期限不能早于今天" in resp.content.decode()
 
 
 def test_w40_a_handler_cannot_issue_a_notice(county, client):
     case = accepted_appeal(county)
-    url = reverse("desk:supervision_action", args=[case.number, "notice"])
-    resp = _as(client, county, "handler").post(url, {"notice-grounds": "自己督办自己"})
+    url = reverse("desk:supervision_action", args=[case.number, "supervise"])
+    resp = _as(client, county, "handler").post(
+        url, {"supervise-grounds": "自己督办自己", "supervise-version": case.version}
+    )
     assert resp.status_code == 403
     assert not SupervisionNotice.objects.exists()
 
@@ -99,8 +128,10 @@ def test_w40_a_handler_cannot_issue_a_notice(county, client):
 def test_w39_listed_supervision_is_shown_to_every_body_concerned(county, client):
     case = accepted_appeal(county)
     services.add_co_handler(case=case, actor=county.users["head"], body=county.land, part="土地")
-    url = reverse("desk:supervision_action", args=[case.number, "list"])
-    resp = _as(client, county, "supervisor").post(url, {"list-reason": "群众反映强烈"})
+    url = reverse("desk:supervision_action", args=[case.number, "list_supervision"])
+    resp = _as(client, county, "supervisor").post(
+        url, {"list_supervision-reason": "群众反映强烈", "list_supervision-version": _version(case)}
+    )
     assert resp.status_code == 302
     assert Case.objects.get(pk=case.pk).listed_supervision
     for name in ("handler", "head", "land_handler", "clerk"):
@@ -134,7 +165,9 @@ def test_w40_escalation_shows_on_the_owning_leaders_page(county, client):
         deadline=deadline,
     )
     url = reverse("desk:supervision_action", args=[case.number, "escalate"])
-    resp = _as(client, county, "supervisor").post(url, {"escalate-reason": "部门推诿"})
+    resp = _as(client, county, "supervisor").post(
+        url, {"escalate-reason": "部门推诿", "escalate-version": _version(case)}
+    )
     assert resp.status_code == 302
     html = _as(client, county, "leader").get(reverse("desk:leaders")).content.decode()
     mine = html.split('id="mine"')[1]

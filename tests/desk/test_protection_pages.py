@@ -129,12 +129,12 @@ def test_w30_accused_staff_cannot_act_on_the_report_through_any_form(county, rep
             },
         ),
         (
-            reverse("desk:supervision_action", args=[report.number, "notice"]),
-            {"notice-grounds": "督办"},
+            reverse("desk:supervision_action", args=[report.number, "supervise"]),
+            {"supervise-grounds": "督办", "supervise-version": report.version},
         ),
         (
-            reverse("desk:supervision_action", args=[report.number, "answer"]),
-            {"answer-answer": "已办"},
+            reverse("desk:supervision_action", args=[report.number, "answer_supervision"]),
+            {"answer_supervision-answer": "已办", "answer_supervision-version": report.version},
         ),
     ]
     for url, data in posts:

@@ -352,3 +352,13 @@ def test_the_data_migration_seeds_every_template_in_chinese_and_keeps_edits():
     assert {(r.key, r.channel) for r in rows} == {(k, c) for k in KEYS for c in CHANNELS}
     assert rows.get(key="registered", channel="sms").body == "本地改过的文本"
     assert all("阳光信访" in r.body + r.subject for r in rows.exclude(body="本地改过的文本"))
+
+
+def test_every_message_a_move_declares_has_its_texts():
+    """A move's row names its message; the texts live here. Missing one fails."""
+    from xinfang.cases import workflow
+    from xinfang.notify import defaults
+
+    for kind, key in workflow.message_keys().items():
+        assert key in defaults.KEYS, kind
+        assert key in defaults.SMS_TEXTS and key in defaults.EMAIL_SUBJECTS, kind

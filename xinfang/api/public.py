@@ -1,23 +1,15 @@
-"""Public endpoints: submit a petition, follow it, rate the answer, ask for review."""
+"""Public endpoints: submit a petition, follow it, rate the answer, ask for review. Thin over
+the citizen's use cases (xinfang.cases.citizen)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from django.conf import settings
-from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
 
-from xinfang.cases import selectors as case_selectors
-from xinfang.cases import services as case_services
-from xinfang.cases.workflow import STATE_LABELS, S
-from xinfang.core import crypto, ratelimit
-from xinfang.core.errors import InvalidInput, NotFound
+from xinfang.cases import citizen
 from xinfang.core.ratelimit import client_ip
-from xinfang.orgs.models import Division
-from xinfang.orgs.selectors import petition_office_for
-from xinfang.taxonomy.selectors import leaf_by_code
 
 from . import services
 
@@ -43,6 +35,26 @@ class PetitionIn(Schema):
     public_consent: bool = False
     channel: Literal["web", "mobile"] = "web"
 
+    def submission(self) -> citizen.Submission:
+        p = self.petitioner or PetitionerIn()
+        return citizen.Submission(
+            content_type=self.content_type,
+            title=self.title,
+            body=self.body,
+            division_code=self.division_code,
+            category=self.category or "",
+            address=self.address,
+            petitioner=citizen.Petitioner(
+                name=p.name,
+                phone=p.phone,
+                id_number=p.id_number or "",
+                email=p.email,
+                address=p.address,
+            ),
+            public_consent=self.public_consent,
+            channel=self.channel,
+        )
+
 
 class PetitionOut(Schema):
     number: str
@@ -56,76 +68,6 @@ class ErrorOut(Schema):
     code: str
     message: str
     fields: dict[str, list[str]] | None = None
-
-
-LIMITS = {
-    "ip": (30, 3600),  # submissions per IP an hour
-    "phone": (5, 86400),  # submissions per phone number a day
-    "lookup_failures": (10, 900),  # wrong code or password per IP in 15 minutes
-}
-
-
-def submit_petition(payload: PetitionIn, *, ip: str, channel: str | None = None, attachments=()):
-    """Shared by the API and the portal form: limits, look-ups, then services.register."""
-    limits = settings.XINFANG.get("RATE_LIMITS", LIMITS)
-    ratelimit.hit(
-        f"submit:ip:{ip}",
-        limit=limits["ip"][0],
-        per_seconds=limits["ip"][1],
-        message=_("Too many submissions; try again later"),
-    )
-    phone = crypto.normalise_phone(payload.petitioner.phone if payload.petitioner else "")
-    if phone:
-        ratelimit.hit(
-            f"submit:phone:{crypto.blind_index(phone)}",
-            limit=limits["phone"][0],
-            per_seconds=limits["phone"][1],
-            message=_(
-                "Too many submissions from this phone number today; try again tomorrow or call the petition office"
-            ),
-        )
-    division = Division.objects.filter(code=payload.division_code).first()
-    errors = {}
-    if division is None:
-        errors["division_code"] = [_("Choose a valid place")]
-    category = None
-    if payload.category:
-        category = leaf_by_code(payload.category)
-        if category is None:
-            errors["category"] = [_("Choose a valid category")]
-    office = petition_office_for(division) if division else None
-    if division is not None and office is None:
-        errors["division_code"] = [_("Online petitions are not open yet in this area")]
-    if errors:
-        raise InvalidInput(
-            _("Some of what you entered is not right; correct it and try again"), fields=errors
-        )
-    p = payload.petitioner
-    parties = []
-    if p and (p.name or p.phone or p.id_number or p.email):
-        parties.append(
-            case_services.PartyInput(
-                name=p.name,
-                phone=p.phone,
-                id_number=p.id_number or "",
-                email=p.email,
-                address=p.address,
-            )
-        )
-    return case_services.register(
-        actor=case_services.CitizenActor(),
-        body=office,
-        channel=channel or payload.channel,
-        content_type=payload.content_type,
-        title=payload.title,
-        text=payload.body,
-        place=division,
-        address=payload.address,
-        category=category,
-        parties=parties,
-        public_consent=payload.public_consent,
-        attachments=attachments,
-    )
 
 
 @router.post(
@@ -143,7 +85,7 @@ def create_petition(
         if record is not None:
             return Status(record.status_code, services.stored_answer(record))
     try:
-        reg = submit_petition(payload, ip=client_ip(request))
+        reg = citizen.submit(payload.submission(), ip=client_ip(request))
     except Exception:
         if idempotency_key:
             services.release_idempotency_key(idempotency_key[:100])
@@ -158,23 +100,6 @@ def create_petition(
     if idempotency_key:
         services.store_idempotent_answer(idempotency_key[:100], 201, answer)
     return Status(201, answer)
-
-
-def citizen_case(request, tracking_code: str, password: str | None):
-    """Same answer for a wrong code and a wrong password; failures are rate-limited per IP."""
-    limit, window = settings.XINFANG.get("RATE_LIMITS", LIMITS)["lookup_failures"]
-    key = f"lookup:ip:{client_ip(request)}"
-    ratelimit.check(
-        key,
-        limit=limit,
-        per_seconds=window,
-        message=_("Too many failed look-ups; try again in 15 minutes"),
-    )
-    try:
-        return case_services.open_for_citizen(tracking_code, password or "")
-    except NotFound:
-        ratelimit.hit(key, limit=limit + 1, per_seconds=window)
-        raise
 
 
 class TrackOut(Schema):
@@ -192,14 +117,12 @@ class TrackOut(Schema):
 
 
 def track_answer(case) -> dict:
-    moves = {
-        m.name for m in case_services.available_moves(case_services.CitizenActor(case.pk), case)
-    }
+    seen = citizen.track(case)
     return {
         "number": case.number,
         "title": case.title,
         "state": case.state,
-        "state_label": str(STATE_LABELS[case.state]),
+        "state_label": seen.state_label,
         "registered_at": case.registered_at,
         "holder": case.holder_body.name,
         "clocks": [
@@ -208,16 +131,20 @@ def track_answer(case) -> dict:
                 for k, v in c.items()
                 if k in ("period", "label", "due_on", "days_left", "provisional")
             }
-            for c in case_selectors.clock_entries(case)
+            for c in seen.clocks
         ],
         "timeline": [
             {k: v for k, v in e.items() if k in ("at", "label", "note", "notice")}
-            for e in case_selectors.timeline_entries(case, for_citizen=True)
+            for e in seen.timeline
         ],
         "rating": case.rating,
-        "can_rate": "rate" in moves,
-        "can_request_review": bool({"request_review", "request_rereview"} & moves),
+        "can_rate": seen.can_rate,
+        "can_request_review": seen.can_request_review,
     }
+
+
+def _found(request, tracking_code: str, password: str | None):
+    return citizen.find(tracking_code, password or "", ip=client_ip(request))
 
 
 @router.get(
@@ -230,7 +157,7 @@ def track(
     tracking_code: str,
     x_query_password: str | None = Header(None, alias="X-Query-Password"),
 ):
-    return Status(200, track_answer(citizen_case(request, tracking_code, x_query_password)))
+    return Status(200, track_answer(_found(request, tracking_code, x_query_password)))
 
 
 class RatingIn(Schema):
@@ -249,13 +176,8 @@ def rate(
     payload: RatingIn,
     x_query_password: str | None = Header(None, alias="X-Query-Password"),
 ):
-    case = citizen_case(request, tracking_code, x_query_password)
-    case = case_services.rate(
-        case=case,
-        actor=case_services.CitizenActor(case.pk),
-        rating=payload.rating,
-        comment=payload.comment,
-    )
+    case = _found(request, tracking_code, x_query_password)
+    case = citizen.rate(case, rating=payload.rating, comment=payload.comment)
     return Status(200, track_answer(case))
 
 
@@ -274,12 +196,6 @@ def review(
     payload: ReviewIn,
     x_query_password: str | None = Header(None, alias="X-Query-Password"),
 ):
-    case = citizen_case(request, tracking_code, x_query_password)
-    actor = case_services.CitizenActor(case.pk)
-    move = (
-        case_services.request_rereview
-        if case.state == S.REVIEW_DECIDED
-        else (case_services.request_review)
-    )
-    case = move(case=case, actor=actor, reasons=payload.reasons)
+    case = _found(request, tracking_code, x_query_password)
+    case = citizen.ask_for_review(case, reasons=payload.reasons)
     return Status(200, track_answer(case))

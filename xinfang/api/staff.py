@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from typing import Literal
 
-from ninja import Body as BodyParam
 from ninja import Query, Router, Schema
 from ninja.security import HttpBearer
 
@@ -14,6 +12,7 @@ from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services as case_services
 from xinfang.cases import workflow
 
+from . import schemas
 from .services import user_for_token
 
 
@@ -108,18 +107,20 @@ def get_case(request, number: str):
 
 
 def _move_info(move: workflow.Move) -> dict:
-    func = case_services.MOVE_FUNCTIONS[move.name]
-    params = [
-        {"name": name, "required": p.default is inspect.Parameter.empty}
-        for name, p in inspect.signature(func).parameters.items()
-        if name not in ("case", "actor", "expected_version")
-    ]
     return {
         "name": move.name,
         "label": str(move.label),
         "article": move.article,
         "target": move.target,
-        "params": params,
+        "params": [
+            {
+                "name": f.name,
+                "required": f.required,
+                "kind": f.spec.kind,
+                "label": str(f.spec.label),
+            }
+            for f in move.fields
+        ],
     }
 
 
@@ -132,20 +133,56 @@ def list_moves(request, number: str):
     }
 
 
-def call_move(*, actor, number: str, move: str, payload: dict):
-    """Dispatch a move by name with a JSON payload (services.make_move, shared with the pages)."""
-    return case_services.make_move(actor=actor, number=number, move=move, payload=payload)
+class MovedOut(Schema):
+    number: str
+    state: str
+    state_label: str
+    version: int
 
 
-@router.post(
-    "/v1/cases/{number}/moves/{move}",
-    summary="Make a move (403 role/scope, 404 missing, 409 stale or not allowed, 422)",
-)
-def make_move(request, number: str, move: str, payload: dict = BodyParam(default={})):
-    case = call_move(actor=request.auth, number=number, move=move, payload=payload or {})
-    return {
-        "number": case.number,
-        "state": case.state,
-        "state_label": str(workflow.STATE_LABELS[case.state]),
-        "version": case.version,
-    }
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+MOVE_ANSWERS = {200: MovedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _add_move_operation(move: workflow.Move) -> None:
+    """POST /v1/cases/{number}/moves/<move>, with the move's own payload schema."""
+    payload_schema = schemas.move_payload(move)
+
+    def make(request, number, payload):
+        case = case_services.make_move(
+            actor=request.auth,
+            number=number,
+            move=move.name,
+            payload=payload.model_dump(exclude_unset=True),
+        )
+        return {
+            "number": case.number,
+            "state": case.state,
+            "state_label": str(workflow.STATE_LABELS[case.state]),
+            "version": case.version,
+        }
+
+    make.__name__ = f"move_{move.name}"
+    # Real objects, not strings: the schema is built here, so ninja cannot look it up by name.
+    make.__annotations__ = {"number": str, "payload": payload_schema}
+    router.add_api_operation(
+        f"/v1/cases/{{number}}/moves/{move.name}",
+        ["POST"],
+        make,
+        response=MOVE_ANSWERS,
+        summary=f"{move.label} ({move.article})",
+        description=(
+            "403: not the role or the scope; 404: no such case, or not visible; 409: changed "
+            "since `expected_version`, or not possible now; 422: invalid payload."
+        ),
+        operation_id=f"move_{move.name}",
+    )
+
+
+for _move in workflow.MOVES.values():
+    _add_move_operation(_move)

@@ -38,6 +38,15 @@ START_EVENT_LABELS = {
 }
 
 
+# Whose period it is. A staff deadline runs late when it passes (due soon, overdue, supervision);
+# a citizen's window (to rate, to ask for review) and an option window (a body may object to a
+# transfer, W23) simply close.
+STAFF = "staff"
+CITIZEN = "citizen"
+OPTION = "option"
+OWNERS = (STAFF, CITIZEN, OPTION)
+
+
 @dataclass(frozen=True)
 class Period:
     key: str
@@ -48,6 +57,18 @@ class Period:
     start_event: str = ""
     max_extension: int = 0
     pausable: bool = False
+    owner: str = STAFF
+    # What the petitioner's page says before the date; None: not shown to the petitioner.
+    citizen_words: str | None = None
+
+    def __post_init__(self):
+        if self.owner not in OWNERS:
+            raise ValueError(f"unknown owner {self.owner!r} of period {self.key!r}")
+
+    @property
+    def runs_late(self) -> bool:
+        """Whether passing the date makes something overdue (only staff deadlines do)."""
+        return self.owner == STAFF
 
     @property
     def extension_limit(self) -> int:
@@ -86,6 +107,7 @@ DEFAULT_PERIODS: dict[str, Period] = {
             15,
             CALENDAR,
             "registration",
+            citizen_words=_("Sorted and sent on by"),
         ),
         Period(
             "accept_notice",
@@ -94,6 +116,7 @@ DEFAULT_PERIODS: dict[str, Period] = {
             15,
             CALENDAR,
             "receipt by the body",
+            citizen_words=_("You are told whether it is accepted by"),
         ),
         Period(
             "remit_objection",
@@ -102,12 +125,46 @@ DEFAULT_PERIODS: dict[str, Period] = {
             5,
             WORKING,
             "receipt by the body",
+            owner=OPTION,
         ),
-        Period("handle", _("Handling"), "W34", 60, CALENDAR, "acceptance", max_extension=30),
-        Period("review_request", _("Asking for review"), "W35", 30, CALENDAR, "reply"),
-        Period("review_decide", _("Review"), "W35", 30, CALENDAR, "review request"),
         Period(
-            "rereview_request", _("Asking for re-review"), "W36", 30, CALENDAR, "review decision"
+            "handle",
+            _("Handling"),
+            "W34",
+            60,
+            CALENDAR,
+            "acceptance",
+            max_extension=30,
+            citizen_words=_("Handled and answered by"),
+        ),
+        Period(
+            "review_request",
+            _("Asking for review"),
+            "W35",
+            30,
+            CALENDAR,
+            "reply",
+            owner=CITIZEN,
+            citizen_words=_("You may ask for a review until"),
+        ),
+        Period(
+            "review_decide",
+            _("Review"),
+            "W35",
+            30,
+            CALENDAR,
+            "review request",
+            citizen_words=_("Review decided by"),
+        ),
+        Period(
+            "rereview_request",
+            _("Asking for re-review"),
+            "W36",
+            30,
+            CALENDAR,
+            "review decision",
+            owner=CITIZEN,
+            citizen_words=_("You may ask for a re-review until"),
         ),
         Period(
             "rereview_decide",
@@ -117,8 +174,18 @@ DEFAULT_PERIODS: dict[str, Period] = {
             CALENDAR,
             "re-review request",
             pausable=True,
+            citizen_words=_("Re-review decided by"),
         ),
-        Period("rating", _("Rating window"), "W22 (configurable default)", 30, CALENDAR, "reply"),
+        Period(
+            "rating",
+            _("Rating window"),
+            "W22 (configurable default)",
+            30,
+            CALENDAR,
+            "reply",
+            owner=CITIZEN,
+            citizen_words=_("You may rate the answer until"),
+        ),
         Period(
             "result_report",
             _("Result report (the assignment slip may set another date)"),
@@ -142,9 +209,15 @@ DEFAULT_PERIODS: dict[str, Period] = {
             30,
             CALENDAR,
             "registration of a suggestion",
+            citizen_words=_("Feedback on your suggestion by"),
         ),
     ]
 }
+
+# Derived from the rows above: the periods that never run late, by owner.
+CITIZEN_WINDOWS = tuple(k for k, p in DEFAULT_PERIODS.items() if p.owner == CITIZEN)
+OPTION_WINDOWS = tuple(k for k, p in DEFAULT_PERIODS.items() if p.owner == OPTION)
+NOT_STAFF_DEADLINES = tuple(k for k, p in DEFAULT_PERIODS.items() if not p.runs_late)
 
 
 def due_date(

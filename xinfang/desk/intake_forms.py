@@ -6,8 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases import services, workflow
-from xinfang.core.errors import apply_to_form
-from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body, Division
 from xinfang.orgs.selectors import within_q
 from xinfang.taxonomy.selectors import leaf_by_code
@@ -154,70 +152,3 @@ class BaseRepresentativeFormSet(forms.BaseFormSet):
 RepresentativeFormSet = forms.formset_factory(
     RepresentativeForm, formset=BaseRepresentativeFormSet, extra=0, max_num=50, absolute_max=50
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Routing moves (W22, W31)
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class TransferForm(VersionedForm):
-    body = forms.ModelChoiceField(label=_("Responsible body"), queryset=Body.objects.none())
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, bodies=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if bodies is not None:
-            self.fields["body"].queryset = bodies
-
-
-class AssignForm(TransferForm):
-    report_due = forms.DateField(
-        label=_("Result report due"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    field_order = ["body", "report_due", "note", "version"]
-
-    def clean_report_due(self):
-        due = self.cleaned_data["report_due"]
-        if due < today():
-            raise forms.ValidationError(_("The date cannot be in the past."))
-        return due
-
-
-class DeclineForm(VersionedForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class RedirectForm(VersionedForm):
-    legal_channel = forms.ChoiceField(
-        label=_("Statutory channel"), choices=list(workflow.LEGAL_CHANNELS.items())
-    )
-    reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class MergeForm(VersionedForm):
-    into = forms.CharField(label=_("Number of the case it repeats"), max_length=40)
-    reason = forms.CharField(label=_("Reason"), required=False)
-
-
-ROUTE_FORMS: dict[str, type[VersionedForm]] = {
-    "transfer": TransferForm,
-    "assign": AssignForm,
-    "decline": DeclineForm,
-    "redirect_to_legal_channel": RedirectForm,
-    "merge_repeat": MergeForm,
-}
-# Service error field names that a form calls differently.
-ERROR_FIELD_ALIASES = {"due_on": "report_due"}
-
-
-def add_service_error(form: forms.Form, error) -> None:
-    apply_to_form(form, error, ERROR_FIELD_ALIASES)

@@ -25,11 +25,12 @@ from xinfang.cases import services, workflow
 from xinfang.cases.models import Case, Clock, Party
 from xinfang.core.errors import ApplicationError, NotFound, apply_to_form
 from xinfang.orgs.models import Body, Division
-from xinfang.orgs.selectors import memberships_of, within_q
+from xinfang.orgs.selectors import memberships_of
 from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
 from xinfang.triage import selectors as triage_selectors
 
 from . import intake_forms as f
+from . import moves as desk_moves
 from .services import DRAFT_ROOT, SESSION_DRAFTS
 
 DRAFTS = SESSION_DRAFTS
@@ -399,8 +400,18 @@ def _save(request, office, draft_id, draft, form, reps):
             status=422,
             error=_("Choose the open case this one repeats."),
         )
+    inputs = _inputs(draft, form, reps)
     try:
-        reg = services.register(actor=request.user, body=office, **_inputs(draft, form, reps))
+        if action == "repeat":
+            reg, not_linked = services.register_as_repeat(
+                actor=request.user,
+                body=office,
+                into=into,
+                reason=_("Linked as a repeat at registration"),
+                **inputs,
+            )
+        else:
+            reg, not_linked = services.register(actor=request.user, body=office, **inputs), None
     except ApplicationError as e:
         # Back to the form with the service's reasons on the fields; the typed text stays.
         apply_to_form(form, e, REGISTER_FIELD_ALIASES)
@@ -421,14 +432,7 @@ def _save(request, office, draft_id, draft, form, reps):
         % {"number": case.number, "code": reg.tracking_code, "password": reg.query_password},
     )
     if action == "repeat":
-        try:
-            services.merge_repeat(
-                case=case,
-                actor=request.user,
-                into=into,
-                reason=_("Linked as a repeat at registration"),
-            )
-        except ApplicationError as e:
+        if not_linked is not None:
             # Registered all the same (W21): nothing received is dropped.
             messages.error(
                 request,
@@ -436,7 +440,7 @@ def _save(request, office, draft_id, draft, form, reps):
                     "Not linked as a repeat: %(reason)s. The case stays registered; "
                     "sort and route it here."
                 )
-                % {"reason": e.message},
+                % {"reason": not_linked.message},
             )
         else:
             messages.success(request, _("Linked as a repeat of %(number)s.") % {"number": into})
@@ -448,31 +452,19 @@ def _save(request, office, draft_id, draft, form, reps):
 # Step 3: sort and route (W22, W31)
 
 
-def _route_bodies(office: Body, case: Case):
-    return (
-        Body.objects.filter(within_q("division", office.division), is_active=True)
-        .exclude(pk=case.holder_body_id)
-        .select_related("division")
-        .order_by("division__path", "name")
-    )
-
-
-def _route_context(request, office, case, bound: dict | None = None):
-    available = {m.name for m in services.available_moves(request.user, case)}
+def _route_context(request, office, case, bound=None):
     suggestion = responsible_body(case.category, case.place)
-    bodies = _route_bodies(office, case)
-    forms = {}
-    for name, cls in f.ROUTE_FORMS.items():
-        if name not in available:
-            continue
-        if bound and name in bound:
-            forms[name] = bound[name]
-            continue
-        initial = {"version": case.version}
-        if name in ("transfer", "assign") and suggestion and suggestion != case.holder_body:
-            initial["body"] = suggestion.pk
-        kwargs = {"bodies": bodies} if name in ("transfer", "assign") else {}
-        forms[name] = cls(initial=initial, prefix=name, **kwargs)
+    initial = {}
+    if suggestion and suggestion != case.holder_body:
+        # The suggested body comes pre-selected wherever a routing move names a body.
+        initial = {
+            m.name: {"body": suggestion.pk}
+            for m in workflow.moves_on(workflow.ROUTE_PAGE)
+            if any(field.name == "body" for field in m.fields)
+        }
+    offered = desk_moves.offered(
+        request.user, case, workflow.ROUTE_PAGE, bound=bound, initial=initial
+    )
     clocks = case_selectors.clock_entries(case)
     route_clock = next((c for c in clocks if c["period"] == "route"), None)
     return {
@@ -482,7 +474,7 @@ def _route_context(request, office, case, bound: dict | None = None):
         "overdue_days": -route_clock["days_left"] if route_clock else 0,
         "clocks": clocks,
         "suggestion": suggestion,
-        "moves": [(name, workflow.MOVES[name], form) for name, form in forms.items()],
+        "moves": [(move.name, move, form) for move, form in offered],
         "attachments": case.attachments.all(),
         "repeats_of": case.repeat_of,
     }
@@ -506,38 +498,28 @@ def route(request, office, number):
 @intake_required
 def route_move(request, office, number, move):
     case = _case_for(request, number)
-    cls = f.ROUTE_FORMS.get(move)
-    if cls is None:
+    if move not in {m.name for m in workflow.moves_on(workflow.ROUTE_PAGE)}:
         raise Http404
-    kwargs = {"bodies": _route_bodies(office, case)} if move in ("transfer", "assign") else {}
-    form = cls(request.POST, prefix=move, **kwargs)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.MOVE_FUNCTIONS[move](
-                case=case.number, actor=request.user, expected_version=version, **data
-            )
-        except ApplicationError as e:
-            f.add_service_error(form, e)
-        else:
-            if move in ("transfer", "assign"):
-                _triage().record_routing(request, case, data["body"])
-            label = workflow.MOVES[move].label
-            messages.success(
-                request, _("%(number)s: %(move)s done.") % {"number": case.number, "move": label}
-            )
-            return redirect("desk:intake_list")
+    outcome = desk_moves.run(request, case, move)
+    if outcome.case is not None:
+        body = outcome.form.cleaned_data.get("body")
+        if body is not None:
+            _triage().record_routing(request, case, body)
+        label = workflow.MOVES[move].label
+        messages.success(
+            request, _("%(number)s: %(move)s done.") % {"number": case.number, "move": label}
+        )
+        return redirect("desk:intake_list")
     case.refresh_from_db()
-    context = _route_context(request, office, case, bound={move: form})
+    context = _route_context(request, office, case, bound=outcome.form)
     if move not in {name for name, _m, _f in context["moves"]}:
         # The move is no longer possible (someone else moved the case): say why on the page.
         messages.error(
             request,
-            "; ".join(str(e) for e in form.non_field_errors())
+            "; ".join(str(e) for e in outcome.form.non_field_errors())
             or _("This move is no longer possible."),
         )
-    return render(request, "desk/intake/route.html", context, status=422)
+    return render(request, "desk/intake/route.html", context, status=outcome.status)
 
 
 # ---------------------------------------------------------------------------------------------

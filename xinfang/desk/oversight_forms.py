@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases import workflow
@@ -11,7 +10,9 @@ from xinfang.cases.models import GridItem
 from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body, Division
-from xinfang.orgs.selectors import bodies_in_scope, within_q
+from xinfang.orgs.selectors import within_q
+
+from .work_forms import MoveForm
 
 
 def _date_widget():
@@ -24,56 +25,14 @@ def _text(label, rows=3, required=True):
     )
 
 
-class NoticeForm(forms.Form):
-    grounds = _text(_("Grounds for supervision"))
-    due_on = forms.DateField(
-        label=_("Reply due"),
-        required=False,
-        widget=_date_widget(),
-        help_text=_("Leave empty for the default of 10 working days."),
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = _text(_("Reason"))
-
-
-class AnswerForm(forms.Form):
-    answer = _text(_("Reply to the supervision notice"), rows=4)
-
-
-class NamedChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        if isinstance(obj, Body):
-            return obj.name
-        return obj.get_full_name() or obj.get_username()
-
-
-class LeaderForm(forms.Form):
-    """Ownership (包案) with the four fixed: leader, body, plan, time limit (W18)."""
+class LeaderForm(MoveForm):
+    """Ownership (包案) named by case number, with the inputs the move declares (W18)."""
 
     number = forms.CharField(label=_("Case number"), max_length=40)
-    level = forms.ChoiceField(label=_("Level"), choices=list(workflow.LEADER_LEVELS.items()))
-    leader = NamedChoiceField(label=_("Owning leader"), queryset=get_user_model().objects.none())
-    body = NamedChoiceField(label=_("Responsible body"), queryset=Body.objects.none())
-    plan = _text(_("Resolution plan"))
-    deadline = forms.DateField(label=_("Time limit"), widget=_date_widget())
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        bodies = bodies_in_scope(user).filter(is_active=True)
-        self.fields["body"].queryset = bodies.order_by("division__path", "name")
-        self.fields["leader"].queryset = (
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                memberships__role=workflow.LEADER,
-                memberships__is_active=True,
-                memberships__body__in=bodies_in_scope(user),
-            )
-            .distinct()
-            .order_by("username")
-        )
+        super().__init__(*args, move="assign_leader", user=user, case=None, prefix="", **kwargs)
+        self.order_fields(["number"])
 
 
 class GridItemForm(forms.Form):

@@ -22,6 +22,7 @@ from xinfang.orgs.models import BodyKind, Level
 from xinfang.orgs.selectors import memberships_of, roles_of
 from xinfang.triage.selectors import HOT_ISSUE_MAX_CASES, hot_issues_cached
 
+from . import moves as desk_moves
 from . import oversight_forms as f
 from .common import case_or_404 as _case_or_404
 from .navigation import page_required
@@ -32,8 +33,6 @@ HOT_ISSUE_DAYS = (7, 30, 90)
 GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
 
 
-def _error_status(error: ApplicationError) -> int:
-    return error.http_status if error.http_status in (403, 409, 422) else 422
 
 
 # ---------------------------------------------------------------------------------------------
@@ -50,7 +49,7 @@ def _submit(form, call):
         return call(form.cleaned_data), None
     except ApplicationError as e:
         f.add_service_error(form, e)
-        return None, _error_status(e)
+        return None, e.http_status
 
 
 def _clock_rows(clocks, day):
@@ -95,23 +94,13 @@ def supervision(request):
     return render(request, "desk/oversight/supervision.html", context)
 
 
-SUPERVISION_ACTIONS = {
-    "notice": ("supervise", f.NoticeForm),
-    "list": ("list_supervision", f.ReasonForm),
-    "escalate": ("escalate", f.ReasonForm),
-    "answer": ("answer_supervision", f.AnswerForm),
-}
-
-
-def _supervision_case_context(request, case, bound: dict | None = None):
-    allowed = {m.name for m in services.available_moves(request.user, case)}
-    forms = {}
-    for action, (move, form_class) in SUPERVISION_ACTIONS.items():
-        if move in allowed:
-            forms[action] = (bound or {}).get(action) or form_class(prefix=action)
+def _supervision_case_context(request, case, bound=None):
+    moves = desk_moves.offered(request.user, case, workflow.SUPERVISION_PAGE, bound=bound)
+    # Answering comes first for the body that must answer.
+    moves.sort(key=lambda pair: pair[0].name != "answer_supervision")
     return {
         "case": case,
-        "forms": forms,
+        "moves": moves,
         "clocks": selectors.clock_entries(case),
         "notices": list(case.supervision_notices.select_related("issuing_body", "issued_by")),
         "co_handlers": list(case.co_handlers.select_related("body")),
@@ -130,30 +119,22 @@ def supervision_case(request, number: str):
 @require_POST
 @page_required("supervision")
 def supervision_action(request, number: str, action: str):
-    if action not in SUPERVISION_ACTIONS:
+    if action not in {m.name for m in workflow.moves_on(workflow.SUPERVISION_PAGE)}:
         raise Http404
     case = _case_or_404(request.user, number)
-    move, form_class = SUPERVISION_ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-
-    def make_move(data):
-        try:
-            return services.MOVE_FUNCTIONS[move](case=case, actor=request.user, **data)
-        except NotFound:
-            raise Http404 from None  # as for a case this user may not see
-
-    _result, status = _submit(form, make_move)
-    if status is None:
+    outcome = desk_moves.run(request, case, action)
+    if outcome.case is not None:
         messages.success(
             request,
             _("%(number)s: %(move)s done.")
-            % {"number": case.number, "move": workflow.MOVES[move].label},
+            % {"number": case.number, "move": workflow.MOVES[action].label},
         )
         return redirect("desk:supervision_case", number=case.number)
     case = _case_or_404(request.user, number)
-    context = _supervision_case_context(request, case, bound={action: form})
-    context["forms"].setdefault(action, form)
-    return render(request, "desk/oversight/supervision_case.html", context, status=status)
+    context = _supervision_case_context(request, case, bound=outcome.form)
+    if not any(move.name == action for move, _form in context["moves"]):
+        context["moves"].append((workflow.MOVES[action], outcome.form))
+    return render(request, "desk/oversight/supervision_case.html", context, status=outcome.status)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,24 +187,18 @@ def leaders_assign(request):
     form = f.LeaderForm(request.POST, user=request.user)
     if not form.is_valid():
         return leaders(request, form=form, status=422)
-    data = form.cleaned_data
+    number = form.cleaned_data["number"].strip()
+    payload = {k: v for k, v in form.payload().items() if k != "number"}
     try:
-        case = selectors.case_get_for_user(request.user, data["number"].strip())
-        services.assign_leader(
-            case=case,
-            actor=request.user,
-            level=data["level"],
-            leader=data["leader"],
-            body=data["body"],
-            plan=data["plan"],
-            deadline=data["deadline"],
+        case = services.make_move(
+            actor=request.user, number=number, move="assign_leader", payload=payload
         )
     except NotFound:
         form.add_error("number", _("No such case in your scope."))
         return leaders(request, form=form, status=404)
     except ApplicationError as e:
         f.add_service_error(form, e)
-        return leaders(request, form=form, status=_error_status(e))
+        return leaders(request, form=form, status=e.http_status)
     messages.success(request, _("%(number)s: leader ownership recorded.") % {"number": case.number})
     return redirect("desk:leaders")
 

@@ -1,58 +1,23 @@
-"""Workbench forms: one per move, generated from the move's service signature, and the inbox
-filters. Every form posts plain values that services.make_move turns into service arguments."""
+"""Workbench forms: one per move, drawn from the move's declared inputs (cases/workflow), and the
+inbox filters. Every form posts plain values that services.make_move turns into arguments."""
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.cases import services, workflow
+from xinfang.cases import workflow
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import QUEUES
+from xinfang.cases.workflow import inputs
 from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body
-from xinfang.orgs.selectors import memberships_of, within_q
-
-TEXT_FIELDS = {
-    "note": _("Note"),
-    "reason": _("Reason"),
-    "reasons": _("Reasons"),
-    "facts": _("Facts found"),
-    "basis": _("Legal basis"),
-    "request": _("The petitioner's request"),
-    "grounds": _("Grounds for supervision"),
-    "plan": _("Resolution plan"),
-    "agreement": _("Mediation agreement"),
-    "opinion": _("Opinion"),
-    "answer": _("Answer"),
-    "comment": _("Comment"),
-    "part": _("Its part of the work"),
-}
-DATE_FIELDS = {
-    "report_due": _("Result report due"),
-    "due_on": _("Reply due"),
-    "deadline": _("Time limit"),
-}
-CHOICE_FIELDS = {
-    "decision": (_("Decision"), workflow.DECISIONS),
-    "legal_channel": (_("Statutory channel"), workflow.LEGAL_CHANNELS),
-    "rating": (_("Rating"), workflow.RATINGS),
-    "level": (_("Ownership level"), workflow.LEADER_LEVELS),
-}
-OTHER_LABELS = {
-    "body": _("Body"),
-    "handler": _("Handler"),
-    "leader": _("Leader"),
-    "days": _("Days of extension"),
-    "into": _("Number of the case it repeats"),
-    "final_case": _("Number of the case decided on re-review"),
-}
+from xinfang.orgs.selectors import bodies_in_scope, memberships_of, within_q
 
 
 def target_bodies(user, case: Case):
@@ -91,60 +56,65 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-def _field(name: str, default, *, user, case: Case) -> forms.Field:
-    required = default is inspect.Parameter.empty
-    if name in TEXT_FIELDS:
-        rows = 2 if name == "note" else 3
+def _people_for(role: str, *, user, case: Case | None):
+    """Whom a person input may name: a handler of the holder body; a leader of the user's
+    bodies or of the holder. Without a case, anyone with the role in the user's scope."""
+    if case is None:
+        return _people(role, bodies_in_scope(user))
+    if role == workflow.HANDLER:
+        return _people(role, [case.holder_body_id])
+    return _people(role, [m.body_id for m in memberships_of(user)] + [case.holder_body_id])
+
+
+def _bodies_for(*, user, case: Case | None):
+    if case is None:
+        return bodies_in_scope(user).filter(is_active=True).order_by("division__path", "name")
+    return target_bodies(user, case)
+
+
+def form_field(field: workflow.Field, *, user, case: Case | None) -> forms.Field:
+    """The form field of one declared move input, by its kind."""
+    spec = field.spec
+    common = {"label": spec.label, "required": spec.required, "help_text": spec.help}
+    if spec.kind == inputs.TEXT:
         return forms.CharField(
-            label=TEXT_FIELDS[name], required=required, widget=forms.Textarea(attrs={"rows": rows})
+            max_length=spec.max_length, widget=forms.Textarea(attrs={"rows": spec.rows}), **common
         )
-    if name in DATE_FIELDS:
+    if spec.kind == inputs.LINE:
+        return forms.CharField(max_length=spec.max_length, **common)
+    if spec.kind == inputs.DATE:
         return forms.DateField(
-            label=DATE_FIELDS[name],
-            required=required,
-            widget=forms.DateInput(attrs={"type": "date", "min": today().isoformat()}),
+            widget=forms.DateInput(attrs={"type": "date", "min": today().isoformat()}), **common
         )
-    if name in CHOICE_FIELDS:
-        label, mapping = CHOICE_FIELDS[name]
-        choices = list(mapping.items())
-        if not required:
-            choices = [("", "—")] + choices
-        return forms.ChoiceField(label=label, required=required, choices=choices)
-    if name == "body":
-        return BodyChoiceField(
-            label=OTHER_LABELS[name], required=required, queryset=target_bodies(user, case)
+    if spec.kind == inputs.CHOICE:
+        choices = list(spec.choices.items())
+        return forms.ChoiceField(
+            choices=choices if spec.required else [("", "—"), *choices], **common
         )
-    if name == "handler":
-        return PersonChoiceField(
-            label=OTHER_LABELS[name],
-            required=required,
-            queryset=_people(workflow.HANDLER, [case.holder_body_id]),
-        )
-    if name == "leader":
-        scope = [m.body_id for m in memberships_of(user)] + [case.holder_body_id]
-        return PersonChoiceField(
-            label=OTHER_LABELS[name], required=required, queryset=_people(workflow.LEADER, scope)
-        )
-    if name == "days":
-        return forms.IntegerField(
-            label=OTHER_LABELS[name], required=required, min_value=1, max_value=30
-        )
-    label = OTHER_LABELS.get(name, name)
-    return forms.CharField(label=label, required=required, max_length=200)
+    if spec.kind == inputs.COUNT:
+        return forms.IntegerField(min_value=spec.minimum, max_value=spec.maximum, **common)
+    if spec.kind == inputs.BODY:
+        return BodyChoiceField(queryset=_bodies_for(user=user, case=case), **common)
+    return PersonChoiceField(queryset=_people_for(spec.role, user=user, case=case), **common)
 
 
 class MoveForm(forms.Form):
-    """The inputs of one move; `version` is the case version the user saw (optimistic locking)."""
+    """The declared inputs of one move; `version` is the case version the user saw
+    (optimistic locking). Without a case (a page that names the case in the form), there is
+    no version and the choices are those of the user's scope."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, move: str, user, case: Case, **kwargs):
+    def __init__(self, *args, move: str, user, case: Case | None, **kwargs):
         kwargs.setdefault("prefix", move)
-        kwargs.setdefault("initial", {"version": case.version})
+        if case is not None:
+            kwargs.setdefault("initial", {"version": case.version})
         super().__init__(*args, **kwargs)
+        if case is None:
+            del self.fields["version"]
         self.move = workflow.MOVES[move]
-        for name, default in services.move_params(move).items():
-            self.fields[name] = _field(name, default, user=user, case=case)
+        for field in self.move.fields:
+            self.fields[field.name] = form_field(field, user=user, case=case)
 
     def payload(self) -> dict:
         """Plain values for services.make_move; blanks left out so service defaults apply."""
@@ -157,7 +127,8 @@ class MoveForm(forms.Form):
             elif isinstance(value, dt.date):
                 value = value.isoformat()
             out[name] = value
-        out["expected_version"] = self.cleaned_data["version"]
+        if "version" in self.cleaned_data:
+            out["expected_version"] = self.cleaned_data["version"]
         return out
 
 

@@ -9,17 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.accounts import securitylog
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services, workflow
-from xinfang.core.errors import ApplicationError, Conflict, NotFound
-from xinfang.core.errors import PermissionDenied as ServicePermissionDenied
+from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.documents import selectors as doc_selectors
 
+from . import moves as desk_moves
 from . import work_forms as f
 from .common import case_or_404 as _case_or_404
 
@@ -92,13 +91,7 @@ def inbox(request):
 def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, unmask_party=None):
     user = request.user
     show_identity = case_selectors.may_see_identity(user, case)
-    available = services.available_moves(user, case)
-    forms = []
-    for move in available:
-        if bound is not None and bound.move.name == move.name:
-            forms.append((move, bound))
-        else:
-            forms.append((move, f.MoveForm(move=move.name, user=user, case=case)))
+    forms = desk_moves.offered(user, case, workflow.CASE_PAGE, bound=bound)
     parties = list(case.parties.all()) if show_identity else []
     return {
         "case": case,
@@ -116,7 +109,7 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
         "failed": bound if bound is not None and bound.errors else None,
         "failed_gone": bound is not None
         and bound.errors
-        and bound.move.name not in {m.name for m in available},
+        and bound.move.name not in {m.name for m, _form in forms},
     }
 
 
@@ -130,42 +123,27 @@ def case_page(request, number: str):
 @require_POST
 @login_required
 def case_move(request, number: str, move: str):
-    if move not in workflow.MOVES:
-        raise Http404
     case = _case_or_404(request.user, number)
-    form = f.MoveForm(request.POST, move=move, user=request.user, case=case)
-    status = 422
-    if form.is_valid():
+    outcome = desk_moves.run(request, case, move)
+    if outcome.case is not None:
+        done = outcome.case
+        messages.success(
+            request,
+            _("%(number)s: %(move)s done.")
+            % {"number": done.number, "move": workflow.MOVES[move].label},
+        )
         try:
-            done = services.make_move(
-                actor=request.user, number=case.number, move=move, payload=form.payload()
-            )
+            case_selectors.case_get_for_user(request.user, done.number)
         except NotFound:
-            raise Http404 from None
-        except ApplicationError as e:
-            f.add_service_error(form, e)
-            status = (
-                409
-                if isinstance(e, Conflict)
-                else 403
-                if isinstance(e, ServicePermissionDenied)
-                else 422
-            )
-        else:
-            messages.success(
-                request,
-                _("%(number)s: %(move)s done.")
-                % {"number": done.number, "move": workflow.MOVES[move].label},
-            )
-            try:
-                case_selectors.case_get_for_user(request.user, done.number)
-            except NotFound:
-                # Sent on to a body this user does not see: back to the inbox.
-                return redirect("desk:home")
-            return redirect("desk:case", number=done.number)
+            # Sent on to a body this user does not see: back to the inbox.
+            return redirect("desk:home")
+        return redirect("desk:case", number=done.number)
     case = _case_or_404(request.user, number)
     return render(
-        request, "desk/work/case.html", _case_context(request, case, bound=form), status=status
+        request,
+        "desk/work/case.html",
+        _case_context(request, case, bound=outcome.form),
+        status=outcome.status,
     )
 
 
@@ -187,7 +165,7 @@ def unmask(request, number: str, party_id: int):
             raise Http404 from None
         except ApplicationError as e:
             f.add_service_error(form, e)
-            status = 403 if isinstance(e, ServicePermissionDenied) else 422
+            status = e.http_status
     case.refresh_from_db()
     context = _case_context(
         request, case, clear=clear, unmask_form=None if clear else form, unmask_party=party_id
@@ -231,7 +209,3 @@ def notice(request, number: str, notice_id: int):
     return FileResponse(
         nf.open(), as_attachment=True, filename=nf.filename, content_type=nf.content_type
     )
-
-
-def case_url(number: str) -> str:
-    return reverse("desk:case", args=[number])

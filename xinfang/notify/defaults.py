@@ -6,25 +6,14 @@ so an edited template cannot reach the case, its parties or the body a report ac
 
 from __future__ import annotations
 
+from xinfang.cases.workflow import message_keys
+
 SMS = "sms"
 EMAIL = "email"
 CHANNELS = {SMS: "短信", EMAIL: "电子邮件"}
 
-# Which message each case event sends (DESIGN.md: notify subscribes to the moves).
-EVENT_TEMPLATES: dict[str, str] = {
-    "register": "registered",
-    "transfer": "routed",
-    "assign": "routed",
-    "accept": "accepted",
-    "decline": "declined",
-    "not_reaccept": "not_reaccepted",
-    "redirect_to_legal_channel": "redirected",
-    "extend": "extended",
-    "reply": "replied",
-    "mediate": "mediated",
-    "decide_review": "review_decided",
-    "decide_rereview": "rereview_decided",
-}
+# Which message each case event sends: declared on the move (or event) in cases/workflow.
+EVENT_TEMPLATES: dict[str, str] = message_keys()
 RATING_REMINDER = "rating_reminder"
 # To the staff of the body holding a case: a staff deadline ends soon (sent by e-mail).
 STAFF_DUE_SOON = "staff_due_soon"

@@ -1,5 +1,5 @@
 """Citizen pages: submit, receipt, track, rate, ask for review, public board. Thin: the rules
-live in xinfang.api.public (limits, look-ups) and the case services."""
+live in the citizen's use cases (xinfang.cases.citizen)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.api.public import (
-    PetitionerIn,
-    PetitionIn,
-    citizen_case,
-    client_ip,
-    submit_petition,
-    track_answer,
-)
-from xinfang.cases import selectors as case_selectors
+from xinfang.cases import citizen
 from xinfang.cases import services as case_services
 from xinfang.cases.models import Case
 from xinfang.cases.workflow import STATE_LABELS, S
 from xinfang.core.errors import ApplicationError, InvalidInput, NotFound, apply_to_form
+from xinfang.core.http import client_ip
 from xinfang.core.ratelimit import RateLimited
 
 from . import selectors
@@ -35,7 +28,6 @@ from .forms import (
     TrackForm,
     division_chain,
 )
-from .words import CITIZEN_WINDOWS, CLOCK_WORDS, EVENT_WORDS
 
 SESSION_CASES = "portal_cases"  # ids of the cases this browser proved access to
 SESSION_RECEIPT = "portal_receipt"  # shown once, right after submitting
@@ -116,21 +108,22 @@ def submit(request):
     form = SubmitForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        payload = PetitionIn(
+        submission = citizen.Submission(
             content_type=d["content_type"],
             title=d["title"],
             body=d["body"],
-            category=d["category"] or None,
+            category=d["category"] or "",
             division_code=form.division.code,
             address=d["address"],
-            petitioner=PetitionerIn(
+            petitioner=citizen.Petitioner(
                 name=d["name"],
                 phone=d["phone"],
-                id_number=d["id_number"] or None,
+                id_number=d["id_number"] or "",
                 email=d["email"],
                 address=d["contact_address"],
             ),
             public_consent=d["public_consent"],
+            channel=_channel(request),
         )
         files = [
             case_services.AttachmentInput(
@@ -139,9 +132,7 @@ def submit(request):
             for f in d["attachments"]
         ]
         try:
-            reg = submit_petition(
-                payload, ip=client_ip(request), channel=_channel(request), attachments=files
-            )
+            reg = citizen.submit(submission, ip=client_ip(request), attachments=files)
         except RateLimited as exc:
             form.add_error(None, str(exc.message))
         except InvalidInput as exc:
@@ -195,8 +186,10 @@ def track(request):
     form = TrackForm(request.POST or None, initial={"tracking_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            case = citizen_case(
-                request, form.cleaned_data["tracking_code"], form.cleaned_data["password"]
+            case = citizen.find(
+                form.cleaned_data["tracking_code"],
+                form.cleaned_data["password"],
+                ip=client_ip(request),
             )
         except RateLimited:
             form.add_error(None, _("Too many failed attempts. Try again in 15 minutes."))
@@ -230,32 +223,16 @@ def _notices(case: Case) -> list:
 
 
 def _case_context(request, case: Case, rate_form=None, review_form=None) -> dict:
-    answer = track_answer(case)
-    moves = {
-        m.name for m in case_services.available_moves(case_services.CitizenActor(case.pk), case)
-    }
-    clocks = [
-        {**c, "words": CLOCK_WORDS[c["period"]], "window": c["period"] in CITIZEN_WINDOWS}
-        for c in answer["clocks"]
-        if c["period"] in CLOCK_WORDS
-    ]
-    timeline = [
-        {**e, "words": EVENT_WORDS.get(e["kind"], e["label"])}
-        for e in case_selectors.timeline_entries(case, for_citizen=True)
-    ]
+    seen = citizen.track(case)
     detail = case.decision_detail or {}
     return {
         "case": case,
-        "answer": answer,
-        "clocks": clocks,
-        "timeline": timeline[::-1],
+        "answer": seen,
+        "clocks": [{**c, "words": c["citizen_words"]} for c in seen.clocks],
+        "timeline": seen.timeline[::-1],
         "notices": _notices(case),
-        "can_rate": "rate" in moves,
-        "review_move": (
-            "request_rereview"
-            if "request_rereview" in moves
-            else ("request_review" if "request_review" in moves else "")
-        ),
+        "can_rate": seen.can_rate,
+        "review_move": seen.review_move,
         "rate_form": rate_form or RateForm(),
         "review_form": review_form or ReviewForm(),
         "reply": {
@@ -289,11 +266,8 @@ def rate(request, number: str):
     form = RateForm(request.POST)
     if form.is_valid():
         try:
-            case_services.rate(
-                case=case,
-                actor=case_services.CitizenActor(case.pk),
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
+            citizen.rate(
+                case, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
@@ -311,14 +285,8 @@ def review(request, number: str):
     case = _granted_case(request, number)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        actor = case_services.CitizenActor(case.pk)
-        move = (
-            case_services.request_rereview
-            if case.state == S.REVIEW_DECIDED
-            else case_services.request_review
-        )
         try:
-            move(case=case, actor=actor, reasons=form.cleaned_data["reasons"])
+            citizen.ask_for_review(case, reasons=form.cleaned_data["reasons"])
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
         else:

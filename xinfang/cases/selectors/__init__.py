@@ -3,6 +3,7 @@
 """
 
 from ..access import case_get_for_citizen, case_get_for_user, cases_visible_to, may_see_identity
+from ..deadlines import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS
 from .inbox import (
     INBOX_MAX_LIMIT,
     QUEUES,
@@ -28,13 +29,12 @@ from .oversight import (
     supervision_notices_visible_to,
 )
 from .parties import data_key_matches, open_cases_of_petitioner
-from .periods import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS, periods
+from .periods import periods
 from .timeline import (
-    EVENT_LABELS,
+    citizen_clock_entries,
     citizen_note,
     clock_entries,
     due_soon_clocks,
-    event_label,
     note_text,
     overdue_clocks,
     running_clocks,
@@ -44,7 +44,6 @@ from .timeline import (
 
 __all__ = [
     "CITIZEN_WINDOWS",
-    "EVENT_LABELS",
     "INBOX_MAX_LIMIT",
     "InboxFilters",
     "InboxPage",
@@ -55,6 +54,7 @@ __all__ = [
     "case_get_for_citizen",
     "case_get_for_user",
     "cases_visible_to",
+    "citizen_clock_entries",
     "citizen_note",
     "clock_entries",
     "data_key_matches",
@@ -63,7 +63,6 @@ __all__ = [
     "due_soon_for_user",
     "encode_cursor",
     "escalations_of",
-    "event_label",
     "grid_items_visible_to",
     "inbox",
     "inbox_queryset",

@@ -15,9 +15,8 @@ from xinfang.core.timeutil import today
 from xinfang.orgs.selectors import memberships_of, within_q
 
 from ..access import cases_visible_to
-from ..deadlines import DEFAULT_PERIODS
+from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import Case, Clock
-from .periods import NOT_STAFF_DEADLINES
 
 QUEUES = {
     "all": gettext_lazy("All"),

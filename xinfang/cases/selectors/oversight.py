@@ -11,8 +11,8 @@ from xinfang.orgs.models import BodyKind
 from xinfang.orgs.selectors import memberships_of, within_q
 
 from ..access import cases_visible_to, protection_q
+from ..deadlines import CITIZEN_WINDOWS, OPTION_WINDOWS
 from ..models import Case, CaseEvent, Clock, CoHandler
-from .periods import CITIZEN_WINDOWS, OPTION_WINDOWS
 
 SUPERVISION_LIST_LIMIT = 200
 

@@ -17,12 +17,3 @@ def periods() -> dict[str, Period]:
             else period
         )
     return out
-
-
-# The citizen's own periods (to rate, to ask for review or re-review): not staff deadlines, so
-# they never make a case due soon or overdue in a staff queue.
-CITIZEN_WINDOWS = ("rating", "review_request", "rereview_request")
-# Windows in which a body may do something but need not (object to a transfer within 5 working
-# days, W23): when one lapses nothing is late, so it is no staff deadline either.
-OPTION_WINDOWS = ("remit_objection",)
-NOT_STAFF_DEADLINES = CITIZEN_WINDOWS + OPTION_WINDOWS

@@ -6,12 +6,12 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import today
 
-from ..deadlines import clock_unknown_years
+from .. import workflow
+from ..deadlines import DEFAULT_PERIODS, clock_unknown_years
 from ..models import Case, CaseEvent, Clock
 
 
@@ -38,21 +38,6 @@ def due_soon_clocks(on: dt.date | None = None, within_days: int | None = None) -
     return Clock.objects.filter(
         status=Clock.RUNNING, due_on__gte=start, due_on__lte=start + dt.timedelta(days=within_days)
     )
-
-
-EVENT_LABELS = {
-    "register": gettext_lazy("Registration"),
-    "repeat_merged": gettext_lazy("Merge as a repeat"),
-    "unmask": gettext_lazy("Full personal data viewed"),
-    "overdue_flagged": gettext_lazy("Flagged overdue"),
-}
-
-
-def event_label(kind: str) -> str:
-    from ..workflow import MOVES
-
-    move = MOVES.get(kind)
-    return str(move.label if move else EVENT_LABELS.get(kind, kind))
 
 
 def note_text(msgid: str, values: dict[str, str]) -> str:
@@ -82,12 +67,14 @@ def timeline_entries(case: Case, *, for_citizen: bool) -> list[dict]:
             "seq": e.seq,
             "at": e.at,
             "kind": e.kind,
-            "label": event_label(e.kind),
+            "label": workflow.event_label(e.kind),
             "state": e.to_state,
             "note": citizen_note(e.extra),
             "notice": e.notice,
         }
-        if not for_citizen:
+        if for_citizen:
+            entry["words"] = workflow.citizen_words(e.kind)
+        else:
             entry["actor"] = e.actor_label
             entry["extra"] = e.extra
         out.append(entry)
@@ -95,19 +82,32 @@ def timeline_entries(case: Case, *, for_citizen: bool) -> list[dict]:
 
 
 def clock_entries(case: Case, on: dt.date | None = None) -> list[dict]:
-    """The running clocks; `provisional` when the due date depends on a year whose holiday
-    schedule is not known yet (only its statutory rest days and weekends are counted)."""
+    """The running clocks. `window`: the petitioner's or an option window, which closes when
+    its date passes but never runs late. `provisional`: the due date depends on a year whose
+    holiday schedule is not known yet (only its statutory rest days and weekends count)."""
     day = on or today()
     calendar = work_calendar()
-    return [
-        {
-            "period": c.period,
-            "label": str(c.label),
-            "due_on": c.due_on,
-            "status": c.status,
-            "days_left": (c.due_on - day).days,
-            "overdue": c.status == Clock.RUNNING and c.due_on < day,
-            "provisional": bool(clock_unknown_years(c, calendar)),
-        }
-        for c in running_clocks(case)
-    ]
+    out = []
+    for c in running_clocks(case):
+        period = DEFAULT_PERIODS.get(c.period)
+        out.append(
+            {
+                "period": c.period,
+                "label": str(c.label),
+                "due_on": c.due_on,
+                "status": c.status,
+                "days_left": (c.due_on - day).days,
+                "overdue": c.status == Clock.RUNNING and c.due_on < day,
+                "provisional": bool(clock_unknown_years(c, calendar)),
+                "window": period is not None and not period.runs_late,
+                "citizen_words": str(period.citizen_words)
+                if period and period.citizen_words
+                else "",
+            }
+        )
+    return out
+
+
+def citizen_clock_entries(case: Case, on: dt.date | None = None) -> list[dict]:
+    """Only the dates that concern the petitioner, each in the words declared for them."""
+    return [c for c in clock_entries(case, on) if c["citizen_words"]]

@@ -1,6 +1,9 @@
 """Every change of a case goes through here (DESIGN.md, Transitions), one module per area:
 engine (the one transition), clocks, registration, routing, handling, review, oversight, grid,
 parties, indexing and dispatch (moves by name). Callers import from this package.
+
+Inner functions run inside the caller's transaction (a savepoint when there is one); the entry
+points that pages and jobs call (make_move, the composites, the citizen use cases) own it.
 """
 
 from ..access import (
@@ -12,7 +15,7 @@ from ..access import (
     is_protected_from,
 )
 from .clocks import recompute, recompute_clocks, running_clock, start_clock, stop_clock
-from .dispatch import make_move, move_params
+from .dispatch import make_citizen_move, make_move, move_arguments, to_argument
 from .engine import (
     LOCK_CONFLICT_SQLSTATES,
     MOVE_FUNCTIONS,
@@ -58,7 +61,14 @@ from .oversight import (
     supervise,
 )
 from .parties import ClearParty, open_for_citizen, reencrypt_parties, unmask_party
-from .registration import MAX_REPRESENTATIVES, AttachmentInput, PartyInput, Registration, register
+from .registration import (
+    MAX_REPRESENTATIVES,
+    AttachmentInput,
+    PartyInput,
+    Registration,
+    register,
+    register_as_repeat,
+)
 from .review import (
     close,
     decide_rereview,
@@ -84,8 +94,6 @@ from .routing import (
 )
 
 __all__ = [
-    "MOVE_FUNCTIONS",
-    "performs",
     "Apply",
     "AttachmentInput",
     "CitizenActor",
@@ -93,6 +101,7 @@ __all__ = [
     "GRID_STAFF",
     "LOCK_CONFLICT_SQLSTATES",
     "MAX_REPRESENTATIVES",
+    "MOVE_FUNCTIONS",
     "Note",
     "OVERDUE_FLAGGED",
     "PartyInput",
@@ -129,13 +138,15 @@ __all__ = [
     "is_lock_conflict",
     "is_protected_from",
     "list_supervision",
+    "make_citizen_move",
     "make_move",
     "mediate",
     "merge_repeat",
-    "move_params",
+    "move_arguments",
     "not_reaccept",
     "object_remit",
     "open_for_citizen",
+    "performs",
     "rate",
     "recompute",
     "recompute_clocks",
@@ -143,6 +154,7 @@ __all__ = [
     "reencrypt_parties",
     "refuse_extension",
     "register",
+    "register_as_repeat",
     "register_grid_item",
     "reindex_search",
     "reject_objection",
@@ -158,6 +170,7 @@ __all__ = [
     "start_hearing",
     "stop_clock",
     "supervise",
+    "to_argument",
     "transfer",
     "transition",
     "unmask_party",

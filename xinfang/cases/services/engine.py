@@ -228,7 +228,7 @@ def _transition(
 ) -> Case:
     move = workflow.get_move(name)
     pk = _resolve(case)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = (
             # Only the case row: locking the joined body too would make every move of a body's
             # cases queue on its row, and deadlock with rows that refer to the body.

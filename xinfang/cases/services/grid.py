@@ -195,17 +195,13 @@ def convert_grid_item(
     petitioner_name: str = "",
     petitioner_phone: str = "",
 ) -> Registration:
-    """Needs a case after all: register it (channel "grid") at the current level and link it."""
-    from ..models import GridItem
-
-    with transaction.atomic(durable=True):
-        locked = _locked_open_item(item, actor)
-        # Claimed first, so two clicks cannot register two cases.
-        GridItem.objects.filter(pk=locked.pk).update(status=GridItem.CONVERTED)
+    """Needs a case after all: register it (channel "grid") at the current level and link it,
+    in one transaction: the row lock means two clicks cannot register two cases."""
     parties = []
     if petitioner_name.strip() or petitioner_phone.strip():
         parties = [PartyInput(name=petitioner_name, phone=petitioner_phone)]
-    try:
+    with transaction.atomic(durable=True):
+        locked = _locked_open_item(item, actor)
         registration = register(
             actor=actor,
             body=locked.holder_body,
@@ -217,12 +213,8 @@ def convert_grid_item(
             address=locked.address,
             parties=parties,
         )
-    except Exception:
-        GridItem.objects.filter(pk=locked.pk).update(status=GridItem.OPEN)
-        raise
-    with transaction.atomic(durable=True):
-        row = GridItem.objects.select_for_update().get(pk=locked.pk)
-        row.case = registration.case
-        _grid_history(row, "convert", actor, case=registration.case.number)
-        row.save()
+        locked.status = locked.CONVERTED
+        locked.case = registration.case
+        _grid_history(locked, "convert", actor, case=registration.case.number)
+        locked.save()
     return registration

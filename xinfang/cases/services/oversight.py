@@ -211,7 +211,7 @@ def flag_overdue(*, on: dt.date | None = None, batch: int = 500) -> int:
     The citizen's own windows (rating, review and re-review requests) and the body's option to
     object to the remit (W23) are never overdue.
     """
-    from ..selectors import NOT_STAFF_DEADLINES
+    from ..deadlines import NOT_STAFF_DEADLINES
 
     day = on or today()
     overdue = (

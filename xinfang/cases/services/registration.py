@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import crypto, events
 from xinfang.core.errors import (
+    ApplicationError,
     InvalidInput,
     PermissionDenied,
 )
@@ -161,7 +162,7 @@ def register(
     day = today()
     tracking_code = crypto.new_code()
     password = crypto.new_password()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         case = Case.objects.create(
             number=_next_number(body.division.county_code, day),
             tracking_code=tracking_code,
@@ -234,3 +235,21 @@ def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
     att.file.save(a.name, ContentFile(a.content), save=False)
     att.save()
     return att
+
+
+def register_as_repeat(
+    *, actor, into: str, reason: str, **registration
+) -> tuple[Registration, ApplicationError | None]:
+    """Register and link as a repeat of the open case `into`, in one transaction. The link is
+    tried in a savepoint: if it cannot be made the case is registered all the same (W21:
+    nothing received is dropped) and the reason comes back beside the registration."""
+    from .routing import merge_repeat
+
+    with transaction.atomic(durable=True):
+        reg = register(actor=actor, **registration)
+        try:
+            merge_repeat(case=reg.case, actor=actor, into=into, reason=reason)
+        except ApplicationError as e:
+            return reg, e
+        reg.case.refresh_from_db()
+        return reg, None

@@ -1,0 +1,209 @@
+"""The citizen's use cases: submit, find a case by tracking code and password, follow it, rate
+the answer, ask for review or re-review. The portal's pages and the public API are thin over
+these; the rules (limits, look-ups, which request a review means) live here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xinfang.core import crypto, ratelimit
+from xinfang.core.errors import InvalidInput, NotFound
+from xinfang.orgs.models import Division
+from xinfang.orgs.selectors import petition_office_for
+from xinfang.taxonomy.selectors import leaf_by_code
+
+from . import selectors, services
+from .access import CitizenActor
+from .models import Case
+from .workflow import STATE_LABELS, S
+
+# Online channels a citizen submits through.
+ONLINE_CHANNELS = ("web", "mobile")
+
+LIMITS = {
+    "ip": (30, 3600),  # submissions per address an hour
+    "phone": (5, 86400),  # submissions per phone number a day
+    "lookup_failures": (10, 900),  # wrong code or password per address in 15 minutes
+}
+
+
+def _limits() -> dict:
+    return settings.XINFANG.get("RATE_LIMITS", LIMITS)
+
+
+@dataclass
+class Petitioner:
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    email: str = ""
+    address: str = ""
+
+    @property
+    def given(self) -> bool:
+        return bool(self.name or self.phone or self.id_number or self.email)
+
+
+@dataclass
+class Submission:
+    """What a citizen submits online (the portal's form, the API's JSON)."""
+
+    content_type: str
+    title: str
+    body: str
+    division_code: str
+    category: str = ""  # a leaf code, or empty
+    address: str = ""
+    petitioner: Petitioner = field(default_factory=Petitioner)
+    public_consent: bool = False
+    channel: str = "web"
+
+
+def submit(
+    submission: Submission,
+    *,
+    ip: str,
+    attachments: Iterable[services.AttachmentInput] = (),
+) -> services.Registration:
+    """Register an online petition at the petition office of its place (W17, W21), within the
+    per-address and per-phone limits. One transaction: the limits count only what is kept."""
+    s = submission
+    if s.channel not in ONLINE_CHANNELS:
+        raise InvalidInput(
+            _("Choose a valid channel"), fields={"channel": [_("Choose a valid channel")]}
+        )
+    limits = _limits()
+    with transaction.atomic(durable=True):
+        ratelimit.hit(
+            f"submit:ip:{ip}",
+            limit=limits["ip"][0],
+            per_seconds=limits["ip"][1],
+            message=_("Too many submissions; try again later"),
+        )
+        phone = crypto.normalise_phone(s.petitioner.phone)
+        if phone:
+            ratelimit.hit(
+                f"submit:phone:{crypto.blind_index(phone)}",
+                limit=limits["phone"][0],
+                per_seconds=limits["phone"][1],
+                message=_(
+                    "Too many submissions from this phone number today; try again tomorrow or "
+                    "call the petition office"
+                ),
+            )
+        division = Division.objects.filter(code=s.division_code).first()
+        errors = {}
+        if division is None:
+            errors["division_code"] = [_("Choose a valid place")]
+        category = None
+        if s.category:
+            category = leaf_by_code(s.category)
+            if category is None:
+                errors["category"] = [_("Choose a valid category")]
+        office = petition_office_for(division) if division else None
+        if division is not None and office is None:
+            errors["division_code"] = [_("Online petitions are not open yet in this area")]
+        if errors:
+            raise InvalidInput(
+                _("Some of what you entered is not right; correct it and try again"),
+                fields=errors,
+            )
+        p = s.petitioner
+        parties = []
+        if p.given:
+            parties.append(
+                services.PartyInput(
+                    name=p.name,
+                    phone=p.phone,
+                    id_number=p.id_number or "",
+                    email=p.email,
+                    address=p.address,
+                )
+            )
+        return services.register(
+            actor=CitizenActor(),
+            body=office,
+            channel=s.channel,
+            content_type=s.content_type,
+            title=s.title,
+            text=s.body,
+            place=division,
+            address=s.address,
+            category=category,
+            parties=parties,
+            public_consent=s.public_consent,
+            attachments=attachments,
+        )
+
+
+def find(tracking_code: str, password: str, *, ip: str) -> Case:
+    """The case a tracking code and query password open. The same answer for a wrong code and
+    a wrong password; failures are limited per address."""
+    limit, window = _limits()["lookup_failures"]
+    key = f"lookup:ip:{ip}"
+    ratelimit.check(
+        key,
+        limit=limit,
+        per_seconds=window,
+        message=_("Too many failed look-ups; try again in 15 minutes"),
+    )
+    try:
+        return services.open_for_citizen(tracking_code, password or "")
+    except NotFound:
+        ratelimit.hit(key, limit=limit + 1, per_seconds=window)
+        raise
+
+
+@dataclass
+class Tracked:
+    """What the citizen sees of a case."""
+
+    case: Case
+    state_label: str
+    clocks: list[dict]
+    timeline: list[dict]
+    can_rate: bool
+    review_move: str  # "request_review", "request_rereview" or "" when neither is open
+
+    @property
+    def can_request_review(self) -> bool:
+        return bool(self.review_move)
+
+
+def review_move_for(case: Case) -> str:
+    """After a review decision a review request means re-review (W35, W36)."""
+    return "request_rereview" if case.state == S.REVIEW_DECIDED else "request_review"
+
+
+def track(case: Case, *, on: dt.date | None = None) -> Tracked:
+    actor = CitizenActor(case.pk)
+    moves = {m.name for m in services.available_moves(actor, case)}
+    review = review_move_for(case)
+    return Tracked(
+        case=case,
+        state_label=str(STATE_LABELS[case.state]),
+        clocks=selectors.citizen_clock_entries(case, on),
+        timeline=selectors.timeline_entries(case, for_citizen=True),
+        can_rate="rate" in moves,
+        review_move=review if review in moves else "",
+    )
+
+
+def rate(case: Case, *, rating: str, comment: str = "") -> Case:
+    return services.make_citizen_move(
+        case=case, move="rate", payload={"rating": rating, "comment": comment}
+    )
+
+
+def ask_for_review(case: Case, *, reasons: str) -> Case:
+    """Review, or re-review after a review decision, by the superior body."""
+    return services.make_citizen_move(
+        case=case, move=review_move_for(case), payload={"reasons": reasons}
+    )
