@@ -4,23 +4,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-FIELD_NAMES = {
-    "content_type": gettext_lazy("Type of content"),
-    "title": gettext_lazy("Title"),
-    "body": gettext_lazy("Text"),
-    "category": gettext_lazy("Category"),
-    "division_code": gettext_lazy("Place"),
-    "address": gettext_lazy("Street address"),
-    "petitioner": gettext_lazy("Petitioner"),
-    "name": gettext_lazy("Name"),
-    "phone": gettext_lazy("Phone"),
-    "id_number": gettext_lazy("ID number"),
-    "public_consent": gettext_lazy("Consent to publication"),
-    "rating": gettext_lazy("Rate"),
-    "comment": gettext_lazy("Rating comment"),
-    "reasons": gettext_lazy("Reason"),
-}
-
 MESSAGES = {
     "missing": gettext_lazy("This field is required"),
     "literal_error": gettext_lazy("Invalid value; choose one of the options"),

@@ -17,13 +17,15 @@ from django.utils.translation import gettext as _
 from xinfang.core import crypto
 from xinfang.core.errors import NotFound
 from xinfang.orgs.models import Body, BodyKind
-from xinfang.orgs.selectors import memberships_of, scope_q
+from xinfang.orgs.selectors import memberships_of, scope_q, within_q
 
 from . import workflow
 from .models import Case, CoHandler
 
 # Staff who may record and work the grid ledger of their own body.
 GRID_STAFF = frozenset({workflow.GRID, workflow.HANDLER, workflow.HEAD, workflow.INTAKE})
+# Supervisors and leaders see their division's scope-wide lists.
+OVERSIGHT_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER})
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,37 @@ def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
     return held
 
 
+def bodies_where(user, roles) -> list[int]:
+    """The bodies (ids) where the user holds one of `roles`."""
+    return [m.body_id for m in memberships_of(user) if m.role in roles]
+
+
+def body_acting_as(user, role: str, case: Case) -> Body | None:
+    """The user's body from which they act as `role` over the case's holder, if any."""
+    holder = case.holder_body
+    return next(
+        (
+            m.body
+            for m in memberships_of(user)
+            if m.role == role and (m.body_id == holder.pk or covers(m.body, holder))
+        ),
+        None,
+    )
+
+
+def grid_scope_q(user) -> Q:
+    """Ledger rows a user may see: those their bodies hold or they recorded, and those in the
+    area of a township or petition office they belong to, or that they oversee."""
+    q = Q(pk__in=[]) | Q(reported_by=user)
+    for m in memberships_of(user):
+        q |= Q(holder_body_id=m.body_id)
+        if m.body.kind in (BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE) or m.role in (
+            OVERSIGHT_ROLES
+        ):
+            q |= within_q("place", m.body.division)
+    return q
+
+
 def roles_at(actor, body: Body) -> set[str]:
     """The roles the actor holds at this very body (a citizen: the petitioner's)."""
     if isinstance(actor, CitizenActor):
@@ -144,3 +177,41 @@ def may_register_at(actor, body: Body) -> bool:
 
 def grid_roles_at(actor, body: Body) -> set[str]:
     return roles_at(actor, body) & GRID_STAFF
+
+
+# ---------------------------------------------------------------------------------------------
+# Which parts of the workbench a member of staff may use.
+
+# Grid ledgers are kept by village committees and township governments.
+GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
+
+
+def is_staff_member(user) -> bool:
+    """Holds at least one active post at an active body."""
+    return bool(memberships_of(user))
+
+
+def intake_office(user) -> Body | None:
+    """The body where this user registers and routes as an intake clerk, if any."""
+    return next((m.body for m in memberships_of(user) if m.role == workflow.INTAKE), None)
+
+
+def intake_offices(user) -> list[int]:
+    return [m.body_id for m in memberships_of(user) if m.role == workflow.INTAKE]
+
+
+def may_oversee(user) -> bool:
+    """Supervisors and leaders see the scope-wide supervision lists and assign ownership."""
+    return any(m.role in OVERSIGHT_ROLES for m in memberships_of(user))
+
+
+def is_leader(user) -> bool:
+    return any(m.role == workflow.LEADER for m in memberships_of(user))
+
+
+def grid_body(user) -> Body | None:
+    """The village or township body where this user records ledger items, if any."""
+    for m in memberships_of(user):
+        if m.role in GRID_STAFF and m.body.kind in GRID_BODY_KINDS:
+            return m.body
+    return None

@@ -13,8 +13,38 @@ from . import workflow
 from .deadlines import CALENDAR, DEFAULT_PERIODS, WORKING
 
 
-def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
-    return list(mapping.items())
+# Choices are read from the workflow and period tables when asked for (callables), so adding a
+# state, channel or period to a table needs no migration.
+def channel_choices():
+    return list(workflow.CHANNELS.items())
+
+
+def content_type_choices():
+    return list(workflow.CONTENT_TYPES.items())
+
+
+def state_choices():
+    return list(workflow.STATE_LABELS.items())
+
+
+def decision_choices():
+    return list(workflow.DECISIONS.items())
+
+
+def legal_channel_choices():
+    return list(workflow.LEGAL_CHANNELS.items())
+
+
+def rating_choices():
+    return list(workflow.RATINGS.items())
+
+
+def leader_level_choices():
+    return list(workflow.LEADER_LEVELS.items())
+
+
+def period_choices():
+    return [(k, format_lazy("{} ({})", p.label, p.article)) for k, p in DEFAULT_PERIODS.items()]
 
 
 class Case(models.Model):
@@ -27,10 +57,8 @@ class Case(models.Model):
     registering_body = models.ForeignKey(
         Body, verbose_name=_("registering body"), on_delete=models.PROTECT, related_name="+"
     )
-    channel = models.CharField(_("channel"), max_length=12, choices=_choices(workflow.CHANNELS))
-    content_type = models.CharField(
-        _("content type"), max_length=12, choices=_choices(workflow.CONTENT_TYPES)
-    )
+    channel = models.CharField(_("channel"), max_length=12, choices=channel_choices)
+    content_type = models.CharField(_("content type"), max_length=12, choices=content_type_choices)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -46,7 +74,7 @@ class Case(models.Model):
     state = models.CharField(
         _("state"),
         max_length=20,
-        choices=_choices(workflow.STATE_LABELS),
+        choices=state_choices,
         default=workflow.S.REGISTERED,
     )
     holder_body = models.ForeignKey(
@@ -91,19 +119,15 @@ class Case(models.Model):
     confidential = models.BooleanField(_("confidential"), default=False)
     public_consent = models.BooleanField(_("consents to publication"), default=False)
 
-    decision = models.CharField(
-        _("decision"), max_length=10, blank=True, choices=_choices(workflow.DECISIONS)
-    )
+    decision = models.CharField(_("decision"), max_length=10, blank=True, choices=decision_choices)
     decision_detail = models.JSONField(_("decision detail"), default=dict, blank=True)
     legal_channel = models.CharField(
-        _("legal channel"), max_length=20, blank=True, choices=_choices(workflow.LEGAL_CHANNELS)
+        _("legal channel"), max_length=20, blank=True, choices=legal_channel_choices
     )
     extension_requested = models.BooleanField(default=False)
     extension_used = models.BooleanField(default=False)
     hearing_active = models.BooleanField(default=False)
-    rating = models.CharField(
-        _("rating"), max_length=12, blank=True, choices=_choices(workflow.RATINGS)
-    )
+    rating = models.CharField(_("rating"), max_length=12, blank=True, choices=rating_choices)
     rating_comment = models.TextField(_("rating comment"), blank=True)
 
     supervised = models.BooleanField(_("under supervision"), default=False)
@@ -113,7 +137,7 @@ class Case(models.Model):
         _("leader ownership level"),
         max_length=1,
         blank=True,
-        choices=_choices(workflow.LEADER_LEVELS),
+        choices=leader_level_choices,
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -370,9 +394,7 @@ class PeriodSetting(models.Model):
         _("period"),
         max_length=30,
         unique=True,
-        choices=[
-            (k, format_lazy("{} ({})", p.label, p.article)) for k, p in DEFAULT_PERIODS.items()
-        ],
+        choices=period_choices,
     )
     days = models.PositiveIntegerField(_("length"))
     unit = models.CharField(

@@ -20,12 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.cases import access, services, workflow
 from xinfang.cases import selectors as case_selectors
-from xinfang.cases import services, workflow
 from xinfang.cases.models import Case, Clock, Party
 from xinfang.core.errors import ApplicationError, NotFound, apply_to_form
 from xinfang.orgs.models import Body, Division
-from xinfang.orgs.selectors import memberships_of
 from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
 from xinfang.triage import selectors as triage_selectors
 
@@ -42,20 +41,13 @@ LIST_PAGE = 50
 # Access
 
 
-def _intake_office(user) -> Body | None:
-    for m in memberships_of(user):
-        if m.role == workflow.INTAKE:
-            return m.body
-    return None
-
-
 def intake_required(view):
     """Logged in and an intake clerk somewhere; the view gets the clerk's office."""
 
     @login_required
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        office = _intake_office(request.user)
+        office = access.intake_office(request.user)
         if office is None:
             raise PermissionDenied(_("Only intake clerks may use the intake desk."))
         return view(request, office, *args, **kwargs)
@@ -529,7 +521,7 @@ def route_move(request, office, number, move):
 @require_GET
 @intake_required
 def intake_list(request, office):
-    offices = [m.body_id for m in memberships_of(request.user) if m.role == workflow.INTAKE]
+    offices = access.intake_offices(request.user)
     route_clock = Clock.objects.filter(case=OuterRef("pk"), period="route").order_by("-pk")
     qs = (
         Case.objects.filter(registering_body__in=offices)

@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xinfang.cases import selectors, services, workflow
+from xinfang.cases import access, selectors, services, workflow
 from xinfang.cases.models import GridItem
 from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
-from xinfang.orgs.models import BodyKind, Level
-from xinfang.orgs.selectors import memberships_of, roles_of
+from xinfang.orgs.models import Level
 from xinfang.triage.selectors import HOT_ISSUE_MAX_CASES, hot_issues_cached
 
 from . import moves as desk_moves
@@ -27,10 +26,8 @@ from . import oversight_forms as f
 from .common import case_or_404 as _case_or_404
 from .navigation import page_required
 
-OVERSIGHT_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER})
 # Windows a supervisor can look back over for matters many people raise.
 HOT_ISSUE_DAYS = (7, 30, 90)
-GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
 
 
 
@@ -70,7 +67,7 @@ def _clock_rows(clocks, day):
 def supervision(request):
     user = request.user
     day = today()
-    is_overseer = bool(roles_of(user) & OVERSIGHT_ROLES)
+    is_overseer = access.may_oversee(user)
     context = {
         "is_overseer": is_overseer,
         "listed": list(selectors.listed_for_user(user)[:100]),
@@ -149,7 +146,6 @@ def _days_left(day, deadline):
 def leaders(request, form=None, status=200):
     user = request.user
     day = today()
-    roles = roles_of(user)
     mine = list(selectors.leader_cases(user)[:200])
     escalations = selectors.escalations_of(mine)
     context = {
@@ -161,8 +157,8 @@ def leaders(request, form=None, status=200):
             }
             for c in mine
         ],
-        "is_leader": workflow.LEADER in roles,
-        "may_assign": bool(roles & OVERSIGHT_ROLES),
+        "is_leader": access.is_leader(user),
+        "may_assign": access.may_oversee(user),
     }
     if context["may_assign"]:
         assigned = list(selectors.leader_assignments_visible_to(user)[:200])
@@ -207,14 +203,6 @@ def leaders_assign(request):
 # Grid ledger (小事不出村、大事不出镇)
 
 
-def _grid_body(user):
-    """The village or township body where this user records ledger items, if any."""
-    for m in memberships_of(user):
-        if m.role in services.GRID_STAFF and m.body.kind in GRID_BODY_KINDS:
-            return m.body
-    return None
-
-
 LEVEL_LABELS = {
     Level.VILLAGE: _("Village"),
     Level.TOWNSHIP: _("Township"),
@@ -226,7 +214,7 @@ LEVEL_LABELS = {
 def grid(request, form=None, status=200):
     user = request.user
     day = today()
-    body = _grid_body(user)
+    body = access.grid_body(user)
     show = request.GET.get("show", "open")
     items = selectors.grid_items_visible_to(user)
     if show != "all":
@@ -252,7 +240,7 @@ def grid(request, form=None, status=200):
 @require_POST
 @page_required("grid")
 def grid_record(request):
-    body = _grid_body(request.user)
+    body = access.grid_body(request.user)
     if body is None:
         raise PermissionDenied(_("Only grid workers and village or township staff record items."))
     form = f.GridItemForm(request.POST, body=body)

@@ -14,10 +14,15 @@ from . import defaults
 ENGINE = Engine(autoescape=False)
 
 
+def message_key_choices():
+    """Read when asked (a callable), so a new message needs no migration."""
+    return list(defaults.KEYS.items())
+
+
 class MessageTemplate(models.Model):
     """A message text an administrator may edit; without a row the code default is used."""
 
-    key = models.CharField("消息", max_length=30, choices=list(defaults.KEYS.items()))
+    key = models.CharField("消息", max_length=30, choices=message_key_choices)
     channel = models.CharField("渠道", max_length=10, choices=list(defaults.CHANNELS.items()))
     subject = models.CharField(
         "邮件主题", max_length=200, blank=True, help_text="仅电子邮件使用；短信留空。"
@@ -89,7 +94,7 @@ class Outbox(models.Model):
     )
     channel = models.CharField("渠道", max_length=10, choices=list(defaults.CHANNELS.items()))
     recipient_enc = models.TextField(editable=False)
-    template_key = models.CharField("消息", max_length=30, choices=list(defaults.KEYS.items()))
+    template_key = models.CharField("消息", max_length=30, choices=message_key_choices)
     subject = models.CharField("主题", max_length=200, blank=True)
     body = models.TextField("正文")
     status = models.CharField("状态", max_length=10, choices=STATUSES, default=PENDING)

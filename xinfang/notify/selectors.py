@@ -6,13 +6,9 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from xinfang.cases.models import Case, Clock
+from xinfang.cases.models import Clock
 
 from .models import MessageTemplate, Outbox
-
-
-def messages_of_case(case: Case) -> QuerySet[Outbox]:
-    return Outbox.objects.filter(case=case).order_by("pk")
 
 
 def pending_ids_for_event(event_id: int) -> list[int]:

@@ -12,18 +12,3 @@ def deliver_outbox(outbox_ids: list[int]) -> dict:
     """Send these rows if they are still due; rows already sent or taken are left alone."""
     report = services.deliver(ids=outbox_ids)
     return {"sent": report.sent, "retrying": report.retrying, "dead": report.dead}
-
-
-@task()
-def deliver_due_outbox() -> dict:
-    """Sweep: every due row, including retries and rows whose worker died mid-send."""
-    report = services.deliver()
-    return {"sent": report.sent, "retrying": report.retrying, "dead": report.dead}
-
-
-@task()
-def send_rating_reminders() -> int:
-    ids = services.queue_rating_reminders()
-    if ids:
-        services.deliver(ids=ids)
-    return len(ids)

@@ -18,6 +18,7 @@ from xinfang.cases.workflow import STATE_LABELS, S
 from xinfang.core.errors import ApplicationError, InvalidInput, NotFound, apply_to_form
 from xinfang.core.http import client_ip
 from xinfang.core.ratelimit import RateLimited
+from xinfang.documents import selectors as doc_selectors
 
 from . import selectors
 from .forms import (
@@ -215,11 +216,7 @@ def _granted_case(request, number: str) -> Case:
 
 
 def _notices(case: Case) -> list:
-    try:
-        from xinfang.documents.selectors import notices_for_citizen
-    except ImportError:  # the documents app is optional for the portal
-        return []
-    return list(notices_for_citizen(case))
+    return list(doc_selectors.notices_for_citizen(case))
 
 
 def _case_context(request, case: Case, rate_form=None, review_form=None) -> dict:
@@ -301,11 +298,7 @@ def review(request, number: str):
 def notice(request, number: str, notice_id: int):
     case = _granted_case(request, number)
     try:
-        from xinfang.documents.selectors import notice_file
-    except ImportError:
-        raise Http404 from None
-    try:
-        f = notice_file(case, notice_id, for_citizen=True)
+        f = doc_selectors.notice_file(case, notice_id, for_citizen=True)
     except NotFound:
         raise Http404 from None
     return FileResponse(

@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from xinfang.orgs.models import Body, Division, Level
+from xinfang.orgs.models import Body, Division
 from xinfang.taxonomy.models import Category
 from xinfang.taxonomy.selectors import active_version, responsible_body_for
 
@@ -604,7 +604,3 @@ def record_choice(
 
 def suggestion_for_case(case) -> Suggestion | None:
     return Suggestion.objects.filter(case=case).order_by("-created_at", "-pk").first()
-
-
-def is_township_or_below(place: PlaceGuess | None) -> bool:
-    return place is not None and place.level >= Level.TOWNSHIP

@@ -14,7 +14,7 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.timeutil import today
 from xinfang.orgs.selectors import memberships_of, within_q
 
-from ..access import cases_visible_to
+from ..access import bodies_where, cases_visible_to
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import Case, Clock
 
@@ -64,19 +64,15 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         ) from exc
 
 
-def _bodies_with_role(user, roles) -> list[int]:
-    return [m.body_id for m in memberships_of(user) if m.role in roles]
-
-
 def inbox_queues(user) -> list[str]:
     """The queues that mean something for this user's roles, in display order."""
     from ..workflow import HEAD, LEADER
 
     out = ["all", "new", "due_soon", "overdue"]
-    if _bodies_with_role(user, {HEAD}):
+    if bodies_where(user, {HEAD}):
         out.append("signoff")
     out.append("supervised")
-    if _bodies_with_role(user, {LEADER}):
+    if bodies_where(user, {LEADER}):
         out.append("leader")
     return out
 
@@ -103,7 +99,7 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
         clocks = _staff_clocks().filter(due_on__lt=day)
         return Q(pk__in=clocks.values("case_id"), state__in=OPEN)
     if queue == "signoff":
-        heads = _bodies_with_role(user, {HEAD})
+        heads = bodies_where(user, {HEAD})
         return Q(holder_body__in=heads) & (
             Q(state=S.DECIDED) | Q(state=S.ACCEPTED, extension_requested=True)
         )

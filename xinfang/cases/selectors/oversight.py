@@ -7,10 +7,9 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from xinfang.core.timeutil import today
-from xinfang.orgs.models import BodyKind
-from xinfang.orgs.selectors import memberships_of, within_q
+from xinfang.orgs.selectors import memberships_of
 
-from ..access import cases_visible_to, protection_q
+from ..access import bodies_where, cases_visible_to, grid_scope_q, protection_q
 from ..deadlines import CITIZEN_WINDOWS, OPTION_WINDOWS
 from ..models import Case, CaseEvent, Clock, CoHandler
 
@@ -67,7 +66,7 @@ def notices_to_answer(user) -> QuerySet:
     """Open supervision notices on cases the user's own body holds (handlers and heads)."""
     from ..workflow import BODY_STAFF
 
-    own = [m.body_id for m in memberships_of(user) if m.role in BODY_STAFF]
+    own = bodies_where(user, BODY_STAFF)
     return supervision_notices_visible_to(user).filter(
         case__holder_body__in=own, answered_at__isnull=True
     )
@@ -134,14 +133,6 @@ def grid_items_visible_to(user) -> QuerySet:
 
     if user is None or not getattr(user, "is_authenticated", False):
         return GridItem.objects.none()
-    q = Q(pk__in=[]) | Q(reported_by=user)
-    for m in memberships_of(user):
-        q |= Q(holder_body_id=m.body_id)
-        if m.body.kind in (BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE) or m.role in (
-            "supervisor",
-            "leader",
-        ):
-            q |= within_q("place", m.body.division)
-    return GridItem.objects.filter(q).select_related(
+    return GridItem.objects.filter(grid_scope_q(user)).select_related(
         "holder_body", "holder_body__division", "place", "case"
     )

@@ -12,9 +12,9 @@ from xinfang.core.errors import (
 from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import now
 from xinfang.orgs.models import Body, BodyKind
-from xinfang.orgs.selectors import memberships_of
 
 from .. import deadlines, workflow
+from ..access import bodies_where
 from ..models import Case
 from ..selectors import periods
 from .clocks import recompute, running_clock
@@ -218,7 +218,7 @@ def answer_co_handling(*, case, actor, answer: str, expected_version: int | None
     answer = require_text(answer, "answer", _("Enter the co-handling answer"))
 
     def apply(c: Case, day):
-        own = {m.body_id for m in memberships_of(actor) if m.role in workflow.BODY_STAFF}
+        own = bodies_where(actor, workflow.BODY_STAFF)
         row = CoHandler.objects.filter(case=c, body_id__in=own).select_related("body").first()
         if row is None:
             raise PermissionDenied(_("Your body is not co-handling this case"))

@@ -15,10 +15,9 @@ from xinfang.core.errors import (
 from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import now, today
 from xinfang.orgs.models import Body
-from xinfang.orgs.selectors import memberships_of
 
 from .. import deadlines, workflow
-from ..access import covers, is_protected_from
+from ..access import body_acting_as, is_protected_from
 from ..models import Case, CaseEvent, Clock
 from ..selectors import periods
 from .clocks import running_clock
@@ -164,15 +163,7 @@ def _supervision_notice(case: Case, actor, grounds: str, due_on: dt.date | None,
         if due_on
         else deadlines.due_date(periods()["supervision"], day, cal)
     )
-    issuing = next(
-        (
-            m.body
-            for m in memberships_of(actor)
-            if m.role == workflow.SUPERVISOR
-            and (m.body_id == case.holder_body_id or covers(m.body, case.holder_body))
-        ),
-        case.holder_body,
-    )
+    issuing = body_acting_as(actor, workflow.SUPERVISOR, case) or case.holder_body
     return SupervisionNotice.objects.create(
         case=case,
         issued_by=actor,
