@@ -178,6 +178,45 @@ def accepted_appeal(county: County, **overrides):
     return services.accept(case=case, actor=county.users["handler"])
 
 
+def replied_appeal(
+    county: County,
+    case=None,
+    *,
+    decision: str = "support",
+    facts: str = "漏水属实",
+    reasons: str = "物业应当维修",
+    **overrides,
+):
+    """A case answered by the housing bureau (transferred, accepted, decided and signed off):
+    the petitioner may now rate it or ask for review. Registered as `register_appeal` with
+    `overrides` unless an already registered `case` is given."""
+    case = case or register_appeal(county, **overrides).case
+    u = county.users
+    case = services.transfer(case=case, actor=u["clerk"], body=county.housing)
+    case = services.accept(case=case, actor=u["handler"])
+    case = services.decide(
+        case=case, actor=u["handler"], decision=decision, facts=facts, reasons=reasons
+    )
+    return services.reply(case=case, actor=u["head"])
+
+
+def report_against(county: County, accused, *, routed: bool = True, **overrides):
+    """A report of misconduct (检举控告) accusing `accused`, registered by the county office and,
+    unless `routed` is False, transferred to discipline inspection (W22, W28)."""
+    fields = dict(
+        content_type="report",
+        accused_body=accused,
+        title="反映工作人员收受好处费",
+        text="反映某局工作人员在办理业务时收受好处费。",
+        parties=[services.PartyInput(name="李四", phone="13900139000")],
+    )
+    fields.update(overrides)
+    case = register_appeal(county, **fields).case
+    if not routed:
+        return case
+    return services.transfer(case=case, actor=county.users["clerk"], body=county.discipline)
+
+
 @pytest.fixture
 def registered(county):
     return register_appeal(county)

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
+from tests.conftest import replied_appeal
 from xinfang.cases import services
 from xinfang.cases.models import Case
 
@@ -163,14 +164,7 @@ def _replied_case(county):
         place=county.county,
         parties=[services.PartyInput(name="赵六", phone="13600136000")],
     )
-    u = county.users
-    case = services.transfer(case=reg.case, actor=u["clerk"], body=county.housing)
-    case = services.accept(case=case, actor=u["handler"])
-    case = services.decide(
-        case=case, actor=u["handler"], decision="support", facts="属实", reasons="依法应当整改"
-    )
-    case = services.reply(case=case, actor=u["head"])
-    return reg, case
+    return reg, replied_appeal(county, reg.case, facts="属实", reasons="依法应当整改")
 
 
 def test_citizen_rates_then_asks_for_review(client, county):

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import login
-from tests.conftest import TAXONOMY_CSV, build_county, register_appeal
-from xinfang.cases import services
+from tests.conftest import TAXONOMY_CSV, build_county, register_appeal, replied_appeal
 from xinfang.taxonomy.services import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,13 +63,7 @@ def county(transactional_db, settings, tmp_path):
 def replied(county, **overrides):
     """A case answered by the housing bureau: the citizen may rate it or ask for a review."""
     reg = register_appeal(county, public_consent=True, **overrides)
-    u = county.users
-    case = services.transfer(case=reg.case, actor=u["clerk"], body=county.housing)
-    case = services.accept(case=case, actor=u["handler"])
-    case = services.decide(
-        case=case, actor=u["handler"], decision="support", facts="漏水属实", reasons="物业应当维修"
-    )
-    services.reply(case=case, actor=u["head"])
+    replied_appeal(county, reg.case)
     return reg
 
 

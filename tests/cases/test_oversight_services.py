@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from tests.conftest import accepted_appeal, register_appeal
+from tests.conftest import accepted_appeal, register_appeal, report_against
 from xinfang.cases import selectors, services
 from xinfang.cases.models import CaseEvent, CoHandler, GridItem, SupervisionNotice
 from xinfang.core.errors import InvalidInput, MoveNotAllowed, NotFound, PermissionDenied
@@ -22,15 +22,12 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
 
 def _report(county):
     """A report accusing the housing bureau, sent to the discipline body."""
-    case = register_appeal(
+    return report_against(
         county,
-        content_type="report",
+        county.housing,
         title="住建局某科长收受好处",
         text="反映住建局某科长收受开发商好处。",
-        accused_body=county.housing,
-        parties=[services.PartyInput(name="李四", phone="13900139000")],
-    ).case
-    return services.transfer(case=case, actor=county.users["clerk"], body=county.discipline)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import register_appeal
+from tests.conftest import register_appeal, report_against
 from xinfang.cases import selectors, services
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.core.errors import InvalidInput, MoveNotAllowed, NotFound
@@ -14,14 +14,17 @@ from xinfang.core.errors import InvalidInput, MoveNotAllowed, NotFound
 @pytest.fixture
 def report(county) -> Case:
     """A report against the county housing bureau, registered by the petition office."""
-    return register_appeal(
+    return report_against(
         county,
-        content_type="report",
-        accused_body=county.housing,
+        county.housing,
+        routed=False,
         title="住建局工作人员索要好处费",
         text="办理房产证时被要求缴纳额外费用。",
         public_consent=True,
-    ).case
+        parties=[
+            services.PartyInput(name="张三", phone="13800138000", id_number="370687199001011234")
+        ],
+    )
 
 
 def test_report_is_confidential_and_never_public(report):

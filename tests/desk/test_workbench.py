@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from tests.conftest import register_appeal
+from tests.conftest import register_appeal, report_against
 from xinfang.cases import services
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.selectors import InboxFilters, inbox, inbox_queues
@@ -49,14 +49,15 @@ def to_land(county, **overrides):
 
 def report_against_housing(county):
     """A report (检举控告) accusing the housing bureau, routed to discipline inspection."""
-    case = register_appeal(
+    return report_against(
         county,
-        content_type="report",
+        county.housing,
         title="住建局工作人员违规收取拆迁补偿好处费",
         text="反映住建局某科长在拆迁补偿中收受好处费。",
-        accused_body=county.housing,
-    ).case
-    return services.transfer(case=case, actor=county.users["clerk"], body=county.discipline)
+        parties=[
+            services.PartyInput(name="张三", phone="13800138000", id_number="370687199001011234")
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------

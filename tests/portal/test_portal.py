@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import TAXONOMY_CSV, register_appeal
+from tests.conftest import TAXONOMY_CSV, register_appeal, replied_appeal
 from xinfang.cases import services
 from xinfang.cases.models import Attachment, Case
 from xinfang.orgs.models import Body, BodyKind
@@ -58,17 +58,7 @@ def receipt_of(client) -> dict:
 
 
 def replied(case: Case, county) -> Case:
-    u = county.users
-    case = services.transfer(case=case, actor=u["clerk"], body=county.housing)
-    case = services.accept(case=case, actor=u["handler"])
-    case = services.decide(
-        case=case,
-        actor=u["handler"],
-        decision="support",
-        facts="经查，王小明反映楼顶漏水属实，联系电话13912345678。",
-        reasons="物业应当维修",
-    )
-    return services.reply(case=case, actor=u["head"])
+    return replied_appeal(county, case, facts="经查，王小明反映楼顶漏水属实，联系电话13912345678。")
 
 
 def track(client, code, password):

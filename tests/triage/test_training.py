@@ -9,8 +9,7 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.conftest import SHARED_DATA, TAXONOMY_CSV, register_appeal
-from xinfang.cases import services
+from tests.conftest import SHARED_DATA, TAXONOMY_CSV, register_appeal, replied_appeal
 from xinfang.taxonomy.selectors import leaves
 from xinfang.taxonomy.services import load_taxonomy
 from xinfang.triage import suggest, training
@@ -43,19 +42,15 @@ def sample_messages(per_class: int = PER_CLASS) -> list[tuple[str, str]]:
 def replied_case(county, text: str, leaf):
     """Registered, transferred, accepted, decided and replied: labelled for training (W32)."""
     words = text.split()
-    case = register_appeal(
-        county, title="".join(words[:4])[:60], text=" ".join(words[4:])[:400], category=leaf
-    ).case
-    case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
-    case = services.accept(case=case, actor=county.users["handler"])
-    case = services.decide(
-        case=case,
-        actor=county.users["handler"],
+    return replied_appeal(
+        county,
+        title="".join(words[:4])[:60],
+        text=" ".join(words[4:])[:400],
+        category=leaf,
         decision="explain",
         facts="已核实",
         reasons="已说明",
     )
-    return services.reply(case=case, actor=county.users["head"])
 
 
 @pytest.fixture
