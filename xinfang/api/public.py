@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Header, Router, Schema, Status
 
 from xinfang.cases import citizen
+from xinfang.cases.services import PartyInput
 from xinfang.core.ratelimit import client_ip
 
 from . import services
@@ -44,7 +45,7 @@ class PetitionIn(Schema):
             division_code=self.division_code,
             category=self.category or "",
             address=self.address,
-            petitioner=citizen.Petitioner(
+            petitioner=PartyInput(
                 name=p.name,
                 phone=p.phone,
                 id_number=p.id_number or "",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -39,19 +39,6 @@ def _limits() -> dict:
 
 
 @dataclass
-class Petitioner:
-    name: str = ""
-    phone: str = ""
-    id_number: str = ""
-    email: str = ""
-    address: str = ""
-
-    @property
-    def given(self) -> bool:
-        return bool(self.name or self.phone or self.id_number or self.email)
-
-
-@dataclass
 class Submission:
     """What a citizen submits online (the portal's form, the API's JSON)."""
 
@@ -61,7 +48,7 @@ class Submission:
     division_code: str
     category: str = ""  # a leaf code, or empty
     address: str = ""
-    petitioner: Petitioner = field(default_factory=Petitioner)
+    petitioner: services.PartyInput | None = None
     public_consent: bool = False
     channel: str = "web"
 
@@ -87,7 +74,7 @@ def submit(
             per_seconds=limits["ip"][1],
             message=_("Too many submissions; try again later"),
         )
-        phone = crypto.normalise_phone(s.petitioner.phone)
+        phone = crypto.normalise_phone(s.petitioner.phone if s.petitioner else "")
         if phone:
             ratelimit.hit(
                 f"submit:phone:{crypto.blind_index(phone)}",
@@ -116,17 +103,7 @@ def submit(
                 fields=errors,
             )
         p = s.petitioner
-        parties = []
-        if p.given:
-            parties.append(
-                services.PartyInput(
-                    name=p.name,
-                    phone=p.phone,
-                    id_number=p.id_number or "",
-                    email=p.email,
-                    address=p.address,
-                )
-            )
+        parties = [p] if p and (p.name or p.phone or p.id_number or p.email) else []
         return services.register(
             actor=CitizenActor(),
             body=office,

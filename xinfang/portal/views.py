@@ -116,7 +116,7 @@ def submit(request):
             category=d["category"] or "",
             division_code=form.division.code,
             address=d["address"],
-            petitioner=citizen.Petitioner(
+            petitioner=case_services.PartyInput(
                 name=d["name"],
                 phone=d["phone"],
                 id_number=d["id_number"] or "",
