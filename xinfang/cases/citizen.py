@@ -19,10 +19,10 @@ from xinfang.orgs.models import Division
 from xinfang.orgs.selectors import petition_office_for
 from xinfang.taxonomy.selectors import leaf_by_code
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .access import CitizenActor
 from .models import Case
-from .workflow import STATE_LABELS, S
+from .workflow import PORTAL, STATE_LABELS, S
 
 # Online channels a citizen submits through.
 ONLINE_CHANNELS = ("web", "mobile")
@@ -138,6 +138,11 @@ def find(tracking_code: str, password: str, *, ip: str) -> Case:
         raise
 
 
+# The portal has pages of its own for these; any other move the portal offers gets a form
+# drawn from its declared inputs.
+OWN_PAGES = frozenset({"rate", "request_review", "request_rereview"})
+
+
 @dataclass
 class Tracked:
     """What the citizen sees of a case."""
@@ -148,6 +153,7 @@ class Tracked:
     timeline: list[dict]
     can_rate: bool
     review_move: str  # "request_review", "request_rereview" or "" when neither is open
+    other_moves: list[workflow.Move]  # further moves the petitioner may make now
 
     @property
     def can_request_review(self) -> bool:
@@ -170,6 +176,11 @@ def track(case: Case, *, on: dt.date | None = None) -> Tracked:
         timeline=selectors.timeline_entries(case, for_citizen=True),
         can_rate="rate" in moves,
         review_move=review if review in moves else "",
+        other_moves=[
+            m
+            for m in workflow.moves_on(workflow.PORTAL)
+            if m.name in moves and m.name not in OWN_PAGES
+        ],
     )
 
 
@@ -184,3 +195,10 @@ def ask_for_review(case: Case, *, reasons: str) -> Case:
     return services.make_citizen_move(
         case=case, move=review_move_for(case), payload={"reasons": reasons}
     )
+
+
+def make_move(case: Case, *, move: str, payload: dict) -> Case:
+    """Any move the portal offers, with the values the petitioner posted."""
+    if PORTAL not in workflow.get_move(move).pages:
+        raise NotFound(_("Unknown move: %(name)s") % {"name": move})
+    return services.make_citizen_move(case=case, move=move, payload=payload)

@@ -312,3 +312,43 @@ class ReviewForm(forms.Form):
 
 class BoardSearchForm(forms.Form):
     q = forms.CharField(label=_("Search published cases"), max_length=50, required=False)
+
+
+class MoveForm(forms.Form):
+    """A further move the petitioner may make, its fields drawn from the move's declared inputs
+    (only the kinds a citizen fills in: text, a line, a choice, a date, a number)."""
+
+    def __init__(self, *args, move, **kwargs):
+        kwargs.setdefault("prefix", move.name)
+        super().__init__(*args, **kwargs)
+        self.move = move
+        for field in move.fields:
+            self.fields[field.name] = citizen_field(field)
+
+    def payload(self) -> dict:
+        return {
+            k: v.isoformat() if hasattr(v, "isoformat") else v
+            for k, v in self.cleaned_data.items()
+            if v not in (None, "")
+        }
+
+
+def citizen_field(field) -> forms.Field:
+    from xinfang.cases.workflow import inputs
+
+    spec = field.spec
+    common = {"label": spec.label, "required": spec.required, "help_text": spec.help}
+    if spec.kind == inputs.TEXT:
+        widget = forms.Textarea(attrs={"rows": spec.rows})
+        return forms.CharField(max_length=spec.max_length, widget=widget, **common)
+    if spec.kind == inputs.CHOICE:
+        return forms.ChoiceField(
+            choices=list(spec.choices.items()), widget=forms.RadioSelect, **common
+        )
+    if spec.kind == inputs.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if spec.kind == inputs.COUNT:
+        return forms.IntegerField(min_value=spec.minimum, max_value=spec.maximum, **common)
+    if spec.kind == inputs.LINE:
+        return forms.CharField(max_length=spec.max_length, **common)
+    raise ValueError(f"a citizen does not choose a {spec.kind}")

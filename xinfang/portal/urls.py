@@ -14,6 +14,7 @@ urlpatterns = [
     path("track/<str:number>/", views.case_detail, name="case"),
     path("track/<str:number>/rate/", views.rate, name="rate"),
     path("track/<str:number>/review/", views.review, name="review"),
+    path("track/<str:number>/move/<str:move>/", views.move, name="move"),
     path("track/<str:number>/notices/<int:notice_id>/", views.notice, name="notice"),
     path("track/<str:number>/forget/", views.forget, name="forget"),
     path("board/", views.board, name="board"),

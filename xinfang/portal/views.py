@@ -16,13 +16,13 @@ from xinfang.cases import services as case_services
 from xinfang.cases.models import Case
 from xinfang.cases.workflow import STATE_LABELS, S
 from xinfang.core.errors import ApplicationError, InvalidInput, NotFound, apply_to_form
-from xinfang.core.http import client_ip
-from xinfang.core.ratelimit import RateLimited
+from xinfang.core.ratelimit import RateLimited, client_ip
 from xinfang.documents import selectors as doc_selectors
 
 from . import selectors
 from .forms import (
     BoardSearchForm,
+    MoveForm,
     RateForm,
     ReviewForm,
     SubmitForm,
@@ -219,7 +219,7 @@ def _notices(case: Case) -> list:
     return list(doc_selectors.notices_for_citizen(case))
 
 
-def _case_context(request, case: Case, rate_form=None, review_form=None) -> dict:
+def _case_context(request, case: Case, rate_form=None, review_form=None, move_form=None) -> dict:
     seen = citizen.track(case)
     detail = case.decision_detail or {}
     return {
@@ -230,6 +230,10 @@ def _case_context(request, case: Case, rate_form=None, review_form=None) -> dict
         "notices": _notices(case),
         "can_rate": seen.can_rate,
         "review_move": seen.review_move,
+        "other_moves": [
+            move_form if move_form and move_form.move.name == m.name else MoveForm(move=m)
+            for m in seen.other_moves
+        ],
         "rate_form": rate_form or RateForm(),
         "review_form": review_form or ReviewForm(),
         "reply": {
@@ -292,6 +296,27 @@ def review(request, number: str):
     _mark_invalid(form)
     ctx = _case_context(request, case, review_form=form)
     return render(request, "portal/case.html", ctx)
+
+
+@never_cache
+@require_POST
+def move(request, number: str, move: str):
+    """Any further move the portal offers (declared in cases/workflow), posted from its form."""
+    case = _granted_case(request, number)
+    offered = {m.name: m for m in citizen.track(case).other_moves}
+    if move not in offered:
+        raise Http404
+    form = MoveForm(request.POST, move=offered[move])
+    if form.is_valid():
+        try:
+            citizen.make_move(case, move=move, payload=form.payload())
+        except ApplicationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("Done: %(move)s.") % {"move": offered[move].label})
+            return redirect("portal:case", number=number)
+    _mark_invalid(form)
+    return render(request, "portal/case.html", _case_context(request, case, move_form=form))
 
 
 @never_cache

@@ -4,7 +4,7 @@ adding a move: `problems(move)` says what is missing)."""
 from __future__ import annotations
 
 from ..deadlines import DEFAULT_PERIODS
-from .inputs import fields_of
+from .inputs import BODY, PERSON, fields_of
 from .moves import PAGES, PORTAL, Move
 from .vocabulary import PETITIONER
 
@@ -28,7 +28,10 @@ def problems(move: Move) -> list[str]:
         if key not in DEFAULT_PERIODS:
             out.append(f"unknown period {key!r}")
     try:
-        fields_of(move.inputs)
+        fields = fields_of(move.inputs)
     except TypeError as e:
         out.append(str(e))
+        fields = ()
+    if PORTAL in move.pages and any(f.spec.kind in (BODY, PERSON) for f in fields):
+        out.append("the portal asks a citizen to choose a body or a member of staff")
     return out
