@@ -182,8 +182,10 @@ def grid_roles_at(actor, body: Body) -> set[str]:
 # ---------------------------------------------------------------------------------------------
 # Which parts of the workbench a member of staff may use.
 
-# Grid ledgers are kept by village committees and township governments.
+# Grid ledgers are kept by village committees and township governments; petition offices follow
+# what is recorded below them.
 GRID_BODY_KINDS = (BodyKind.VILLAGE, BodyKind.TOWNSHIP)
+GRID_FOLLOWING_KINDS = (*GRID_BODY_KINDS, BodyKind.PETITION_OFFICE)
 
 
 def is_staff_member(user) -> bool:
@@ -207,6 +209,27 @@ def may_oversee(user) -> bool:
 
 def is_leader(user) -> bool:
     return any(m.role == workflow.LEADER for m in memberships_of(user))
+
+
+def may_use_intake(user) -> bool:
+    return intake_office(user) is not None
+
+
+def may_use_supervision(user) -> bool:
+    """Overseers issue notices; holding bodies answer them; registering offices follow listed
+    cases (W39)."""
+    roles = OVERSIGHT_ROLES | workflow.BODY_STAFF | {workflow.INTAKE}
+    return any(m.role in roles for m in memberships_of(user))
+
+
+def may_use_grid(user) -> bool:
+    """Grid workers, staff of bodies that keep or follow a grid ledger, and overseers."""
+    return any(
+        m.role in OVERSIGHT_ROLES
+        or m.role == workflow.GRID
+        or (m.role in GRID_STAFF and m.body.kind in GRID_FOLLOWING_KINDS)
+        for m in memberships_of(user)
+    )
 
 
 def grid_body(user) -> Body | None:

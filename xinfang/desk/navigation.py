@@ -1,5 +1,5 @@
-"""Which workbench pages each user may open, declared once: the navigation shows these and the
-pages refuse the rest with the 403 page (issue: every role saw every link)."""
+"""Which workbench pages each user may open: the navigation shows these and the pages refuse the
+rest with the 403 page. Who may use what is decided in cases/access.py; this names the pages."""
 
 from __future__ import annotations
 
@@ -11,71 +11,39 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.cases import workflow
-from xinfang.cases.access import GRID_STAFF
-from xinfang.orgs.models import BodyKind
-from xinfang.orgs.selectors import memberships_of
-
-OVERSEERS = frozenset({workflow.SUPERVISOR, workflow.LEADER})
-# Bodies that keep a grid ledger or follow up what villages below them record.
-GRID_BODIES = frozenset({BodyKind.VILLAGE, BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE})
-
-
-def _intake(ms) -> bool:
-    return any(m.role == workflow.INTAKE for m in ms)
-
-
-def _supervision(ms) -> bool:
-    # Overseers issue notices; holding bodies answer them; registering offices follow listed
-    # cases (W39).
-    roles = OVERSEERS | workflow.BODY_STAFF | {workflow.INTAKE}
-    return any(m.role in roles for m in ms)
-
-
-def _leaders(ms) -> bool:
-    return any(m.role in OVERSEERS for m in ms)
-
-
-def _grid(ms) -> bool:
-    return any(
-        m.role in OVERSEERS
-        or m.role == workflow.GRID
-        or (m.role in GRID_STAFF and m.body.kind in GRID_BODIES)
-        for m in ms
-    )
-
+from xinfang.cases import access
 
 # key: (url name, label, who may open it, the refusal shown to anyone else)
 PAGES = {
-    "inbox": ("desk:home", gettext_lazy("Inbox"), bool, ""),
+    "inbox": ("desk:home", gettext_lazy("Inbox"), access.is_staff_member, ""),
     "intake": (
         "desk:intake_form",
         gettext_lazy("Register"),
-        _intake,
+        access.may_use_intake,
         gettext_lazy("Only intake clerks may use the intake desk."),
     ),
     "intake_list": (
         "desk:intake_list",
         gettext_lazy("Registered cases"),
-        _intake,
+        access.may_use_intake,
         gettext_lazy("Only intake clerks may use the intake desk."),
     ),
     "supervision": (
         "desk:supervision",
         gettext_lazy("Supervision"),
-        _supervision,
+        access.may_use_supervision,
         gettext_lazy("Supervision is for supervisors, leaders and the bodies that handle cases."),
     ),
     "leaders": (
         "desk:leaders",
         gettext_lazy("Leader cases"),
-        _leaders,
+        access.may_oversee,
         gettext_lazy("Leader cases are for leaders and supervisors."),
     ),
     "grid": (
         "desk:grid",
         gettext_lazy("Grid ledger"),
-        _grid,
+        access.may_use_grid,
         gettext_lazy(
             "The grid ledger is for grid workers and village, township and petition staff."
         ),
@@ -84,15 +52,13 @@ PAGES = {
 
 
 def allowed_pages(user) -> list[str]:
-    ms = memberships_of(user)
-    if not ms:
+    if not access.is_staff_member(user):
         return []
-    return [key for key, (_url, _label, rule, _why) in PAGES.items() if rule(ms)]
+    return [key for key, (_url, _label, rule, _why) in PAGES.items() if rule(user)]
 
 
 def may_open(user, page: str) -> bool:
-    ms = memberships_of(user)
-    return bool(ms) and PAGES[page][2](ms)
+    return access.is_staff_member(user) and PAGES[page][2](user)
 
 
 def page_required(page: str):
@@ -102,7 +68,7 @@ def page_required(page: str):
         @login_required
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not memberships_of(request.user):
+            if not access.is_staff_member(request.user):
                 raise PermissionDenied(_("Only staff of a body may use the workbench."))
             if not may_open(request.user, page):
                 raise PermissionDenied(str(PAGES[page][3]))

@@ -30,8 +30,6 @@ from .navigation import page_required
 HOT_ISSUE_DAYS = (7, 30, 90)
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # Supervision
 
