@@ -20,7 +20,7 @@ ROWS = [
     PAGES,
     {"insights", "reception", "channels", "documents", "notify", "triage"},
     {"cases"},
-    {"taxonomy", "orgs"},
+    {"taxonomy", "orgs", "accounts"},
     {"core"},
 ]
 RANK = {app: i for i, row in enumerate(ROWS) for app in row}
