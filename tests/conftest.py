@@ -146,6 +146,12 @@ def _no_second_factor(settings, request):
         settings.SIGNIN = {**settings.SIGNIN, "OTP_REQUIRED_ROLES": frozenset()}
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_export(settings, tmp_path_factory):
+    # Each test's head export starts empty, never the checkout's own file.
+    settings.AUDIT_EXPORT_PATH = tmp_path_factory.mktemp("audit") / "audit-heads.log"
+
+
 @pytest.fixture
 def county(db) -> County:
     return build_county()

@@ -1,8 +1,11 @@
-"""The hash-chained timeline shows tampering: `manage.py verify_audit` names the first broken link."""
+"""The keyed hash chain shows tampering: `manage.py verify_audit` names every broken case, also
+after the chain was recomputed by someone who can write to the database but lacks the key."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import io
 import json
 from zoneinfo import ZoneInfo
@@ -17,6 +20,7 @@ from xinfang.cases import services
 from xinfang.cases.audit import verify_audit_chain
 from xinfang.cases.management.commands.verify_audit import Command as VerifyAudit
 from xinfang.cases.models import Case, CaseEvent
+from xinfang.core import audit
 from xinfang.core.timeutil import as_of
 
 
@@ -24,6 +28,10 @@ def _run(*args) -> str:
     out = io.StringIO()
     call_command("verify_audit", *args, stdout=out)
     return out.getvalue()
+
+
+def _summary(*args) -> str:
+    return _run(*args).splitlines()[0]
 
 
 def _broken(*args) -> str:
@@ -76,13 +84,13 @@ def _event(case: Case, seq: int) -> CaseEvent:
 
 
 def test_intact_chain_reports_counts(chain):
-    assert _run().strip() == "审计链完整：2 个事项，5 条记录"
+    assert _summary() == "审计链完整：2 个事项，5 条记录"
 
 
 def test_one_case_by_number(chain):
     first, case = chain
-    assert _run("--case", case.number).strip() == "审计链完整：1 个事项，4 条记录"
-    assert _run("--case", first.number).strip() == "审计链完整：1 个事项，1 条记录"
+    assert _summary("--case", case.number) == "审计链完整：1 个事项，4 条记录"
+    assert _summary("--case", first.number) == "审计链完整：1 个事项，1 条记录"
 
 
 def test_unknown_case_number_is_an_error(chain):
@@ -146,8 +154,6 @@ def test_rehashed_forgery_breaks_the_next_link(chain):
     _first, case = chain
     target = _event(case, 2)
     target.kind = "decline"
-    from xinfang.core import audit
-
     new_hash = audit.link_hash(target.prev_hash, target.hash_payload())
     _sql(
         "UPDATE cases_caseevent SET kind = %s, hash = %s WHERE id = %s",
@@ -187,7 +193,7 @@ def test_events_recorded_under_a_local_clock_still_verify(county):
     with as_of(dt.datetime(2025, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
         case = register_appeal(county).case
     assert case.number.startswith("XF-370687-20250303-")
-    assert _run().strip() == "审计链完整：1 个事项，1 条记录"
+    assert _summary() == "审计链完整：1 个事项，1 条记录"
 
 
 def test_a_move_committed_during_the_walk_is_not_reported_as_tampering(chain, monkeypatch):
@@ -219,8 +225,91 @@ def test_walk_across_chunk_boundaries(county, chain, monkeypatch):
     _first, case = chain
     register_appeal(county, title="第三件")
     monkeypatch.setattr(audit_module, "CHUNK", 2)
-    assert str(verify_audit_chain()) == "审计链完整：3 个事项，6 条记录"
+    assert str(verify_audit_chain()).splitlines()[0] == "审计链完整：3 个事项，6 条记录"
 
     _sql("UPDATE cases_caseevent SET notice = %s WHERE id = %s", ["x", _event(case, 3).pk])
     report = verify_audit_chain()
     assert (report.broken.case_number, report.broken.seq) == (case.number, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# A database writer without the key
+
+
+def _forge(case: Case, seq: int, make, **changes) -> None:
+    """Rewrite event `seq` and recompute the chain from there on, then point the case's head at
+    the new last link: everything someone with SQL access can do, with `make` for the link."""
+    events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
+    head = events[seq - 2].hash if seq > 1 else audit.GENESIS
+    for event in events[seq - 1 :]:
+        if event.seq == seq:
+            for name, value in changes.items():
+                setattr(event, name, value)
+        event.prev_hash = head
+        head = make(head, event.hash_payload())
+        _sql(
+            f"UPDATE cases_caseevent SET kind = %s, extra = {_json_param()}, prev_hash = %s, "
+            "hash = %s WHERE id = %s",
+            [
+                event.kind,
+                json.dumps(event.extra, ensure_ascii=False),
+                event.prev_hash,
+                head,
+                event.pk,
+            ],
+        )
+    _sql("UPDATE cases_case SET audit_head = %s WHERE id = %s", [head, case.pk])
+
+
+def _guessed_key_link(kid: str, guess: bytes):
+    def make(prev: str, payload: dict) -> str:
+        message = kid.encode() + b"\n" + prev.encode() + b"\n" + audit.canonical(payload)
+        return f"{kid}:{hmac.new(guess, message, hashlib.sha256).hexdigest()}"
+
+    return make
+
+
+def test_chain_recomputed_with_plain_sha256_is_detected(chain):
+    """The attack that passed before the chain was keyed: edit, recompute every hash, reset the head."""
+    _first, case = chain
+    target = _event(case, 2)
+    _forge(case, 2, audit.plain_link_hash, extra={**target.extra, "note": "当场办结"})
+
+    message = _broken()
+    assert f"事项 {case.number}，第 2 条记录 (id {target.pk})：链接未用审计密钥生成" in message
+
+
+def test_chain_recomputed_under_a_guessed_key_is_detected(chain, settings):
+    """Someone who knows the scheme and the key id (it is in every link) but not the key."""
+    _first, case = chain
+    kid = audit.current_key().id
+    for guess in (b"", settings.SECRET_KEY.encode(), audit.DEV_KEY.encode(), b"xinfang"):
+        _forge(case, 3, _guessed_key_link(kid, guess), kind="decline")
+        message = _broken()
+        assert f"事项 {case.number}，第 3 条记录" in message
+        assert "记录内容与其哈希不符" in message
+
+
+def test_chain_under_a_key_of_the_forgers_own_is_detected(chain):
+    _first, case = chain
+    own = audit._key("a key the forger made up")
+    _forge(case, 1, _guessed_key_link(own.id, own.material), actor_label="某人")
+    assert "审计密钥未配置" in _broken()
+
+
+def test_every_broken_case_is_listed_not_only_the_first(county, chain, capsys):
+    first, case = chain
+    third = register_appeal(county, title="第三件").case
+    _forge(first, 1, audit.plain_link_hash, kind="decline")
+    _sql("UPDATE cases_caseevent SET notice = %s WHERE id = %s", ["x", _event(case, 3).pk])
+    report = verify_audit_chain()
+    assert [b.case_number for b in report.breaks] == [first.number, case.number]
+
+    with pytest.raises(SystemExit) as exc:  # (closes the connection: last)
+        VerifyAudit().run_from_argv(["manage.py", "verify_audit", "--skip-checks"])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err
+    assert f"事项 {first.number}，第 1 条记录" in err
+    assert f"事项 {case.number}，第 3 条记录" in err
+    assert third.number not in err
+    assert "共 2 个事项的审计链断裂（检查了 3 个事项）" in err

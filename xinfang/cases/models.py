@@ -160,7 +160,7 @@ class Case(models.Model):
 
     version = models.PositiveIntegerField(_("version"), default=1)
     event_count = models.PositiveIntegerField(default=0, editable=False)
-    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+    audit_head = models.CharField(max_length=80, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -311,8 +311,8 @@ class CaseEvent(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     notice = models.CharField(max_length=40, blank=True)
     citizen_visible = models.BooleanField(default=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=80)
+    hash = models.CharField(max_length=80)
 
     class Meta:
         ordering = ["case_id", "seq"]

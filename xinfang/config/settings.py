@@ -295,6 +295,23 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "阳光信访 <noreply@xinfang.local>")
 
+# --- Audit trail, faults and backups (docs/configuration.md, "XINFANG_AUDIT_KEY"; backups.md) ---
+# Key of the case timeline's hash chain: kept outside the database so that a database writer cannot
+# forge a link. Unset means a development key, which `manage.py check` refuses with DEBUG off.
+AUDIT_KEY = os.environ.get("XINFANG_AUDIT_KEY", "")
+# Keys used before the current one, newest first: links made with them keep verifying.
+AUDIT_KEY_PREVIOUS = [
+    k for k in os.environ.get("XINFANG_AUDIT_KEY_PREVIOUS", "").replace(",", " ").split() if k
+]
+# Append-only file the chain heads are exported to (`manage.py export_audit_heads`); keep it on
+# other storage than the database, ideally shipped off the machine.
+AUDIT_EXPORT_PATH = Path(
+    os.environ.get("XINFANG_AUDIT_EXPORT_PATH", BASE_DIR / "audit" / "audit-heads.log")
+)
+# A connection that died with a database restart is noticed and replaced at the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# --- end of audit trail, faults and backups ---
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
