@@ -308,6 +308,8 @@ AUDIT_KEY_PREVIOUS = [
 AUDIT_EXPORT_PATH = Path(
     os.environ.get("XINFANG_AUDIT_EXPORT_PATH", BASE_DIR / "audit" / "audit-heads.log")
 )
+# Where `manage.py backup` writes its archives unless told otherwise (docs/backups.md).
+BACKUP_DIR = Path(os.environ.get("XINFANG_BACKUP_DIR", BASE_DIR / "backups"))
 # A connection that died with a database restart is noticed and replaced at the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- end of audit trail, faults and backups ---
