@@ -277,7 +277,7 @@ NOTIFY = {
     "SMS_GATEWAY_TOKEN_HEADER": os.environ.get("XINFANG_SMS_GATEWAY_TOKEN_HEADER", "Authorization"),
     "SMS_GATEWAY_TIMEOUT": float(os.environ.get("XINFANG_SMS_GATEWAY_TIMEOUT", "10")),
     "MESSAGE_ID_DOMAIN": os.environ.get("XINFANG_NOTIFY_MESSAGE_ID_DOMAIN", "xinfang.local"),
-    "MAX_ATTEMPTS": int(os.environ.get("XINFANG_NOTIFY_MAX_ATTEMPTS", "8")),
+    "MAX_ATTEMPTS": int(os.environ.get("XINFANG_NOTIFY_MAX_ATTEMPTS", "48")),
     "BACKOFF_BASE_SECONDS": int(os.environ.get("XINFANG_NOTIFY_BACKOFF_SECONDS", "60")),
     "BACKOFF_MAX_SECONDS": int(os.environ.get("XINFANG_NOTIFY_BACKOFF_MAX_SECONDS", "3600")),
     "LEASE_SECONDS": int(os.environ.get("XINFANG_NOTIFY_LEASE_SECONDS", "300")),

@@ -1,8 +1,12 @@
 """Writing messages to the outbox and delivering them (DESIGN.md, Side effects after commit).
 
 Writing happens in the transaction of the move that caused it, so a move that rolls back leaves no
-message. Delivery happens after commit in a worker: rows are claimed in a short transaction,
-sent outside it with the row's idempotency key, and marked sent or scheduled for another attempt.
+message. Delivery happens after commit in a worker, one message at a time: the row is claimed in a
+short transaction of its own right before it is sent (so its lease starts then, and a worker that
+dies leaves at most that one message in doubt while the rest stay pending for the next worker), sent
+outside it with the row's idempotency key, and marked sent or scheduled for another attempt. A
+message left in doubt is sent again with the same key once its lease has run out; the gateway drops
+the copy (docs/configuration.md, Notifications).
 """
 
 from __future__ import annotations
@@ -217,8 +221,10 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, cfg["BACKOFF_MAX_SECONDS"]))
 
 
-def _claim(*, ids: list[int] | None, limit: int) -> list[Outbox]:
-    """Take due rows for this worker: `sending`, with a lease, committed before anything is sent."""
+def _claim(*, ids: list[int] | None) -> Outbox | None:
+    """Take the next due row for this worker: `sending`, with a lease, committed before it is
+    sent. One row per claim, so the lease counts from the send and not from the start of a batch
+    (a slow gateway never lets a lease run out on a message still waiting in this worker)."""
     moment = now()
     lease = dt.timedelta(seconds=settings.NOTIFY["LEASE_SECONDS"])
     with transaction.atomic():
@@ -229,13 +235,14 @@ def _claim(*, ids: list[int] | None, limit: int) -> list[Outbox]:
             # Workers on PostgreSQL skip each other's rows; SQLite's IMMEDIATE
             # transactions already run one claim at a time.
             qs = qs.select_for_update(skip_locked=True)
-        rows = list(qs[:limit])
-        for row in rows:
-            row.status = Outbox.SENDING
-            row.attempts += 1
-            row.next_attempt_at = moment + lease
-        Outbox.objects.bulk_update(rows, ["status", "attempts", "next_attempt_at"])
-    return rows
+        row = qs.first()
+        if row is None:
+            return None
+        row.status = Outbox.SENDING
+        row.attempts += 1
+        row.next_attempt_at = moment + lease
+        row.save(update_fields=["status", "attempts", "next_attempt_at"])
+    return row
 
 
 def _finish(row: Outbox, **fields) -> bool:
@@ -290,7 +297,10 @@ def _send_one(row: Outbox, report: DeliveryReport) -> None:
 def deliver(*, ids: list[int] | None = None, limit: int | None = None) -> DeliveryReport:
     """Send the due rows among `ids` (all due rows when None). Never sends a row already sent."""
     report = DeliveryReport()
-    for row in _claim(ids=ids, limit=limit or settings.NOTIFY["BATCH_SIZE"]):
+    for _n in range(limit or settings.NOTIFY["BATCH_SIZE"]):
+        row = _claim(ids=ids)
+        if row is None:
+            break
         _send_one(row, report)
     return report
 
