@@ -36,6 +36,10 @@ class IdempotencyRecord(models.Model):
     # Encrypted: the answer holds the query password.
     response_enc = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Which attempt holds the key while no answer is stored, and since when: an attempt cut off
+    # (the database went away) is taken over once stale, and only the holder's case can commit.
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True)
 
     def __str__(self):
         return self.key

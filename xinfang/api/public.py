@@ -81,26 +81,37 @@ def create_petition(
     payload: PetitionIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    if idempotency_key:
-        record = services.claim_idempotency_key(idempotency_key[:100], payload.dict())
-        if record is not None:
-            return Status(record.status_code, services.stored_answer(record))
+    key = (idempotency_key or "")[:100]
+    token = ""
+    if key:
+        claim = services.claim_idempotency_key(key, payload.dict())
+        if not isinstance(claim, str):
+            return Status(claim.status_code, services.stored_answer(claim))
+        token = claim
+
+    def remember(reg) -> None:
+        # In the registration's transaction: a retry finds the answer exactly when the case exists.
+        services.store_answer_with_case(key, token, 201, petition_answer(reg))
+
     try:
-        reg = citizen.submit(payload.submission(), ip=client_ip(request))
+        reg = citizen.submit(
+            payload.submission(), ip=client_ip(request), on_registered=remember if key else None
+        )
     except Exception:
-        if idempotency_key:
-            services.release_idempotency_key(idempotency_key[:100])
+        if key:
+            services.release_idempotency_key(key, token)
         raise
-    answer = {
+    return Status(201, petition_answer(reg))
+
+
+def petition_answer(reg) -> dict:
+    return {
         "number": reg.case.number,
         "tracking_code": reg.tracking_code,
         "query_password": reg.query_password,
         "state": reg.case.state,
         "due": {c.period: c.due_on.isoformat() for c in reg.clocks},
     }
-    if idempotency_key:
-        services.store_idempotent_answer(idempotency_key[:100], 201, answer)
-    return Status(201, answer)
 
 
 class TrackOut(Schema):

@@ -1,5 +1,6 @@
 """The JSON API (django-ninja). OpenAPI at /api/docs; routes under /api/v1/."""
 
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError
@@ -29,6 +30,23 @@ def validation_error(request, exc: NinjaValidationError):
     return api.create_response(request, body, status=422)
 
 
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database is away (restarting, a connection cut): a JSON answer a client can act on,
+    never an HTML error page. A submission retried with its Idempotency-Key makes one case."""
+    response = api.create_response(request, unavailable(), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def unavailable() -> dict:
+    return {
+        "code": "unavailable",
+        "message": _("The service is briefly unavailable; try again in a moment."),
+    }
+
+
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
     return api.create_response(
@@ -47,7 +65,10 @@ def health(request):
     personal data; 503 when the key does not (a node with the wrong key must not serve)."""
     from xinfang.cases.selectors import data_key_matches
 
-    matches = data_key_matches()  # also proves the database answers
+    try:
+        matches = data_key_matches()  # also proves the database answers
+    except (OperationalError, InterfaceError):
+        return Status(503, {"status": "error", "database": "unavailable", **unavailable()})
     if matches is False:
         return Status(
             503,

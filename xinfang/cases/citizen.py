@@ -6,7 +6,7 @@ these; the rules (limits, look-ups, which request a review means) live here once
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -58,9 +58,11 @@ def submit(
     *,
     ip: str,
     attachments: Iterable[services.AttachmentInput] = (),
+    on_registered: Callable[[services.Registration], None] | None = None,
 ) -> services.Registration:
     """Register an online petition at the petition office of its place (W17, W21), within the
-    per-address and per-phone limits. One transaction: the limits count only what is kept."""
+    per-address and per-phone limits. One transaction: the limits count only what is kept, and
+    `on_registered` (e.g. storing the answer of an idempotent request) commits with the case."""
     s = submission
     if s.channel not in ONLINE_CHANNELS:
         raise InvalidInput(
@@ -117,6 +119,7 @@ def submit(
             parties=parties,
             public_consent=s.public_consent,
             attachments=attachments,
+            on_registered=on_registered,
         )
 
 

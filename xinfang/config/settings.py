@@ -310,6 +310,16 @@ AUDIT_EXPORT_PATH = Path(
 )
 # Where `manage.py backup` writes its archives unless told otherwise (docs/backups.md).
 BACKUP_DIR = Path(os.environ.get("XINFANG_BACKUP_DIR", BASE_DIR / "backups"))
+# Uploads and notices: the file system, with a full disk answered in the user's language.
+STORAGES = {
+    "default": {"BACKEND": "xinfang.core.storage.MediaStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# How long an Idempotency-Key may stay claimed by an attempt without its answer before a retry
+# takes it over (the attempt was cut off, e.g. by a database restart).
+XINFANG["IDEMPOTENCY_STALE_SECONDS"] = int(
+    os.environ.get("XINFANG_IDEMPOTENCY_STALE_SECONDS", "15")
+)
 # A connection that died with a database restart is noticed and replaced at the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- end of audit trail, faults and backups ---

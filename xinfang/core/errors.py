@@ -51,6 +51,13 @@ class InvalidInput(ApplicationError):
     http_status = 422
 
 
+class StorageFull(ApplicationError):
+    """The server's file storage has no room left (disk full, quota): nothing was saved."""
+
+    code = "storage_full"
+    http_status = 507
+
+
 def apply_to_form(form, error: ApplicationError, aliases: dict[str, str] | None = None) -> None:
     """Put an error's messages on the form fields they name (through `aliases` where the form's
     names differ from the service's), and anything else on the form as a whole."""

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.cases import access, services, workflow
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases.models import Case, Clock, Party
-from xinfang.core.errors import ApplicationError, NotFound, apply_to_form
+from xinfang.core.errors import ApplicationError, NotFound, StorageFull, apply_to_form
 from xinfang.orgs.models import Body, Division
 from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
 from xinfang.triage import selectors as triage_selectors
@@ -203,10 +203,14 @@ def _post_form(request, office):
             file_errors.append(_("At most %(n)s files per case.") % {"n": f.MAX_FILES})
             break
         mime, problem = f.check_upload(upload)
-        if mime:
-            _save_upload(draft_id, draft, upload, mime)
-        else:
+        if not mime:
             file_errors.append(problem)
+            continue
+        try:
+            _save_upload(draft_id, draft, upload, mime)
+        except StorageFull as exc:
+            file_errors.append(str(exc.message))  # the typed form is kept in the draft
+            break
     draft["data"] = _raw(request.POST)
     draft["ready"] = False
     request.session.modified = True

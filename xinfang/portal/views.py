@@ -15,7 +15,13 @@ from xinfang.cases import citizen
 from xinfang.cases import services as case_services
 from xinfang.cases.models import Case
 from xinfang.cases.workflow import STATE_LABELS, S
-from xinfang.core.errors import ApplicationError, InvalidInput, NotFound, apply_to_form
+from xinfang.core.errors import (
+    ApplicationError,
+    InvalidInput,
+    NotFound,
+    StorageFull,
+    apply_to_form,
+)
 from xinfang.core.ratelimit import RateLimited, client_ip
 from xinfang.documents import selectors as doc_selectors
 
@@ -107,6 +113,7 @@ def submit(request):
         _mark_invalid(form)
         return render(request, "portal/submit.html", _submit_context(form, request.POST))
     form = SubmitForm(request.POST, request.FILES)
+    status = 200
     if form.is_valid():
         d = form.cleaned_data
         submission = citizen.Submission(
@@ -138,6 +145,10 @@ def submit(request):
             form.add_error(None, str(exc.message))
         except InvalidInput as exc:
             apply_to_form(form, exc, SERVICE_FIELDS)
+        except StorageFull as exc:
+            # Nothing was registered; the form comes back with everything typed in it.
+            form.add_error(None, str(exc.message))
+            status = exc.http_status
         else:
             _grant(request, reg.case)
             due = {c.period: c.due_on.isoformat() for c in reg.clocks}
@@ -152,7 +163,7 @@ def submit(request):
             }
             return redirect("portal:submitted")
     _mark_invalid(form)
-    return render(request, "portal/submit.html", _submit_context(form, request.POST))
+    return render(request, "portal/submit.html", _submit_context(form, request.POST), status=status)
 
 
 @never_cache

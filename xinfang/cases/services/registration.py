@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -134,8 +134,11 @@ def register(
     accused_body: Body | None = None,
     confidential: bool = False,
     attachments: Iterable[AttachmentInput] = (),
+    on_registered: Callable[[Registration], None] | None = None,
 ) -> Registration:
-    """Register a petition item (W17, W21). Nothing received is ever dropped."""
+    """Register a petition item (W17, W21). Nothing received is ever dropped. `on_registered`
+    runs inside the transaction, for what must commit with the case or not at all (the answer
+    kept for an Idempotency-Key)."""
     parties = list(parties)
     _validate_registration(
         channel=channel,
@@ -216,9 +219,12 @@ def register(
         )
         case.save()
         events.publish(event)
-    return Registration(
-        case=case, tracking_code=tracking_code, query_password=password, clocks=clocks
-    )
+        registration = Registration(
+            case=case, tracking_code=tracking_code, query_password=password, clocks=clocks
+        )
+        if on_registered is not None:
+            on_registered(registration)
+    return registration
 
 
 def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
