@@ -93,6 +93,7 @@ def main() -> None:
             # Debug off starts only with real keys; the in-process client speaks plain HTTP.
             "XINFANG_SECRET_KEY": secrets.token_urlsafe(50),
             "XINFANG_DATA_KEY": secrets.token_urlsafe(48),
+            "XINFANG_AUDIT_KEY": secrets.token_urlsafe(48),
             "XINFANG_HTTPS": "false",
             "XINFANG_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
         }

@@ -41,7 +41,8 @@ def _quote(name: str) -> str:
 
 def _counts(cursor, tables: list[str]) -> dict[str, int]:
     out = {}
-    for table in sorted(tables):
+    # SQLite's own tables (sqlite_sequence, sqlite_stat1) are bookkeeping, not data.
+    for table in sorted(t for t in tables if not t.startswith("sqlite_")):
         cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")
         out[table] = cursor.fetchone()[0]
     return out
