@@ -6,6 +6,7 @@ import struct
 import zlib
 
 import pytest
+from django.utils.timezone import localdate
 
 from tests.browser.conftest import login
 from tests.conftest import build_county, register_appeal
@@ -90,7 +91,10 @@ def test_clerk_registers_a_letter_with_a_scan_and_routes_it(
     page.wait_for_url("**/desk/intake/case/**")
     case = Case.objects.exclude(pk=earlier.pk).get()
     assert case.channel == "letter" and case.attachments.count() == 1
-    assert "剩余15天" in page.locator("#route-clock").inner_text()
+    # 15 days from today, moved to the next working day when it ends on a rest day (W22).
+    due = case.clocks.get(period="route").due_on
+    route_clock = page.locator("#route-clock").inner_text()
+    assert f"剩余{(due - localdate()).days}天" in route_clock and due.isoformat() in route_clock
     assert county.housing.name in page.locator("#suggestion").inner_text()
     shot(page, "3-route")
 

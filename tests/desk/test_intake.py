@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -224,7 +225,9 @@ def test_a_failed_link_still_registers_the_case_W21(client, desk):
     assert "未关联为重复件" in resp.content.decode()
 
 
-def test_route_page_shows_the_15_day_clock_and_the_suggested_body_W22(client, desk):
+def test_route_page_shows_the_15_day_clock_and_the_suggested_body_W22(client, desk, time_machine):
+    # A day whose fifteenth day after is a working day (else the due date moves on, W22).
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
     save(client, to_check(client, desk))
     case = Case.objects.get()
     page = client.get(f"/desk/intake/case/{case.number}/").content.decode()
