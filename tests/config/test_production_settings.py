@@ -25,6 +25,7 @@ def _production_env(**overrides) -> dict:
         XINFANG_DEBUG="false",
         XINFANG_SECRET_KEY=secrets.token_urlsafe(50),
         XINFANG_DATA_KEY=secrets.token_urlsafe(48),
+        XINFANG_AUDIT_KEY=secrets.token_urlsafe(48),
         XINFANG_ALLOWED_HOSTS="xf.example.gov.cn",
         XINFANG_CSRF_TRUSTED_ORIGINS="https://xf.example.gov.cn",
         XINFANG_TRUST_X_FORWARDED_FOR="true",
@@ -66,6 +67,8 @@ def test_the_deployment_guide_sets_the_variables_the_check_relies_on():
         ({"XINFANG_SECRET_KEY": "dev-only-insecure-key-change-me"}, "XINFANG_SECRET_KEY"),
         ({"XINFANG_SECRET_KEY": "short"}, "XINFANG_SECRET_KEY"),
         ({"XINFANG_DATA_KEY": ""}, "derived from the secret key"),
+        ({"XINFANG_AUDIT_KEY": ""}, "XINFANG_AUDIT_KEY is not set"),
+        ({"XINFANG_AUDIT_KEY": "dev-only-audit-key-change-me"}, "XINFANG_AUDIT_KEY"),
         ({"XINFANG_SECRET_KEY": "k" * 20 + "abcdefghij" * 4, "XINFANG_DATA_KEY": None}, ""),
     ],
 )
@@ -77,6 +80,14 @@ def test_debug_off_refuses_to_start_on_development_keys(overrides, says):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and says in result.stderr
+
+
+@pytest.mark.parametrize("same_as", ["XINFANG_SECRET_KEY", "XINFANG_DATA_KEY"])
+def test_an_audit_key_shared_with_another_key_is_refused(same_as):
+    env = _production_env()
+    env["XINFANG_AUDIT_KEY"] = env[same_as]
+    result = _manage("check", env=env)
+    assert result.returncode != 0 and "XINFANG_AUDIT_KEY" in result.stderr
 
 
 def test_a_data_key_derived_from_the_secret_key_is_refused():

@@ -1,6 +1,7 @@
 """The audit key: links name the key that made them, a rotation keeps old links verifying while
-the old key is listed, production refuses the development key, and chains written before the
-chain was keyed are re-linked once by the migration, unless they do not check out."""
+the old key is listed, and chains written before the chain was keyed are re-linked once by the
+migration, unless they do not check out. (Production refusing to start without an audit key of
+its own: tests/config/test_production_settings.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import importlib
 import io
 from types import SimpleNamespace
 
-import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
@@ -53,32 +53,6 @@ def test_rotation_starts_new_links_under_the_new_key_and_old_links_keep_verifyin
     assert not report.intact
     assert "审计密钥未配置" in str(report.broken)
     assert any("所用密钥" in p for p in report.export.problems)
-
-
-def _check_messages(settings, **values):
-    for name, value in values.items():
-        setattr(settings, name, value)
-    return [m.id for m in audit.check_audit_key()]
-
-
-def test_production_refuses_a_missing_development_short_or_shared_audit_key(settings):
-    settings.SECRET_KEY = "a production secret key that is long enough to pass"
-    settings.DATA_KEY = "a production data key that is long enough to pass."
-    assert _check_messages(settings, DEBUG=True, AUDIT_KEY="") == []  # development
-    assert _check_messages(settings, DEBUG=False, AUDIT_KEY="") == ["xinfang.E101"]
-    assert _check_messages(settings, AUDIT_KEY=audit.DEV_KEY) == ["xinfang.E101"]
-    assert _check_messages(settings, AUDIT_KEY="short") == ["xinfang.E102"]
-    assert _check_messages(settings, AUDIT_KEY=settings.SECRET_KEY) == ["xinfang.E103"]
-    assert _check_messages(settings, AUDIT_KEY=settings.DATA_KEY) == ["xinfang.E103"]
-    assert _check_messages(settings, AUDIT_KEY=NEW) == []
-
-
-def test_manage_py_check_fails_in_production_without_an_audit_key(settings):
-    from django.core.management.base import SystemCheckError
-
-    settings.DEBUG, settings.AUDIT_KEY = False, ""
-    with pytest.raises(SystemCheckError, match="XINFANG_AUDIT_KEY is not set"):
-        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 # ---------------------------------------------------------------------------------------------

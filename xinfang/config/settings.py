@@ -26,6 +26,13 @@ DATA_KEY = os.environ.get("XINFANG_DATA_KEY", "")
 DATA_KEY_PREVIOUS = [
     k for k in os.environ.get("XINFANG_DATA_KEY_PREVIOUS", "").replace(",", " ").split() if k
 ]
+# Key of the case timeline's hash chain, kept outside the database so that a database writer
+# cannot forge a link (docs/configuration.md). Unset: a development key (refused below).
+AUDIT_KEY = os.environ.get("XINFANG_AUDIT_KEY", "")
+# Audit keys used before the current one, newest first: links made with them keep verifying.
+AUDIT_KEY_PREVIOUS = [
+    k for k in os.environ.get("XINFANG_AUDIT_KEY_PREVIOUS", "").replace(",", " ").split() if k
+]
 ALLOWED_HOSTS = [h for h in os.environ.get("XINFANG_ALLOWED_HOSTS", "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("XINFANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o
@@ -227,8 +234,9 @@ CONTENT_SECURITY_POLICY = {
 
 
 def _refuse_insecure_keys() -> None:
-    """With debug off the application does not start on a development secret key, or with a data
-    key that is missing (then derived from the secret key) or equal to it."""
+    """With debug off the application does not start on a development secret key, with a data
+    key that is missing (then derived from the secret key) or equal to it, or without an audit
+    key of its own."""
     problems = []
     if (
         SECRET_KEY == DEVELOPMENT_SECRET_KEY
@@ -249,6 +257,11 @@ def _refuse_insecure_keys() -> None:
         problems.append(
             "XINFANG_DATA_KEY is the secret key, derived from it, or shorter than 32 characters: "
             "set a separate random key"
+        )
+    if len(AUDIT_KEY) < 32 or AUDIT_KEY in (SECRET_KEY, DATA_KEY):
+        problems.append(
+            "XINFANG_AUDIT_KEY is not set, shorter than 32 characters, or the secret or data key: "
+            "set a separate random key, or the audit chain could be forged"
         )
     if problems:
         raise ImproperlyConfigured("; ".join(problems) + " (docs/configuration.md).")
@@ -296,13 +309,6 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "阳光信访 <noreply@xinfang.local>")
 
 # --- Audit trail, faults and backups (docs/configuration.md, "XINFANG_AUDIT_KEY"; backups.md) ---
-# Key of the case timeline's hash chain: kept outside the database so that a database writer cannot
-# forge a link. Unset means a development key, which `manage.py check` refuses with DEBUG off.
-AUDIT_KEY = os.environ.get("XINFANG_AUDIT_KEY", "")
-# Keys used before the current one, newest first: links made with them keep verifying.
-AUDIT_KEY_PREVIOUS = [
-    k for k in os.environ.get("XINFANG_AUDIT_KEY_PREVIOUS", "").replace(",", " ").split() if k
-]
 # Append-only file the chain heads are exported to (`manage.py export_audit_heads`); keep it on
 # other storage than the database, ideally shipped off the machine.
 AUDIT_EXPORT_PATH = Path(

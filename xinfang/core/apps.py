@@ -6,10 +6,3 @@ class CoreConfig(AppConfig):
     name = "xinfang.core"
     label = "core"
     verbose_name = _("Calendar and periods")
-
-    def ready(self):
-        from django.core import checks
-
-        from .audit import check_audit_key
-
-        checks.register(check_audit_key, checks.Tags.security)

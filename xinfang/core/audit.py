@@ -25,12 +25,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core import checks
 
 GENESIS = "0" * 64
-# What the chain is keyed with when XINFANG_AUDIT_KEY is unset: development only (check below).
+# What the chain is keyed with when XINFANG_AUDIT_KEY is unset: development only (with DEBUG off
+# the settings refuse to start without a key of at least 32 characters of its own).
 DEV_KEY = "dev-only-audit-key-change-me"
-MIN_KEY_LENGTH = 32
 KEY_ID_LENGTH = 12
 
 # Why a link does not verify (codes; cases/audit.py words them for people).
@@ -106,25 +105,3 @@ def line_mac(key: AuditKey, prev_mac: str, line: str) -> str:
     """MAC of one line of the head export file, chained to the line before it."""
     message = b"export\n" + prev_mac.encode() + b"\n" + line.encode()
     return hmac.new(key.material, message, hashlib.sha256).hexdigest()
-
-
-def check_audit_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """With DEBUG off the chain must be keyed with a real key kept apart from the others."""
-    if settings.DEBUG:
-        return []
-    raw = getattr(settings, "AUDIT_KEY", "")
-    hint = (
-        "Set XINFANG_AUDIT_KEY to a long random value of its own, e.g. "
-        "python3 -c 'import secrets; print(secrets.token_urlsafe(48))' "
-        "(docs/configuration.md, XINFANG_AUDIT_KEY)."
-    )
-    if not raw or raw == DEV_KEY:
-        msg = "XINFANG_AUDIT_KEY is not set: the audit chain would use the development key."
-        return [checks.Error(msg, hint=hint, id="xinfang.E101")]
-    if len(raw) < MIN_KEY_LENGTH:
-        msg = f"XINFANG_AUDIT_KEY is shorter than {MIN_KEY_LENGTH} characters."
-        return [checks.Error(msg, hint=hint, id="xinfang.E102")]
-    if raw in {settings.SECRET_KEY, getattr(settings, "DATA_KEY", "")}:
-        msg = "XINFANG_AUDIT_KEY equals the secret key or the data key."
-        return [checks.Error(msg, hint=hint, id="xinfang.E103")]
-    return []
