@@ -22,7 +22,7 @@ from xinfang.core import audit
 OLD = "the audit key before the rotation, long enough 0001"
 NEW = "the audit key after the rotation, long enough 00002"
 
-migration = importlib.import_module("xinfang.cases.migrations.0007_keyed_audit_chain")
+migration = importlib.import_module("xinfang.cases.migrations.0008_keyed_audit_chain")
 
 
 def _kids(case: Case) -> list[str]:

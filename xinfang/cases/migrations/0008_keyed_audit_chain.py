@@ -83,7 +83,7 @@ def to_plain(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_supervised_queue_index'),
+        ('cases', '0007_choices_from_the_tables'),
     ]
 
     operations = [
