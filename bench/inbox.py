@@ -71,7 +71,7 @@ def setup(keep: bool):
 
 
 def build_orgs():
-    from xinfang.orgs.demo import build_demo_county, demo_county_exists
+    from xinfang.demo.county import build_demo_county, demo_county_exists
 
     if demo_county_exists():
         raise SystemExit("bench database already has the demo county; run without --keep")

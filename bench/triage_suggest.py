@@ -60,7 +60,7 @@ def setup() -> None:
 
 def build_places(villages: int, rng: random.Random) -> int:
     """The demo county, plus synthetic townships and villages across made-up counties."""
-    from xinfang.orgs.demo import build_divisions_and_bodies
+    from xinfang.demo.county import build_divisions_and_bodies
     from xinfang.orgs.models import Division, Level
 
     county = build_divisions_and_bodies()

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "xinfang.portal",
     "xinfang.desk",
     "xinfang.api",
+    # The demo county and its stories (seed_demo); imported by no other app.
+    "xinfang.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,14 +2,15 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from xinfang.cases import demo
-from xinfang.orgs.demo import (
+from xinfang.demo import seed as demo
+from xinfang.demo.county import (
     DEMO_PASSWORD,
     LOGIN_HINTS,
     build_demo_county,
     demo_county_exists,
     existing_logins,
 )
+from xinfang.demo.planner import SEED
 from xinfang.orgs.models import Role
 
 ROLE_LABELS = {
@@ -27,11 +28,11 @@ ROLE_LABELS = {
 class Command(BaseCommand):
     help = (
         "Build the demo county (海阳市): divisions, bodies, staff logins, routing rules and about "
-        "200 cases in every state. Does nothing when the demo data exists; always prints the logins."
+        "150 cases in every state, from the stories in xinfang/demo/data. Does nothing when the demo data exists; always prints the logins."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=demo.SEED, help="random seed for the cases")
+        parser.add_argument("--seed", type=int, default=SEED, help="random seed for the cases")
 
     def handle(self, *args, seed, **options):
         started = time.monotonic()

@@ -1,4 +1,7 @@
-"""`seed_demo` builds the demo county once, through the services, and prints the logins."""
+"""`seed_demo` builds the demo county once, through the services, and prints the logins.
+
+One seeding for the whole class (it takes several seconds); the stories' checks are in
+`stories.py` and run over the same data."""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.utils import timezone
 
-from xinfang.cases import demo, selectors, services, workflow
+from xinfang.cases import selectors, services, workflow
 from xinfang.cases.models import (
     Case,
     CaseEvent,
@@ -22,7 +25,8 @@ from xinfang.cases.models import (
 )
 from xinfang.cases.selectors import overdue_clocks
 from xinfang.core import audit, events
-from xinfang.orgs.demo import (
+from xinfang.demo import data, planner, procedure, seed
+from xinfang.demo.county import (
     DEMO_PASSWORD,
     LOGIN_HINTS,
     build_divisions_and_bodies,
@@ -31,8 +35,7 @@ from xinfang.orgs.demo import (
 from xinfang.orgs.models import Body, BodyKind, Division, Level, Membership, Role
 from xinfang.taxonomy.models import RoutingRule
 
-# As the suite's conftest does for every test: the default hasher takes ~0.5 s.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from .stories import StoryChecks
 
 
 def _counts() -> dict[str, int]:
@@ -58,21 +61,17 @@ def _county():
     return county
 
 
-class SeedDemoTests(TestCase):
+class SeedDemoTests(StoryChecks, TestCase):
     """One seeding per class (it takes a few seconds); each test reads the result."""
 
     @classmethod
     def setUpTestData(cls):
-        out, err = StringIO(), StringIO()
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            call_command("seed_demo", stdout=out, stderr=err)
-        cls.output = out.getvalue()
-        cls.errors = err.getvalue()
+        cls.seed_once()
 
-    def test_every_state_has_cases_and_the_total_is_about_200(self):
+    def test_every_state_has_cases_and_the_total_is_about_150(self):
         states = set(Case.objects.values_list("state", flat=True))
         assert set(workflow.STATE_LABELS) <= states, set(workflow.STATE_LABELS) - states
-        assert 180 <= Case.objects.count() <= 230
+        assert 140 <= Case.objects.count() <= 180
         assert self.errors == "", self.errors
 
     def test_the_demo_shows_every_move_of_the_procedure(self):
@@ -137,7 +136,7 @@ class SeedDemoTests(TestCase):
         now = timezone.now()
         first = Case.objects.order_by("registered_at").first().registered_at
         assert now - first > dt.timedelta(days=90)
-        assert now - first <= dt.timedelta(days=demo.SPAN_DAYS + 1)
+        assert now - first <= dt.timedelta(days=planner.SPAN_DAYS + 1)
         assert not CaseEvent.objects.filter(at__gt=now).exists()
 
     def test_some_are_overdue_some_extended_and_some_due_soon(self):
@@ -204,8 +203,8 @@ class SeedDemoTests(TestCase):
     def test_the_same_seed_plans_the_same_cases(self):
         county = _county()
         today = timezone.localdate()
-        first = demo.plan_demo(county, today=today)
-        second = demo.plan_demo(county, today=today)
+        first = procedure.plan_demo(county, today=today)
+        second = procedure.plan_demo(county, today=today)
         assert [p.register["title"] for p in first.cases] == [
             p.register["title"] for p in second.cases
         ]
@@ -220,7 +219,7 @@ class SeedDemoTests(TestCase):
         assert {g.spec.title for g in first.grid} == set(
             GridItem.objects.values_list("title", flat=True)
         )
-        assert demo.plan_cases(county, today=today)[0].register == first.cases[0].register
+        assert procedure.plan_cases(county, today=today)[0].register == first.cases[0].register
 
     # -- the oversight layer ------------------------------------------------------------------
 
@@ -345,10 +344,10 @@ class SeedDemoTests(TestCase):
     def test_a_failing_notification_skips_only_its_own_case(self):
         """An outbox or notice subscriber that fails rolls its move back; the seed goes on."""
         county = _county()
-        planner = demo.Planner(county, random.Random(1), timezone.localdate())
-        failing = planner.new_case(workflow.S.ACCEPTED, demo.TOPIC["leak"], reg_ago=6)
+        planner_ = planner.Planner(county, random.Random(1), timezone.localdate())
+        failing = planner_.new_case(workflow.S.ACCEPTED, data.story("leak"), reg_ago=6)
         failing.route().accept().decide()
-        fine = planner.new_case(workflow.S.TRANSFERRED, demo.TOPIC["road"], reg_ago=6).route()
+        fine = planner_.new_case(workflow.S.TRANSFERRED, data.story("road"), reg_ago=6).route()
 
         def broken_outbox(event):
             if event.kind == "accept":
@@ -356,7 +355,7 @@ class SeedDemoTests(TestCase):
 
         events.subscribe(broken_outbox)
         try:
-            result = demo.run_plans(planner.plans, county, {})
+            result = seed.run_plans(planner_.plans, county, {})
         finally:
             events.unsubscribe(broken_outbox)
         assert result.cases == 2
