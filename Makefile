@@ -16,6 +16,8 @@ BUNDLED_TAXONOMY := xinfang/taxonomy/data/content-taxonomy.csv
 TAXONOMY := $(if $(wildcard $(SHARED_TAXONOMY)),$(SHARED_TAXONOMY),$(BUNDLED_TAXONOMY))
 
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/xinfang
+# make run serves here; another port: PORT=8001 make run
+PORT ?= 8000
 PYTEST_ARGS ?=
 # -ra lists every skip, xfail and error with its reason, so nothing is skipped silently.
 PYTEST := $(VENV)/bin/pytest -ra -p no:cacheprovider $(PYTEST_ARGS)
@@ -23,7 +25,7 @@ PYTEST := $(VENV)/bin/pytest -ra -p no:cacheprovider $(PYTEST_ARGS)
 .PHONY: help install run test test-sqlite test-postgres lint format bench messages clean
 
 help:
-	@echo "make run       install, migrate, load taxonomy and demo data, serve http://127.0.0.1:8000"
+	@echo "make run       install, migrate, load taxonomy and demo data, serve http://127.0.0.1:8000 (PORT=8001 make run: another port)"
 	@echo "make test      install, ruff check, whole suite on SQLite then on PostgreSQL"
 	@echo "make lint      ruff check and format check"
 	@echo "make format    ruff format and safe fixes"
@@ -46,14 +48,14 @@ install: $(STAMP)
 # The demo logins sign in with the password alone; production asks staff for a second factor
 # (docs/configuration.md, "Staff sign-in"). Set XINFANG_OTP_REQUIRED_ROLES to try it here.
 run: export XINFANG_OTP_REQUIRED_ROLES ?= none
+run: export XINFANG_WARM_UP = 1
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_taxonomy $(TAXONOMY)
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --taxonomy $(TAXONOMY)
 	@echo "== task worker in the background renders notices and sends messages (log: worker.log)"
 	@$(PY) manage.py db_worker >worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Runs every stage and fails at the end if any failed, so one report shows all of them.
 test: install

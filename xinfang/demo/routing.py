@@ -21,11 +21,12 @@ def taxonomy_csv() -> Path | None:
     return path if path.is_file() else None
 
 
-def ensure_taxonomy() -> bool:
-    """Load the bundled taxonomy unless one is active. True when a taxonomy is available."""
+def ensure_taxonomy(path: Path | None = None) -> bool:
+    """Load the taxonomy (by default the bundled one) unless one is active. True when a
+    taxonomy is available."""
     if active_version() is not None:
         return True
-    path = taxonomy_csv()
+    path = path or taxonomy_csv()
     if path is None:
         return False
     load_taxonomy(path=path)

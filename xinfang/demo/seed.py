@@ -178,6 +178,7 @@ def seed_cases(county: DemoCounty, *, seed: int = SEED) -> SeedResult:
     categories = category_index()
     ensure_routing(county, categories)
     plan = plan_demo(county, seed=seed)
+    queued_before = _queued_task_ids()
     with _fast_commits():
         result = run_plans(plan.cases, county, categories, plan.grid)
         result.plans = plan.cases
@@ -186,4 +187,28 @@ def seed_cases(county: DemoCounty, *, seed: int = SEED) -> SeedResult:
             result.flagged = services.flag_overdue()
         except Exception as exc:  # noqa: BLE001 - the demo stands without the flags
             result.failures.append(f"超期标记：{type(exc).__name__}: {exc}")
+    _behind_new_work(queued_before)
     return result
+
+
+def _queued_task_ids() -> set:
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend: nothing queued in this database
+        return set()
+    return set(DBTaskResult.objects.filter(status="READY").values_list("pk", flat=True))
+
+
+def _behind_new_work(queued_before: set) -> int:
+    """The demo's history queues ~1,500 tasks (notices to render, messages, look-alike
+    indexing); put them behind whatever people do once the server is up."""
+    try:
+        from django_tasks.base import TASK_MIN_PRIORITY
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return 0
+    return (
+        DBTaskResult.objects.filter(status="READY")
+        .exclude(pk__in=queued_before)
+        .update(priority=TASK_MIN_PRIORITY)
+    )

@@ -233,38 +233,52 @@ def layout_for(notice: Notice, *, title: str, body: str) -> render.Layout:
 
 
 def render_notice(notice_id: int, *, force: bool = False) -> Notice | None:
-    """Render one notice to PDF and store it with the case. Idempotent unless `force`."""
+    """Render one notice to PDF and store it with the case. Idempotent unless `force`.
+
+    The PDF is built outside any transaction: on SQLite a transaction holds the one write lock,
+    and building takes long enough to keep every page that writes waiting. The row is locked only
+    to store the result; if another worker stored it meanwhile, that one stands."""
+    notice = Notice.objects.select_related("case", "event").filter(pk=notice_id).first()
+    if notice is None or (notice.status == Notice.RENDERED and not force):
+        return notice
+    started = time.perf_counter()
+    try:
+        title, body = template_for(notice.kind)
+        layout = layout_for(notice, title=title, body=body)
+        data = render.build_pdf(layout)
+        missing = render.missing_glyphs(
+            "".join([layout.title, layout.addressee, layout.issuer, *layout.paragraphs])
+        )
+    except Exception as exc:
+        logger.exception("Notice %s (%s) failed to render", notice.pk, notice.kind)
+        with transaction.atomic():
+            locked = Notice.objects.select_for_update().filter(pk=notice_id).first()
+            if locked is None or (locked.status == Notice.RENDERED and not force):
+                return locked
+            locked.attempts += 1
+            locked.status = Notice.FAILED
+            locked.error = f"{type(exc).__name__}: {exc}"[:2000]
+            locked.save(update_fields=["status", "error", "attempts"])
+        return locked
+    render_ms = round((time.perf_counter() - started) * 1000)
     with transaction.atomic():
-        notice = (
+        locked = (
             Notice.objects.select_for_update()
             .select_related("case", "event")
             .filter(pk=notice_id)
             .first()
         )
-        if notice is None or (notice.status == Notice.RENDERED and not force):
-            return notice
-        started = time.perf_counter()
+        if locked is None or (locked.status == Notice.RENDERED and not force):
+            return locked
+        notice = locked
         notice.attempts += 1
-        try:
-            title, body = template_for(notice.kind)
-            layout = layout_for(notice, title=title, body=body)
-            data = render.build_pdf(layout)
-            missing = render.missing_glyphs(
-                "".join([layout.title, layout.addressee, layout.issuer, *layout.paragraphs])
-            )
-        except Exception as exc:
-            logger.exception("Notice %s (%s) failed to render", notice.pk, notice.kind)
-            notice.status = Notice.FAILED
-            notice.error = f"{type(exc).__name__}: {exc}"[:2000]
-            notice.save(update_fields=["status", "error", "attempts"])
-            return notice
         old_name = notice.pdf.name if notice.pdf else ""
         notice.title = title[:60]
         notice.sha256 = hashlib.sha256(data).hexdigest()
         notice.pdf.save(f"{notice.kind}-{notice.event.seq:04d}.pdf", ContentFile(data), save=False)
         notice.status = Notice.RENDERED
         notice.rendered_at = timezone.now()
-        notice.render_ms = round((time.perf_counter() - started) * 1000)
+        notice.render_ms = render_ms
         # Rare characters the font lacks would print as blank boxes: say so where staff look.
         notice.error = f"字体缺少以下字符：{''.join(missing)}" if missing else ""
         if missing:

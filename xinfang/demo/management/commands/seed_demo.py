@@ -1,4 +1,5 @@
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
@@ -33,8 +34,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=SEED, help="random seed for the cases")
+        parser.add_argument(
+            "--taxonomy",
+            type=Path,
+            default=None,
+            help="content-taxonomy.csv to load when none is active (default: the bundled one)",
+        )
 
-    def handle(self, *args, seed, **options):
+    def handle(self, *args, seed, taxonomy=None, **options):
         started = time.monotonic()
         if demo.demo_cases_exist():
             # Written nothing: the demo is there already (make run calls this every time).
@@ -43,7 +50,7 @@ class Command(BaseCommand):
             return
         existed = demo_county_exists()
         county = build_demo_county()  # idempotent: fills in only what is missing
-        if not demo.ensure_taxonomy():
+        if not demo.ensure_taxonomy(taxonomy):
             self.stderr.write("未找到内容分类文件 content-taxonomy.csv，事项将不带分类。")
         result = demo.seed_cases(county, seed=seed)
         self.stdout.write(
