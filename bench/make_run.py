@@ -4,7 +4,8 @@ Runs `make run` on a fresh SQLite file (and media folder) in a temporary directo
 port, and times: until the portal answers; the first citizen submission (the public API, the
 same use case as the portal's form) while the worker starts on the demo's queued notices and
 messages; the next four submissions; the first and a later body suggestion on the intake desk.
-Counts log lines printed twice in a row. Stops everything it started, writes
+Counts log lines printed twice in a row, and the CPU time all of it took (on a busy machine the
+wall-clock times grow with the load, shown beside them). Stops everything it started, writes
 bench/results/make_run.json.
 
 Usage: .venv/bin/python bench/make_run.py   (after make install; takes about a minute)
@@ -17,6 +18,7 @@ import json
 import os
 import platform
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -130,8 +132,17 @@ def main() -> int:
         proc.wait(timeout=30)
         log.close()
     lines = (tmp / "make-run.log").read_text().splitlines()
-    doubled = [a for a, b in zip(lines, lines[1:], strict=False) if a == b and a.strip()]
+    # Request lines of one second may be alike; any other line twice in a row is a doubled one.
+    doubled = [
+        a
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a == b and a.strip() and "HTTP/1.1" not in a
+    ]
     result["log_lines_printed_twice"] = len(doubled)
+    seeded = re.search(r"用时 ([0-9.]+) 秒", "\n".join(lines))
+    result["seed_demo_s"] = float(seeded.group(1)) if seeded else None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_s_of_make_run"] = round(usage.ru_utime + usage.ru_stime, 1)
     result["machine"] = {"cpus": os.cpu_count(), "load_1min": os.getloadavg()[0]}
     result["python"] = platform.python_version()
     OUT.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")

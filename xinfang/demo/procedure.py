@@ -57,7 +57,7 @@ def plan_procedure(
         return p.new_case(target, topic, reg_ago=reg_ago, channel="visit", group=True)
 
     # registered (已登记): fresh items, two past the 15-day routing limit, grid items below.
-    for _ in range(5):
+    for _ in range(4):
         p.new_case(S.REGISTERED, pick(any_appeals + suggestions), reg_ago=r.randint(1, 9))
     for _ in range(2):
         p.new_case(S.REGISTERED, pick(appeals), reg_ago=r.randint(17, 26))
@@ -79,9 +79,9 @@ def plan_procedure(
         f.holder = "office"
 
     # transferred (已转送交办)
-    for _ in range(3):
+    for _ in range(2):
         p.new_case(S.TRANSFERRED, pick(appeals + suggestions), reg_ago=r.randint(2, 12)).route()
-    for _ in range(3):
+    for _ in range(2):
         p.new_case(S.TRANSFERRED, pick(appeals), reg_ago=r.randint(6, 25)).route(assign=True)
     for _ in range(2):  # past the 15-day notice limit (W23)
         p.new_case(S.TRANSFERRED, pick(appeals), reg_ago=r.randint(24, 40)).route(gap=(1, 3))
@@ -111,7 +111,7 @@ def plan_procedure(
         f.route(wrong, gap=(0, 1)).object_remit(topic.body, gap=(1, 2))
 
     # accepted (已受理办理中): on time, due soon, overdue, extended, supervised, leader-owned.
-    for _ in range(7):
+    for _ in range(5):
         p.new_case(
             S.ACCEPTED, pick(appeals + suggestions), reg_ago=r.randint(8, 55)
         ).route().accept()
@@ -174,7 +174,7 @@ def plan_procedure(
     p.new_case(S.ACCEPTED, data.story("enforcement"), reg_ago=r.randint(10, 40)).route().accept()
 
     # decided (处理意见待签发)
-    for _ in range(4):
+    for _ in range(3):
         p.new_case(
             S.DECIDED, pick(appeals + suggestions), reg_ago=r.randint(20, 60)
         ).route().accept().decide()
@@ -188,7 +188,7 @@ def plan_procedure(
     p.new_case(S.DECIDED, pick(reports), reg_ago=r.randint(30, 60)).route().accept().decide()
 
     # replied (已答复): some rated, most within the review window.
-    for i in range(9):
+    for i in range(7):
         f = p.new_case(S.REPLIED, pick(appeals + suggestions), reg_ago=r.randint(35, 90))
         f.route().handle_to_reply(reply_at=r.randint(2, 26))
         if i % 3 == 0:
@@ -281,7 +281,7 @@ def plan_procedure(
         )
 
     # redirected (导入法定途径, W31)
-    for i in range(6):
+    for i in range(5):
         topic = legal[i % len(legal)]
         f = p.new_case(S.REDIRECTED, topic, reg_ago=r.randint(2, 110))
         if i % 2 and topic.body not in HEADLESS:
@@ -302,7 +302,7 @@ def plan_procedure(
         and x.registered_ago >= 4
         and x.register["parties"]
     ]
-    for original in r.sample(open_plans, 5):
+    for original in r.sample(open_plans, 4):
         f = p.new_case(S.MERGED, original.topic, reg_ago=r.randint(1, original.registered_ago - 2))
         f.plan.register["parties"] = original.register["parties"]
         f.plan.register["title"] = "再次反映：" + original.register["title"]
@@ -315,10 +315,10 @@ def plan_procedure(
         )
 
     # closed (已办结)
-    for _ in range(8):  # rated satisfied, then closed
+    for _ in range(6):  # rated satisfied, then closed
         f = p.new_case(S.CLOSED, pick(appeals + suggestions), reg_ago=r.randint(55, 115)).route()
         f.handle_to_reply().rate(gap=(1, 6)).close(gap=(0, 3))
-    for _ in range(6):  # the review window ran out unrated (W35)
+    for _ in range(5):  # the review window ran out unrated (W35)
         f = p.new_case(S.CLOSED, pick(appeals + suggestions), reg_ago=r.randint(75, 118)).route()
         f.handle_to_reply(reply_at=r.randint(45, 52)).close(at=r.randint(1, 3))
     for _ in range(2):  # extended, then answered
