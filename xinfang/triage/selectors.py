@@ -134,8 +134,7 @@ def repeat_candidates(
         found.update((c.pk, c) for c in open_cases_of_petitioner(user=user, id_number=i))
     text = case_text(title, body)
     own = [
-        (c, round(similarity.jaccard(text, case_text(c.title, c.body)), 3))
-        for c in found.values()
+        (c, round(similarity.jaccard(text, case_text(c.title, c.body)), 3)) for c in found.values()
     ]
     own.sort(key=lambda pair: (pair[1], pair[0].registered_at), reverse=True)
     similar = similar_open_cases(title, body, user=user, limit=limit, exclude=found)
