@@ -380,11 +380,7 @@ def test_case_page_lists_clocks_notices_and_attachments(county, client, settings
     }
     case = register_appeal(
         county,
-        attachments=[
-            services.AttachmentInput(
-                name="信件.pdf", content=b"%PDF-1.4 scan", mime_type="application/pdf"
-            )
-        ],
+        attachments=[services.AttachmentInput(name="信件.pdf", content=b"%PDF-1.4 scan")],
     ).case
     case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
     client.force_login(county.users["handler"])

@@ -134,10 +134,7 @@ def submit(request):
             channel=_channel(request),
         )
         files = [
-            case_services.AttachmentInput(
-                name=f.name, content=f.read(), mime_type=f.content_type or ""
-            )
-            for f in d["attachments"]
+            case_services.AttachmentInput(name=f.name, content=f.read()) for f in d["attachments"]
         ]
         try:
             reg = citizen.submit(submission, ip=client_ip(request), attachments=files)
