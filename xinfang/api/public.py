@@ -60,7 +60,8 @@ class PetitionIn(Schema):
 class PetitionOut(Schema):
     number: str
     tracking_code: str
-    query_password: str
+    # null only in an answer replayed (same Idempotency-Key) to another client than the first
+    query_password: str | None
     state: str
     due: dict[str, dt.date]
 
@@ -82,21 +83,20 @@ def create_petition(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     key = (idempotency_key or "")[:100]
+    ip = client_ip(request)
     token = ""
     if key:
         claim = services.claim_idempotency_key(key, payload.dict())
         if not isinstance(claim, str):
-            return Status(claim.status_code, services.stored_answer(claim))
+            return Status(claim.status_code, services.stored_answer(claim, client=ip))
         token = claim
 
     def remember(reg) -> None:
         # In the registration's transaction: a retry finds the answer exactly when the case exists.
-        services.store_answer_with_case(key, token, 201, petition_answer(reg))
+        services.store_answer_with_case(key, token, 201, petition_answer(reg), client=ip)
 
     try:
-        reg = citizen.submit(
-            payload.submission(), ip=client_ip(request), on_registered=remember if key else None
-        )
+        reg = citizen.submit(payload.submission(), ip=ip, on_registered=remember if key else None)
     except Exception:
         if key:
             services.release_idempotency_key(key, token)

@@ -159,6 +159,8 @@ XINFANG = {
     "CASE_NUMBER_PREFIX": os.environ.get("XINFANG_CASE_NUMBER_PREFIX", "XF"),
     # Behind a reverse proxy that sets X-Forwarded-For, rate limits count the client's address.
     "TRUST_X_FORWARDED_FOR": env_bool("XINFANG_TRUST_X_FORWARDED_FOR", False),
+    # Days an API token lives before it must be replaced.
+    "API_TOKEN_DAYS": int(os.environ.get("XINFANG_API_TOKEN_DAYS", "90")),
 }
 
 # ---------------------------------------------------------------------------------------------
