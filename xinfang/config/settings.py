@@ -197,6 +197,9 @@ SIGNIN = {
     "MAX_AGE_SECONDS": int(os.environ.get("XINFANG_SESSION_MAX_AGE_SECONDS", "43200")),
 }
 SESSION_COOKIE_AGE = SIGNIN["MAX_AGE_SECONDS"]
+# In the database like Django's default, but encrypted with the data key: sessions hold intake
+# drafts and citizens' receipts.
+SESSION_ENGINE = "xinfang.core.sessions"
 OTP_TOTP_ISSUER = os.environ.get("XINFANG_OTP_ISSUER", "阳光信访")
 
 # ---------------------------------------------------------------------------------------------
