@@ -20,7 +20,7 @@ from xinfang.orgs.models import Division
 from xinfang.orgs.selectors import petition_office_for
 from xinfang.taxonomy.selectors import leaf_by_code
 
-from . import selectors, services, workflow
+from . import selectors, services, validation, workflow
 from .access import CitizenActor
 from .models import Case
 from .workflow import PORTAL, STATE_LABELS, S
@@ -64,6 +64,24 @@ class Submission:
     public_consent: bool = False
     channel: str = "web"
 
+    def problems(self) -> dict[str, list[str]]:
+        """What is wrong with what was typed (cases/validation.py), field by field."""
+        p = self.petitioner or services.PartyInput()
+        return validation.submission_problems(
+            {
+                "title": self.title,
+                "body": self.body,
+                "address": self.address,
+                "category": self.category,
+                "division_code": self.division_code,
+                "petitioner.name": p.name,
+                "petitioner.phone": p.phone,
+                "petitioner.id_number": p.id_number,
+                "petitioner.email": p.email,
+                "petitioner.address": p.address,
+            }
+        )
+
 
 def submit(
     submission: Submission,
@@ -99,12 +117,16 @@ def submit(
                     "call the petition office"
                 ),
             )
-        division = Division.objects.filter(code=s.division_code).first()
-        errors = {}
-        if division is None:
+        errors = s.problems()
+        division = (
+            Division.objects.filter(code=s.division_code).first()
+            if "division_code" not in errors
+            else None
+        )
+        if division is None and "division_code" not in errors:
             errors["division_code"] = [_("Choose a valid place")]
         category = None
-        if s.category:
+        if s.category and "category" not in errors:
             category = leaf_by_code(s.category)
             if category is None:
                 errors["category"] = [_("Choose a valid category")]
@@ -140,6 +162,10 @@ def find(tracking_code: str, password: str, *, ip: str) -> Case:
     a wrong password. Failures are limited per tracking code, from whatever address (so guessing
     one case's password from many addresses gets nowhere), and per address (a flood guard high
     enough not to lock out a shared network)."""
+    for name, value in (("tracking_code", tracking_code), ("password", password)):
+        problem = validation.text_problem(value or "", max_length=64)
+        if problem:
+            raise InvalidInput(problem, fields={name: [problem]})
     limits = _limits()
     ip_limit, ip_window = limits["lookup_failures"]
     code_limit, code_window = limits["lookup_code_failures"]

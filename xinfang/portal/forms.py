@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.cases import validation
 from xinfang.core import crypto, filetypes
 from xinfang.orgs.models import Division
 from xinfang.taxonomy.selectors import leaf_by_code
@@ -91,10 +92,6 @@ class MultipleFileField(forms.FileField):
 
 def accept_attr() -> str:
     return ",".join(ALLOWED_FILES) + ",image/*,application/pdf"
-
-
-PHONE_RE = re.compile(r"^\d{7,12}$")
-ID_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
 
 
 def division_chain(codes: list[str]) -> list[Division]:
@@ -210,20 +207,20 @@ class SubmitForm(forms.Form):
             raise forms.ValidationError(_("Choose a category from the list."))
         return code
 
+    # The same checks as every other way of submitting (cases/validation.py).
     def clean_phone(self):
         raw = self.cleaned_data.get("phone", "")
-        phone = crypto.normalise_phone(raw)
-        if raw.strip() and not PHONE_RE.match(phone):
-            raise forms.ValidationError(
-                _("Enter a phone number of 7 to 12 digits, e.g. 13800138000.")
-            )
-        return phone
+        problem = validation.phone_problem(raw)
+        if problem:
+            raise forms.ValidationError(problem)
+        return crypto.normalise_phone(raw)
 
     def clean_id_number(self):
-        value = crypto.normalise_id(self.cleaned_data.get("id_number", ""))
-        if value and not ID_RE.match(value):
-            raise forms.ValidationError(_("An ID card number has 18 digits (the last may be X)."))
-        return value
+        raw = self.cleaned_data.get("id_number", "")
+        problem = validation.id_number_problem(raw)
+        if problem:
+            raise forms.ValidationError(problem)
+        return crypto.normalise_id(raw)
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

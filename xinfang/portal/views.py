@@ -46,6 +46,8 @@ SERVICE_FIELDS = {
     "petitioner.name": "name",
     "petitioner.phone": "phone",
     "petitioner.id_number": "id_number",
+    "petitioner.email": "email",
+    "petitioner.address": "contact_address",
 }
 
 
