@@ -145,9 +145,7 @@ def test_auditors_read_the_log_and_nobody_edits_it(county, client, admin_client)
 
 def test_opening_an_attachment_goes_to_the_security_log(county, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    scan = services.AttachmentInput(
-        name="身份证.jpg", content=b"\xff\xd8\xff scan", mime_type="image/jpeg"
-    )
+    scan = services.AttachmentInput(name="身份证.jpg", content=b"\xff\xd8\xff scan")
     case = register_appeal(county, attachments=[scan]).case
     att = case.attachments.get()
     _sign_in(client, "clerk")

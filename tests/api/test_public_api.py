@@ -32,7 +32,7 @@ def test_submit_gives_number_code_password_and_due_dates(client, county):
     assert r.status_code == 201, r.content
     data = r.json()
     assert data["number"].startswith("XF-370687-")
-    assert len(data["tracking_code"]) == 10 and len(data["query_password"]) == 6
+    assert len(data["tracking_code"]) == 10 and len(data["query_password"]) == 10
     assert data["state"] == "registered"
     assert "route" in data["due"]
     case = Case.objects.get(number=data["number"])

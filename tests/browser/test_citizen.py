@@ -60,7 +60,7 @@ def test_citizen_on_a_phone_submits_tracks_and_rates(live_server, county, phone_
     page.wait_for_url("**/submit/done/")
     code = page.locator("#tracking-code").inner_text().strip()
     password = page.locator("#query-password").inner_text().strip()
-    assert re.fullmatch(r"[A-Z0-9]{10}", code) and re.fullmatch(r"\d{6}", password)
+    assert re.fullmatch(r"[A-Z0-9]{10}", code) and re.fullmatch(r"\d{10}", password)
     assert page.get_by_role("button", name="打印回执").is_visible()
     shot(page, "2-receipt")
     case = Case.objects.get(tracking_code=code)

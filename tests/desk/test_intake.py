@@ -8,8 +8,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import register_appeal
+from tests.conftest import register_appeal, report_against
 from xinfang.cases.models import Case, Clock
+from xinfang.cases.services import PartyInput
 from xinfang.taxonomy.models import RoutingRule
 from xinfang.taxonomy.selectors import leaves
 from xinfang.taxonomy.services import load_taxonomy
@@ -397,3 +398,13 @@ def test_scans_of_abandoned_drafts_are_purged_and_open_drafts_keep_theirs(
     save(client, check_url)
     assert Case.objects.get().attachments.get().name == "还在登记.png"
     assert purge_intake_drafts() == 0
+
+
+def test_check_step_does_not_list_a_report_by_its_reporters_phone(client, desk):
+    """The clerk may not know who reported: the report is not among the person's open cases."""
+    appeal = register_appeal(desk, parties=[PartyInput(name="李四", phone="13900139000")]).case
+    report = report_against(desk, desk.housing, routed=False)  # 李四, 13900139000
+    page = client.get(to_check(client, desk, "letter", phone="13900139000")).content.decode()
+    own = page.split('id="own-cases"')[1].split('id="lookalikes"')[0]
+    assert appeal.number in own and report.number not in own
+    assert report.number not in page

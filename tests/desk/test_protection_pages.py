@@ -107,7 +107,7 @@ def test_w30_w46_accused_body_staff_never_see_the_report_on_any_page(county, rep
             # A page the user's roles do not open answers the 403 page (desk/navigation.py).
             assert page.status_code == _expected_status(user, url), url
             assert report.number not in html and TITLE not in html, (who, url)
-            assert REPORTER not in html and "李*" not in html
+            assert REPORTER not in html and "李**" not in html
         for url in (
             reverse("desk:case", args=[report.number]),
             reverse("desk:supervision_case", args=[report.number]),
@@ -220,7 +220,7 @@ def test_w30_w46_staff_api_hides_the_report_from_the_accused_body(county, report
 def test_w30_only_the_discipline_body_holding_it_sees_the_reporter(county, report, client):
     client.force_login(county.users["discipline_handler"])
     page = client.get(reverse("desk:case", args=[report.number])).content.decode()
-    assert "李*" in page and "139****9000" in page
+    assert "李**" in page and "139****9000" in page
     assert REPORTER not in page  # masked until unmasked for a logged reason
 
 
@@ -236,7 +236,7 @@ def test_w30_w46_office_clerk_supervisor_and_leader_see_no_identity(county, repo
         page = client.get(url)
         html = page.content.decode()
         assert page.status_code == _expected_status(county.users[who], url), url
-        assert REPORTER not in html and "李*" not in html and "9000" not in html, url
+        assert REPORTER not in html and "李**" not in html and "9000" not in html, url
     html = client.get(reverse("desk:supervision_case", args=[report.number])).content.decode()
     assert "身份信息受保护" in html
     # Nor may they unmask it.
@@ -258,7 +258,7 @@ def test_w30_staff_api_shows_identity_only_to_the_discipline_holder(county, repo
     data = detail.json()
     assert REPORTER not in detail.content.decode()
     if who == "discipline_handler":
-        assert data["identity_hidden"] is False and data["parties"][0]["name"] == "李*"
+        assert data["identity_hidden"] is False and data["parties"][0]["name"] == "李**"
     else:
         assert data["identity_hidden"] is True and data["parties"] == []
         assert "9000" not in detail.content.decode()

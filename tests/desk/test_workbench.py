@@ -247,7 +247,7 @@ def test_reporter_identity_hidden_from_the_sending_office(county, client):
     case = report_against_housing(county)
     client.force_login(county.users["clerk"])
     page = client.get(f"/desk/case/{case.number}/").content.decode()
-    assert case.number in page and "张*" not in page and "/unmask/" not in page
+    assert case.number in page and "张**" not in page and "/unmask/" not in page
     party = case.parties.get()
     r = client.post(f"/desk/case/{case.number}/parties/{party.pk}/unmask/", {"reason": "核实身份"})
     assert r.status_code == 403
@@ -264,7 +264,7 @@ def test_unmasking_needs_a_reason_and_is_logged(county, client):
     party = case.parties.get()
     client.force_login(county.users["handler"])
     page = client.get(f"/desk/case/{case.number}/").content.decode()
-    assert "张*" in page and "张三" not in page and "13800138000" not in page
+    assert "张**" in page and "张三" not in page and "13800138000" not in page
     url = f"/desk/case/{case.number}/parties/{party.pk}/unmask/"
     refused = client.post(url, {"reason": "  "})
     assert refused.status_code == 422 and "张三" not in refused.content.decode()
@@ -380,11 +380,7 @@ def test_case_page_lists_clocks_notices_and_attachments(county, client, settings
     }
     case = register_appeal(
         county,
-        attachments=[
-            services.AttachmentInput(
-                name="信件.pdf", content=b"%PDF-1.4 scan", mime_type="application/pdf"
-            )
-        ],
+        attachments=[services.AttachmentInput(name="信件.pdf", content=b"%PDF-1.4 scan")],
     ).case
     case = services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
     client.force_login(county.users["handler"])

@@ -35,10 +35,19 @@ def poppler(tool: str) -> str:
     return path
 
 
+def plain_pdf(notice: Notice) -> Path:
+    """The notice's PDF as the permission-checked views hand it out (files are encrypted at
+    rest), written beside the encrypted one for the poppler tools."""
+    path = Path(notice.pdf.path).with_suffix(".plain.pdf")
+    with notice.pdf.open("rb") as fh:
+        path.write_bytes(fh.read())
+    return path
+
+
 def pdf_text(notice: Notice) -> str:
     """The text layer as a reader's copy-and-paste sees it."""
     out = subprocess.run(
-        [poppler("pdftotext"), "-enc", "UTF-8", notice.pdf.path, "-"],
+        [poppler("pdftotext"), "-enc", "UTF-8", plain_pdf(notice), "-"],
         check=True,
         capture_output=True,
     )

@@ -201,18 +201,33 @@ def test_attachment_over_the_configured_size_or_count_is_rejected(client, portal
 
 def test_accepted_attachments_are_stored_with_the_case(client, portal, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    # The types the browser declares are wrong on purpose: what is stored is read from the bytes.
     files = [
-        SimpleUploadedFile("现场.pdf", PDF, "application/pdf"),
-        SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png"),
+        SimpleUploadedFile("现场.pdf", PDF, "text/html"),
+        SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "text/html"),
         SimpleUploadedFile("清单.docx", b"PK\x03\x04" + b"0" * 20, "application/octet-stream"),
     ]
     r = client.post("/submit/", form_data(portal, attachments=files))
     assert r.status_code == 302
-    assert sorted(Attachment.objects.values_list("name", flat=True)) == [
-        "photo.png",
-        "清单.docx",
-        "现场.pdf",
+    assert sorted(Attachment.objects.values_list("name", "mime_type")) == [
+        ("photo.png", "image/png"),
+        ("清单.docx", "application/zip"),
+        ("现场.pdf", "application/pdf"),
     ]
+
+
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused(client, portal):
+    png_named_jpg = SimpleUploadedFile("photo.jpg", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/jpeg")
+    r = client.post("/submit/", form_data(portal, attachments=[png_named_jpg]))
+    assert r.status_code == 200 and "的内容与JPG文件格式不符" in r.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_file_stored_by_a_service_is_typed_by_its_content(county, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    page = services.AttachmentInput(name="说明.pdf", content=b"<html><script>x</script>")
+    reg = register_appeal(county, attachments=[page])
+    assert reg.case.attachments.get().mime_type == "application/octet-stream"
 
 
 def test_without_scripts_search_and_place_update_keep_the_form(client, portal):

@@ -17,7 +17,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # No token lives for ever: a lost one stops working by itself (XINFANG["API_TOKEN_DAYS"]).
+    expires_at = models.DateTimeField(_("expires at"), null=True)
     revoked = models.BooleanField(_("revoked"), default=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -35,6 +38,9 @@ class IdempotencyRecord(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True)
     # Encrypted: the answer holds the query password.
     response_enc = models.TextField(blank=True)
+    # Keyed hash of the client that got the answer: a replay elsewhere gets it without the
+    # query password.
+    client_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Which attempt holds the key while no answer is stored, and since when: an attempt cut off
     # (the database went away) is taken over once stale, and only the holder's case can commit.

@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Header, Router, Schema, Status
+from pydantic import Field
 
-from xinfang.cases import citizen
+from xinfang.cases import citizen, validation
 from xinfang.cases.services import PartyInput
 from xinfang.core.ratelimit import client_ip
 
@@ -17,21 +18,31 @@ from . import services
 router = Router(tags=["public"])
 
 
+# Lengths as cases/validation.py checks them (the portal's form says the same).
+LIMITS = validation.MAX_LENGTHS
+
+
 class PetitionerIn(Schema):
-    name: str = ""
-    phone: str = ""
-    id_number: str | None = None
-    email: str = ""
-    address: str = ""
+    name: str = Field("", max_length=LIMITS["petitioner.name"])
+    phone: str = Field(
+        "", max_length=LIMITS["petitioner.phone"], description="7 to 12 digits, e.g. 13800138000"
+    )
+    id_number: str | None = Field(
+        None,
+        max_length=LIMITS["petitioner.id_number"],
+        description="18 characters with the GB 11643 check digit, or 15 digits",
+    )
+    email: str = Field("", max_length=LIMITS["petitioner.email"])
+    address: str = Field("", max_length=LIMITS["petitioner.address"])
 
 
 class PetitionIn(Schema):
     content_type: Literal["appeal", "suggestion", "report"]
-    title: str
-    body: str
-    category: str | None = None
-    division_code: str
-    address: str = ""
+    title: str = Field(..., min_length=1, max_length=LIMITS["title"])
+    body: str = Field(..., min_length=1, max_length=LIMITS["body"])
+    category: str | None = Field(None, max_length=LIMITS["category"])
+    division_code: str = Field(..., min_length=1, max_length=LIMITS["division_code"])
+    address: str = Field("", max_length=LIMITS["address"])
     petitioner: PetitionerIn | None = None
     public_consent: bool = False
     channel: Literal["web", "mobile"] = "web"
@@ -60,7 +71,8 @@ class PetitionIn(Schema):
 class PetitionOut(Schema):
     number: str
     tracking_code: str
-    query_password: str
+    # null only in an answer replayed (same Idempotency-Key) to another client than the first
+    query_password: str | None
     state: str
     due: dict[str, dt.date]
 
@@ -71,9 +83,13 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] | None = None
 
 
+# Every operation may answer these: a body over the size limit, input refused.
+REFUSED = {413: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+
+
 @router.post(
     "/v1/petitions",
-    response={201: PetitionOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: PetitionOut, 409: ErrorOut, 429: ErrorOut, **REFUSED},
     summary="Submit a petition (Idempotency-Key makes a retry safe)",
 )
 def create_petition(
@@ -82,21 +98,20 @@ def create_petition(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     key = (idempotency_key or "")[:100]
+    ip = client_ip(request)
     token = ""
     if key:
         claim = services.claim_idempotency_key(key, payload.dict())
         if not isinstance(claim, str):
-            return Status(claim.status_code, services.stored_answer(claim))
+            return Status(claim.status_code, services.stored_answer(claim, client=ip))
         token = claim
 
     def remember(reg) -> None:
         # In the registration's transaction: a retry finds the answer exactly when the case exists.
-        services.store_answer_with_case(key, token, 201, petition_answer(reg))
+        services.store_answer_with_case(key, token, 201, petition_answer(reg), client=ip)
 
     try:
-        reg = citizen.submit(
-            payload.submission(), ip=client_ip(request), on_registered=remember if key else None
-        )
+        reg = citizen.submit(payload.submission(), ip=ip, on_registered=remember if key else None)
     except Exception:
         if key:
             services.release_idempotency_key(key, token)
@@ -161,7 +176,7 @@ def _found(request, tracking_code: str, password: str | None):
 
 @router.get(
     "/v1/track/{tracking_code}",
-    response={200: TrackOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: TrackOut, 404: ErrorOut, 429: ErrorOut, **REFUSED},
     summary="Follow a petition with its tracking code and query password",
 )
 def track(
@@ -174,12 +189,12 @@ def track(
 
 class RatingIn(Schema):
     rating: Literal["satisfied", "basically", "unsatisfied"]
-    comment: str = ""
+    comment: str = Field("", max_length=1000)
 
 
 @router.post(
     "/v1/track/{tracking_code}/rating",
-    response={200: TrackOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TrackOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut, **REFUSED},
     summary="Rate the answer (满意 / 基本满意 / 不满意)",
 )
 def rate(
@@ -194,12 +209,12 @@ def rate(
 
 
 class ReviewIn(Schema):
-    reasons: str
+    reasons: str = Field(..., min_length=1, max_length=3000)
 
 
 @router.post(
     "/v1/track/{tracking_code}/review",
-    response={200: TrackOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TrackOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut, **REFUSED},
     summary="Ask for review (复查) or, after it, re-review (复核)",
 )
 def review(

@@ -25,28 +25,50 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(*, user, name: str = "") -> str:
-    """Make a token for a staff member and return the secret, which is never stored."""
+def token_days() -> int:
+    return int(settings.XINFANG.get("API_TOKEN_DAYS", 90))
+
+
+def create_token(*, user, name: str = "", days: int | None = None) -> str:
+    """Make a token for a staff member and return the secret, which is never stored. It expires
+    after `days` (XINFANG["API_TOKEN_DAYS"], 90 by default)."""
     if not memberships_of(user):
         raise InvalidInput(_("This user holds no post, so no API token can be issued"))
+    days = token_days() if days is None else days
+    if not 1 <= days <= 366:
+        raise InvalidInput(_("A token lives from 1 to 366 days"))
+    expires = timezone.now() + dt.timedelta(days=days)
     while True:
         prefix = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         try:
             ApiToken.objects.create(
-                user=user, name=name, prefix=prefix, key_hash=_hash(f"{prefix}.{secret}")
+                user=user,
+                name=name,
+                prefix=prefix,
+                key_hash=_hash(f"{prefix}.{secret}"),
+                expires_at=expires,
             )
             return f"xf_{prefix}.{secret}"
         except IntegrityError:
             continue
 
 
+def revoke_tokens(queryset) -> int:
+    """Revoke tokens at once (the admin's action); a revoked token never works again."""
+    return queryset.filter(revoked=False).update(revoked=True, revoked_at=timezone.now())
+
+
 def user_for_token(raw: str):
-    """The active user a token belongs to, or None."""
-    if not raw.startswith("xf_") or "." not in raw:
+    """The active user a live token (not revoked, not expired) belongs to, or None."""
+    if not raw.startswith("xf_") or "." not in raw or len(raw) > 200:
         return None
     prefix = raw[3:].split(".", 1)[0]
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked=False).first()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked=False, expires_at__gt=timezone.now())
+        .first()
+    )
     if token is None or not hmac.compare_digest(token.key_hash, _hash(raw[3:])):
         return None
     if not token.user.is_active:
@@ -102,7 +124,14 @@ def claim_idempotency_key(key: str, payload: dict) -> str | IdempotencyRecord:
     )
 
 
-def store_answer_with_case(key: str, token: str, status_code: int, body: dict) -> None:
+def client_hash(client: str) -> str:
+    """Keyed, so the stored value tells nothing about the address."""
+    return crypto.blind_index(f"idempotency-client:{client}")
+
+
+def store_answer_with_case(
+    key: str, token: str, status_code: int, body: dict, *, client: str = ""
+) -> None:
     """Inside the registration's own transaction, so the answer commits with the case or not at
     all: a retry then finds either the answer or no case. Refuses (and so rolls the registration
     back) when this attempt no longer holds the key."""
@@ -111,6 +140,7 @@ def store_answer_with_case(key: str, token: str, status_code: int, body: dict) -
     ).update(
         status_code=status_code,
         response_enc=crypto.encrypt(json.dumps(body, default=str)),
+        client_hash=client_hash(client),
         claim_token="",
     )
     if not stored:
@@ -131,8 +161,19 @@ def release_idempotency_key(key: str, token: str) -> None:
         logger.warning("idempotency key %s not released: the database is unavailable", key)
 
 
-def stored_answer(record: IdempotencyRecord) -> dict:
-    return json.loads(crypto.decrypt(record.response_enc) or "{}")
+# Replaced in an answer replayed to another client than the one that submitted.
+SECRET_FIELDS = ("query_password",)
+
+
+def stored_answer(record: IdempotencyRecord, *, client: str = "") -> dict:
+    """The answer first given to the key. To another client (another address) it comes without
+    the query password: knowing a key and a payload must not hand out access to the case."""
+    answer = json.loads(crypto.decrypt(record.response_enc) or "{}")
+    if not hmac.compare_digest(record.client_hash, client_hash(client)):
+        for name in SECRET_FIELDS:
+            if name in answer:
+                answer[name] = None
+    return answer
 
 
 def reencrypt_stored_answers() -> int:

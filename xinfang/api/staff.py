@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from ninja import Query, Router, Schema
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator, Field
 
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services as case_services
@@ -27,19 +29,43 @@ class StaffToken(HttpBearer):
 router = Router(tags=["staff"], auth=StaffToken())
 
 
+def _iso_date(value):
+    """Only YYYY-MM-DD: not a number (pydantic would read 0 as 1970-01-01), not a time."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError("Dates are written YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Word = Annotated[str, Field(min_length=1, max_length=50)]
+
+
 class CaseFilters(Schema):
-    state: str | None = None
-    category: str | None = None
-    division: str | None = None
-    channel: str | None = None
-    content_type: str | None = None
-    holder: int | None = None
-    registered_from: dt.date | None = None
-    registered_to: dt.date | None = None
+    state: Word | None = None
+    category: Word | None = None
+    division: Word | None = None
+    channel: Word | None = None
+    content_type: Word | None = None
+    holder: int | None = Field(None, ge=1)
+    registered_from: IsoDate | None = None
+    registered_to: IsoDate | None = None
     queue: Literal["all", "new", "due_soon", "overdue", "signoff", "supervised", "leader"] = "all"
-    q: str | None = None
-    cursor: str | None = None
-    limit: int = 50
+    q: str | None = Field(None, max_length=100)
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(50, ge=1, le=200)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+# Every staff operation may answer these: no valid token, a body over the size limit, input
+# refused, the database away.
+REFUSED = {401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 503: ErrorOut}
 
 
 def case_summary(case) -> dict:
@@ -58,7 +84,11 @@ def case_summary(case) -> dict:
     }
 
 
-@router.get("/v1/cases", summary="Cases visible to the token's user (keyset pagination)")
+@router.get(
+    "/v1/cases",
+    response={200: dict, **REFUSED},
+    summary="Cases visible to the token's user (keyset pagination)",
+)
 def list_cases(request, filters: Query[CaseFilters]):
     f = filters
     page = case_selectors.inbox(
@@ -81,7 +111,11 @@ def list_cases(request, filters: Query[CaseFilters]):
     return {"items": [case_summary(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/v1/cases/{number}", summary="One case, with parties masked, clocks and timeline")
+@router.get(
+    "/v1/cases/{number}",
+    response={200: dict, 404: ErrorOut, **REFUSED},
+    summary="One case, with parties masked, clocks and timeline",
+)
 def get_case(request, number: str):
     case = case_selectors.case_get_for_user(request.auth, number)
     show_identity = case_selectors.may_see_identity(request.auth, case)
@@ -124,7 +158,11 @@ def _move_info(move: workflow.Move) -> dict:
     }
 
 
-@router.get("/v1/cases/{number}/moves", summary="The moves this user may make on the case now")
+@router.get(
+    "/v1/cases/{number}/moves",
+    response={200: dict, 404: ErrorOut, **REFUSED},
+    summary="The moves this user may make on the case now",
+)
 def list_moves(request, number: str):
     case = case_selectors.case_get_for_user(request.auth, number)
     return {
@@ -140,13 +178,7 @@ class MovedOut(Schema):
     version: int
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, list[str]] | None = None
-
-
-MOVE_ANSWERS = {200: MovedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+MOVE_ANSWERS = {200: MovedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, **REFUSED}
 
 
 def _add_move_operation(move: workflow.Move) -> None:

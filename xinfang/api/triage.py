@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
+from pydantic import Field
 
 from xinfang.orgs.selectors import memberships_of
 from xinfang.triage import suggest as triage
 
-from .staff import StaffToken
+from .staff import REFUSED, StaffToken
 
 router = Router(tags=["triage"], auth=StaffToken())
 
 
 class SuggestIn(Schema):
-    title: str = ""
-    body: str = ""
-    address: str = ""
+    title: str = Field("", max_length=200)
+    body: str = Field("", max_length=20000)
+    address: str = Field("", max_length=200)
 
 
 @router.post(
     "/v1/triage/suggest",
+    response={200: dict, **REFUSED},
     summary="Suggested content type, category, place and responsible body, with confidences",
 )
 def suggest(request, payload: SuggestIn):

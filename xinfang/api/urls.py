@@ -58,7 +58,7 @@ def auth_error(request, exc):
     "/v1/health",
     tags=["system"],
     summary="Liveness, database and data-key check",
-    response={200: dict, 503: dict},
+    response={200: dict, 413: dict, 422: dict, 503: dict},
 )
 def health(request):
     """200 when the application and its database answer and the data key opens the stored

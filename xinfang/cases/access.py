@@ -71,6 +71,22 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(case_scope_q(user) & protection_q(user))
 
 
+def reporter_visible_q(user) -> Q:
+    """Cases whose petitioner this user may know (may_see_identity as a query): any case but a
+    report, and a report only at the discipline inspection body handling it."""
+    discipline = [m.body_id for m in memberships_of(user) if m.body.kind == BodyKind.DISCIPLINE]
+    return ~Q(content_type="report") | Q(holder_body__in=discipline)
+
+
+def person_cases_visible_to(user) -> QuerySet[Case]:
+    """Where cases are listed by who brought them (a phone or ID number look-up): only cases the
+    user may see, and a report only where the user may see its reporter; otherwise the listing
+    itself would tell who reported."""
+    if user is None or not user.is_authenticated:
+        return Case.objects.none()
+    return cases_visible_to(user).filter(reporter_visible_q(user))
+
+
 def case_get_for_user(user, number: str) -> Case:
     """The case, or NotFound whether it is missing or not visible to this user."""
     case = (

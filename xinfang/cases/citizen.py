@@ -6,6 +6,7 @@ these; the rules (limits, look-ups, which request a review means) live here once
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from xinfang.orgs.models import Division
 from xinfang.orgs.selectors import petition_office_for
 from xinfang.taxonomy.selectors import leaf_by_code
 
-from . import selectors, services, workflow
+from . import selectors, services, validation, workflow
 from .access import CitizenActor
 from .models import Case
 from .workflow import PORTAL, STATE_LABELS, S
@@ -30,12 +31,23 @@ ONLINE_CHANNELS = ("web", "mobile")
 LIMITS = {
     "ip": (30, 3600),  # submissions per address an hour
     "phone": (5, 86400),  # submissions per phone number a day
-    "lookup_failures": (10, 900),  # wrong code or password per address in 15 minutes
+    # Wrong code or password per address in 15 minutes: a flood guard, set high enough that the
+    # rare honest mistakes of a whole shared network (one NAT address) stay far below it.
+    "lookup_failures": (50, 900),
+    # Wrong passwords tried on one tracking code a day, from any address: what bounds guessing
+    # (docs/configuration.md, "Citizen look-ups", has the arithmetic).
+    "lookup_code_failures": (10, 86400),
 }
 
 
 def _limits() -> dict:
-    return settings.XINFANG.get("RATE_LIMITS", LIMITS)
+    return {**LIMITS, **settings.XINFANG.get("RATE_LIMITS", {})}
+
+
+def _code_key(tracking_code: str) -> str:
+    # Hashed: whatever was typed as a code goes into the key, never into a table as it is.
+    code = "".join((tracking_code or "").split()).upper()
+    return "lookup:code:" + hashlib.sha256(code.encode("utf-8", "replace")).hexdigest()[:32]
 
 
 @dataclass
@@ -51,6 +63,24 @@ class Submission:
     petitioner: services.PartyInput | None = None
     public_consent: bool = False
     channel: str = "web"
+
+    def problems(self) -> dict[str, list[str]]:
+        """What is wrong with what was typed (cases/validation.py), field by field."""
+        p = self.petitioner or services.PartyInput()
+        return validation.submission_problems(
+            {
+                "title": self.title,
+                "body": self.body,
+                "address": self.address,
+                "category": self.category,
+                "division_code": self.division_code,
+                "petitioner.name": p.name,
+                "petitioner.phone": p.phone,
+                "petitioner.id_number": p.id_number,
+                "petitioner.email": p.email,
+                "petitioner.address": p.address,
+            }
+        )
 
 
 def submit(
@@ -87,12 +117,16 @@ def submit(
                     "call the petition office"
                 ),
             )
-        division = Division.objects.filter(code=s.division_code).first()
-        errors = {}
-        if division is None:
+        errors = s.problems()
+        division = (
+            Division.objects.filter(code=s.division_code).first()
+            if "division_code" not in errors
+            else None
+        )
+        if division is None and "division_code" not in errors:
             errors["division_code"] = [_("Choose a valid place")]
         category = None
-        if s.category:
+        if s.category and "category" not in errors:
             category = leaf_by_code(s.category)
             if category is None:
                 errors["category"] = [_("Choose a valid category")]
@@ -125,19 +159,37 @@ def submit(
 
 def find(tracking_code: str, password: str, *, ip: str) -> Case:
     """The case a tracking code and query password open. The same answer for a wrong code and
-    a wrong password; failures are limited per address."""
-    limit, window = _limits()["lookup_failures"]
-    key = f"lookup:ip:{ip}"
+    a wrong password. Failures are limited per tracking code, from whatever address (so guessing
+    one case's password from many addresses gets nowhere), and per address (a flood guard high
+    enough not to lock out a shared network)."""
+    for name, value in (("tracking_code", tracking_code), ("password", password)):
+        problem = validation.text_problem(value or "", max_length=64)
+        if problem:
+            raise InvalidInput(problem, fields={name: [problem]})
+    limits = _limits()
+    ip_limit, ip_window = limits["lookup_failures"]
+    code_limit, code_window = limits["lookup_code_failures"]
+    ip_key, code_key = f"lookup:ip:{ip}", _code_key(tracking_code)
     ratelimit.check(
-        key,
-        limit=limit,
-        per_seconds=window,
+        ip_key,
+        limit=ip_limit,
+        per_seconds=ip_window,
         message=_("Too many failed look-ups; try again in 15 minutes"),
+    )
+    ratelimit.check(
+        code_key,
+        limit=code_limit,
+        per_seconds=code_window,
+        message=_(
+            "Too many wrong passwords for this tracking code today; try again tomorrow or call "
+            "the petition office"
+        ),
     )
     try:
         return services.open_for_citizen(tracking_code, password or "")
     except NotFound:
-        ratelimit.hit(key, limit=limit + 1, per_seconds=window)
+        ratelimit.hit(ip_key, limit=ip_limit + 1, per_seconds=ip_window)
+        ratelimit.hit(code_key, limit=code_limit + 1, per_seconds=code_window)
         raise
 
 

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API's size limit and its refusal of control characters, before anything reads them.
+    "xinfang.api.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +168,10 @@ XINFANG = {
     "CASE_NUMBER_PREFIX": os.environ.get("XINFANG_CASE_NUMBER_PREFIX", "XF"),
     # Behind a reverse proxy that sets X-Forwarded-For, rate limits count the client's address.
     "TRUST_X_FORWARDED_FOR": env_bool("XINFANG_TRUST_X_FORWARDED_FOR", False),
+    # Largest request body the API reads (5,000 characters escaped as \\uXXXX are 30 KB).
+    "API_MAX_BODY_BYTES": int(os.environ.get("XINFANG_API_MAX_BODY_BYTES", str(256 * 1024))),
+    # Days an API token lives before it must be replaced.
+    "API_TOKEN_DAYS": int(os.environ.get("XINFANG_API_TOKEN_DAYS", "90")),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -202,6 +208,9 @@ SIGNIN = {
     "MAX_AGE_SECONDS": int(os.environ.get("XINFANG_SESSION_MAX_AGE_SECONDS", "43200")),
 }
 SESSION_COOKIE_AGE = SIGNIN["MAX_AGE_SECONDS"]
+# In the database like Django's default, but encrypted with the data key: sessions hold intake
+# drafts and citizens' receipts.
+SESSION_ENGINE = "xinfang.core.sessions"
 OTP_TOTP_ISSUER = os.environ.get("XINFANG_OTP_ISSUER", "阳光信访")
 
 # ---------------------------------------------------------------------------------------------

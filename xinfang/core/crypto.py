@@ -67,6 +67,25 @@ def _open(token: str) -> str:
     return _multi(_all_materials()).decrypt(token.encode()).decode()
 
 
+def try_decrypt(token: str) -> str | None:
+    """The plain text, or None when no configured key opens the token (nothing logged: for
+    values that may predate encryption, such as old sessions)."""
+    try:
+        return _open(token)
+    except (InvalidToken, ValueError, TypeError):
+        return None
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content, encrypted with the current key (Fernet token, URL-safe base64)."""
+    return _fernet(_key_material()).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """A file's content under any configured key; InvalidToken when none opens it."""
+    return _multi(_all_materials()).decrypt(token)
+
+
 def decrypts(token: str) -> bool:
     """Whether a configured key (current or previous) opens this token."""
     try:
@@ -115,9 +134,10 @@ def blind_indexes(value: str) -> list[str]:
 
 
 def mask_name(name: str) -> str:
+    """The first character and a fixed "**": the mask does not tell how long the name is."""
     if not name:
         return ""
-    return name[0] + "*" * max(1, len(name) - 1)
+    return name[0] + "**"
 
 
 def mask_phone(phone: str) -> str:
@@ -143,7 +163,10 @@ def new_code(length: int = 10) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def new_password(length: int = 6) -> str:
+def new_password(length: int = 10) -> str:
+    """A query password: 10 digits (10^10 choices), typed on any phone's keypad; with at most
+    10 wrong tries per tracking code a day (cases/citizen.py) a year of guessing one case
+    succeeds with a chance of 3,650 in 10^10 (docs/configuration.md, "Citizen look-ups")."""
     return "".join(secrets.choice("0123456789") for _ in range(length))
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases import services, workflow
+from xinfang.core import filetypes
 from xinfang.orgs.models import Body, Division
 from xinfang.orgs.selectors import within_q
 from xinfang.taxonomy.selectors import leaf_by_code
@@ -16,20 +17,8 @@ ORAL_CHANNELS = frozenset({"phone", "video"})  # W19: the clerk records what is 
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
-# Leading bytes of the file types a scan may have; the declared type alone is not trusted.
-SIGNATURES = {
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/tiff": (b"II*\x00", b"MM\x00*"),
-    "application/pdf": (b"%PDF-",),
-}
-
-
-def sniff_type(head: bytes) -> str | None:
-    for mime, prefixes in SIGNATURES.items():
-        if any(head.startswith(p) for p in prefixes):
-            return mime
-    return None
+# The types a scan may have, read from its content; the declared type is not trusted.
+SCAN_TYPES = frozenset({"image/png", "image/jpeg", "image/tiff", "application/pdf"})
 
 
 def check_upload(upload) -> tuple[str | None, str]:
@@ -41,10 +30,8 @@ def check_upload(upload) -> tuple[str | None, str]:
         )
     if upload.size == 0:
         return None, str(_("%(name)s is empty.") % {"name": upload.name})
-    head = upload.read(16)
-    upload.seek(0)
-    mime = sniff_type(head)
-    if mime is None:
+    mime = filetypes.sniff_upload(upload)
+    if mime not in SCAN_TYPES:
         return None, str(
             _("%(name)s is not a PNG, JPEG, TIFF image or a PDF file.") % {"name": upload.name}
         )

@@ -349,11 +349,7 @@ def _inputs(draft, form, reps):
     attachments = []
     for item in draft["files"]:
         with default_storage.open(item["path"], "rb") as fh:
-            attachments.append(
-                services.AttachmentInput(
-                    name=item["name"], content=fh.read(), mime_type=item["mime"]
-                )
-            )
+            attachments.append(services.AttachmentInput(name=item["name"], content=fh.read()))
     is_group = bool(data.get("is_group"))
     return dict(
         channel=draft["channel"],

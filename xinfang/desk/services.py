@@ -25,6 +25,7 @@ def _paths_in_live_sessions(now: dt.datetime) -> set[str] | None:
     stored in the database (they cannot be read here)."""
     engine = import_module(settings.SESSION_ENGINE)
     if settings.SESSION_ENGINE not in (
+        "xinfang.core.sessions",
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
     ):

@@ -9,7 +9,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.core import crypto
+from xinfang.cases import validation
+from xinfang.core import crypto, filetypes
 from xinfang.orgs.models import Division
 from xinfang.taxonomy.selectors import leaf_by_code
 
@@ -24,26 +25,24 @@ RATINGS = [
     ("unsatisfied", _("Unsatisfied")),
 ]
 
-# Extension → leading bytes the file must start with (None: no reliable signature).
-_ZIP = (b"PK\x03\x04",)
-_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+# Extension → the types its content may show (core/filetypes.py reads them from the bytes).
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ZIP = "application/zip"
 ALLOWED_FILES = {
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
-    ".webp": ("image/webp", (b"RIFF",)),
-    ".heic": ("image/heic", None),
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".doc": ("application/msword", _OLE),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ZIP,
-    ),
-    ".xls": ("application/vnd.ms-excel", _OLE),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    ".wps": ("application/vnd.ms-works", _OLE),
-    ".ofd": ("application/ofd", _ZIP),
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".png": {"image/png"},
+    ".gif": {"image/gif"},
+    ".webp": {"image/webp"},
+    ".heic": {"image/heic", "image/heif"},
+    ".pdf": {"application/pdf"},
+    ".doc": {filetypes.OLE},
+    ".docx": {_DOCX, _ZIP},
+    ".xls": {filetypes.OLE},
+    ".xlsx": {_XLSX, _ZIP},
+    ".wps": {filetypes.OLE},
+    ".ofd": {_ZIP},
 }
 
 
@@ -67,15 +66,11 @@ def check_upload(f) -> str | None:
         return _("“%(name)s” is larger than %(mb)s MB.") % {"name": f.name, "mb": max_mb}
     if f.size == 0:
         return _("“%(name)s” is empty.") % {"name": f.name}
-    signatures = allowed[1]
-    if signatures:
-        head = f.read(16)
-        f.seek(0)
-        if not any(head.startswith(s) for s in signatures):
-            return _("“%(name)s” does not look like a %(ext)s file.") % {
-                "name": f.name,
-                "ext": ext[1:].upper(),
-            }
+    if filetypes.sniff_upload(f) not in allowed:
+        return _("“%(name)s” does not look like a %(ext)s file.") % {
+            "name": f.name,
+            "ext": ext[1:].upper(),
+        }
     return None
 
 
@@ -97,10 +92,6 @@ class MultipleFileField(forms.FileField):
 
 def accept_attr() -> str:
     return ",".join(ALLOWED_FILES) + ",image/*,application/pdf"
-
-
-PHONE_RE = re.compile(r"^\d{7,12}$")
-ID_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
 
 
 def division_chain(codes: list[str]) -> list[Division]:
@@ -216,20 +207,20 @@ class SubmitForm(forms.Form):
             raise forms.ValidationError(_("Choose a category from the list."))
         return code
 
+    # The same checks as every other way of submitting (cases/validation.py).
     def clean_phone(self):
         raw = self.cleaned_data.get("phone", "")
-        phone = crypto.normalise_phone(raw)
-        if raw.strip() and not PHONE_RE.match(phone):
-            raise forms.ValidationError(
-                _("Enter a phone number of 7 to 12 digits, e.g. 13800138000.")
-            )
-        return phone
+        problem = validation.phone_problem(raw)
+        if problem:
+            raise forms.ValidationError(problem)
+        return crypto.normalise_phone(raw)
 
     def clean_id_number(self):
-        value = crypto.normalise_id(self.cleaned_data.get("id_number", ""))
-        if value and not ID_RE.match(value):
-            raise forms.ValidationError(_("An ID card number has 18 digits (the last may be X)."))
-        return value
+        raw = self.cleaned_data.get("id_number", "")
+        problem = validation.id_number_problem(raw)
+        if problem:
+            raise forms.ValidationError(problem)
+        return crypto.normalise_id(raw)
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

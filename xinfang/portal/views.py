@@ -46,6 +46,8 @@ SERVICE_FIELDS = {
     "petitioner.name": "name",
     "petitioner.phone": "phone",
     "petitioner.id_number": "id_number",
+    "petitioner.email": "email",
+    "petitioner.address": "contact_address",
 }
 
 
@@ -134,10 +136,7 @@ def submit(request):
             channel=_channel(request),
         )
         files = [
-            case_services.AttachmentInput(
-                name=f.name, content=f.read(), mime_type=f.content_type or ""
-            )
-            for f in d["attachments"]
+            case_services.AttachmentInput(name=f.name, content=f.read()) for f in d["attachments"]
         ]
         try:
             reg = citizen.submit(submission, ip=client_ip(request), attachments=files)

@@ -14,7 +14,6 @@ from django.db.models import Count, Max
 from xinfang.cases.models import Case, Party
 from xinfang.cases.selectors import cases_visible_to, open_cases_of_petitioner
 from xinfang.cases.workflow import OPEN
-from xinfang.orgs.selectors import memberships_of
 
 from . import similarity
 from .models import LSHBand, SimilarityEntry
@@ -125,19 +124,17 @@ def repeat_candidates(
     limit: int = 5,
 ) -> RepeatCandidates:
     """Before a case is saved: this petitioner's open cases (by normalised phone or ID number,
-    through the blind indexes), most similar text first, and the most similar open cases of
-    anyone else. A report stays hidden from the body it accuses (W30, W46)."""
+    through the blind indexes) that `user` may list, most similar text first, and the most
+    similar open cases of anyone else that `user` may see. A report is listed under a person only
+    where its reporter may be known, and never to the body it accuses (W30, W46)."""
     found: dict[int, Case] = {}
     for p in _as_list(phone):
-        found.update((c.pk, c) for c in open_cases_of_petitioner(phone=p))
+        found.update((c.pk, c) for c in open_cases_of_petitioner(user=user, phone=p))
     for i in _as_list(id_number):
-        found.update((c.pk, c) for c in open_cases_of_petitioner(id_number=i))
-    own_bodies = {m.body_id for m in memberships_of(user)}
+        found.update((c.pk, c) for c in open_cases_of_petitioner(user=user, id_number=i))
     text = case_text(title, body)
     own = [
-        (c, round(similarity.jaccard(text, case_text(c.title, c.body)), 3))
-        for c in found.values()
-        if c.accused_body_id not in own_bodies
+        (c, round(similarity.jaccard(text, case_text(c.title, c.body)), 3)) for c in found.values()
     ]
     own.sort(key=lambda pair: (pair[1], pair[0].registered_at), reverse=True)
     similar = similar_open_cases(title, body, user=user, limit=limit, exclude=found)

@@ -6,10 +6,13 @@ from django.db.models import Q, QuerySet
 
 from xinfang.core import crypto
 
+from ..access import person_cases_visible_to
 from ..models import Case, Party
 
 
-def open_cases_of_petitioner(*, phone: str = "", id_number: str = "") -> QuerySet[Case]:
+def open_cases_of_petitioner(*, user, phone: str = "", id_number: str = "") -> QuerySet[Case]:
+    """A person's open cases by phone or ID number (blind indexes), as far as `user` may list
+    them (access.person_cases_visible_to: a report only where its reporter may be known)."""
     from ..workflow import OPEN
 
     q = Q(pk__in=[])
@@ -17,7 +20,7 @@ def open_cases_of_petitioner(*, phone: str = "", id_number: str = "") -> QuerySe
         q |= Q(parties__phone_index__in=crypto.blind_indexes(crypto.normalise_phone(phone)))
     if id_number:
         q |= Q(parties__id_index__in=crypto.blind_indexes(crypto.normalise_id(id_number)))
-    return Case.objects.filter(q, state__in=OPEN).distinct()
+    return person_cases_visible_to(user).filter(q, state__in=OPEN).distinct()
 
 
 def data_key_matches() -> bool | None:

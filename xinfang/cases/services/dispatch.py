@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xinfang.core.errors import InvalidInput, NotFound
 from xinfang.orgs.models import Body
 
-from .. import workflow
+from .. import validation, workflow
 from ..access import CitizenActor, case_get_for_user
 from ..models import Case
 from ..workflow import inputs
@@ -44,6 +44,11 @@ def to_argument(field: workflow.Field, value: Any) -> Any:
     if spec.kind in (inputs.TEXT, inputs.LINE):
         if not isinstance(value, str):
             raise _invalid(name, _("Must be text"))
+        problem = validation.character_problem(value)
+        if problem:
+            raise _invalid(name, problem)
+        if spec.required and not value.strip():
+            raise _invalid(name, _("This field is required"))
         if spec.max_length and len(value) > spec.max_length:
             raise _invalid(name, _("Too long"))
         return value

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from xinfang.core import crypto, events
+from xinfang.core import crypto, events, filetypes
 from xinfang.core.errors import (
     ApplicationError,
     InvalidInput,
@@ -44,8 +44,7 @@ class PartyInput:
 @dataclass
 class AttachmentInput:
     name: str
-    content: bytes
-    mime_type: str = "application/octet-stream"
+    content: bytes  # its type is read from these bytes when stored, never taken from the client
     citizen_visible: bool = True
 
 
@@ -233,7 +232,7 @@ def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
     att = Attachment(
         case=case,
         name=a.name[:200],
-        mime_type=a.mime_type,
+        mime_type=filetypes.sniff(a.content),
         size=len(a.content),
         sha256=hashlib.sha256(a.content).hexdigest(),
         citizen_visible=a.citizen_visible,

@@ -1,0 +1,128 @@
+"""Personal data at rest: sessions, attachments and notices are encrypted with the data key and
+opened only through the permission-checked views; masked names do not tell their length."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore as PlainSessionStore
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+
+from tests.conftest import register_appeal
+from xinfang.cases import services
+from xinfang.core import crypto
+from xinfang.core.storage import ENCRYPTED_MAGIC
+
+SCAN = b"\xff\xd8\xff\xe0 ID card scan of 370687199001011234"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def raw_sessions() -> list[str]:
+    return list(Session.objects.values_list("session_data", flat=True))
+
+
+def readable_by_django(data: str) -> dict:
+    """What Django's own (signed, not encrypted) session store makes of a stored row."""
+    return PlainSessionStore().decode(data)
+
+
+def test_the_citizens_receipt_is_not_readable_in_the_session_table(client, county):
+    form = {
+        "content_type": "appeal",
+        "division_code": [county.county.code],
+        "title": "小区路灯坏了",
+        "body": "东门路灯一直不亮。",
+        "name": "王小明",
+        "phone": "13700137000",
+    }
+    resp = client.post("/submit/", form)
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    receipt = client.session["portal_receipt"]  # read back through the encrypted store
+    rows = raw_sessions()
+    assert rows
+    for row in rows:
+        assert receipt["password"] not in row and receipt["tracking_code"] not in row
+        assert readable_by_django(row) == {}
+    page = client.get(resp.url).content.decode()
+    assert receipt["password"] in page
+
+
+def test_an_intake_draft_is_not_readable_in_the_session_table(client, county):
+    client.force_login(county.users["clerk"])
+    data = {
+        "channel": "visit",
+        "content_type": "appeal",
+        "place": county.county.code,
+        "title": "物业公司不履行维修义务",
+        "body": "楼道灯坏了三个月，物业一直不修。",
+        "name": "王小明",
+        "phone": "13700137000",
+        "id_number": "370687199001011234",
+    }
+    resp = client.post("/desk/intake/", data)
+    assert resp.status_code == 302 and "/desk/intake/check/" in resp.url
+    assert "王小明" in client.get(resp.url).content.decode()  # the clerk's page reads it
+    for row in raw_sessions():
+        assert readable_by_django(row) == {}
+        plain = crypto.try_decrypt(row)
+        assert plain is not None  # it is the data key that opens it
+
+
+def test_attachments_are_encrypted_on_disk_and_served_plain_to_who_may_open_them(
+    client, county, settings
+):
+    case = register_appeal(
+        county, attachments=[services.AttachmentInput(name="身份证.jpg", content=SCAN)]
+    ).case
+    att = case.attachments.get()
+    on_disk = (Path(settings.MEDIA_ROOT) / att.file.name).read_bytes()
+    assert on_disk.startswith(ENCRYPTED_MAGIC)
+    assert b"370687199001011234" not in on_disk and b"\xff\xd8\xff" not in on_disk
+    assert att.size == len(SCAN) and att.mime_type == "image/jpeg"
+    client.force_login(county.users["clerk"])
+    resp = client.get(f"/desk/case/{case.number}/files/{att.pk}/")
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == SCAN
+    # Someone who may not see the case gets nothing.
+    client.force_login(county.users["land_handler"])
+    assert client.get(f"/desk/case/{case.number}/files/{att.pk}/").status_code == 404
+
+
+def test_files_stored_before_encryption_are_sealed_by_the_command(client, county, settings):
+    case = register_appeal(
+        county, attachments=[services.AttachmentInput(name="信件.pdf", content=b"%PDF-1.4 old")]
+    ).case
+    att = case.attachments.get()
+    path = Path(settings.MEDIA_ROOT) / att.file.name
+    path.write_bytes(b"%PDF-1.4 old")  # as an installation before encryption left it
+    client.force_login(county.users["clerk"])
+    url = f"/desk/case/{case.number}/files/{att.pk}/"
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 old"  # still served
+    call_command("encrypt_media")
+    assert path.read_bytes().startswith(ENCRYPTED_MAGIC)
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 old"
+    before = path.read_bytes()
+    call_command("encrypt_media")  # again: nothing left to do
+    assert path.read_bytes() == before
+
+
+def test_files_are_resealed_under_a_new_key(county, settings):
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = "old key", []
+    case = register_appeal(
+        county, attachments=[services.AttachmentInput(name="信件.pdf", content=b"%PDF-1.4 x")]
+    ).case
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = "new key", ["old key"]
+    call_command("encrypt_media", "--rotate")
+    settings.DATA_KEY_PREVIOUS = []
+    with case.attachments.get().file.open("rb") as fh:
+        assert fh.read() == b"%PDF-1.4 x"
+
+
+def test_masked_names_do_not_tell_their_length():
+    assert crypto.mask_name("张三") == crypto.mask_name("张三丰") == "张**"
+    assert len(crypto.mask_name("欧阳娜娜")) == len(crypto.mask_name("李四")) == 3
