@@ -7,6 +7,7 @@ from ..deadlines import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS
 from .inbox import (
     INBOX_MAX_LIMIT,
     QUEUES,
+    SORTS,
     InboxFilters,
     InboxPage,
     decode_cursor,
@@ -14,8 +15,10 @@ from .inbox import (
     inbox,
     inbox_queryset,
     inbox_queues,
+    queue_counts,
     staff_clock_due,
 )
+from .listing import category_filter_choices, export_headers, export_rows, place_filter_choices
 from .oversight import (
     SUPERVISION_LIST_LIMIT,
     due_soon_for_user,
@@ -50,8 +53,14 @@ __all__ = [
     "NOT_STAFF_DEADLINES",
     "OPTION_WINDOWS",
     "QUEUES",
+    "SORTS",
     "SUPERVISION_LIST_LIMIT",
     "case_get_for_citizen",
+    "category_filter_choices",
+    "export_headers",
+    "export_rows",
+    "place_filter_choices",
+    "queue_counts",
     "case_get_for_user",
     "cases_visible_to",
     "citizen_clock_entries",
