@@ -11,4 +11,5 @@ urlpatterns = [
     path("case/<str:number>/parties/<int:party_id>/unmask/", v.unmask, name="case_unmask"),
     path("case/<str:number>/files/<int:attachment_id>/", v.attachment, name="case_attachment"),
     path("case/<str:number>/notices/<int:notice_id>/", v.notice, name="case_notice"),
+    path("case/<str:number>/preview/<str:move>/", v.notice_preview, name="case_notice_preview"),
 ]

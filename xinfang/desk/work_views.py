@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +16,7 @@ from xinfang.accounts import securitylog
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services, workflow
 from xinfang.core.errors import ApplicationError, NotFound
+from xinfang.documents import preview
 from xinfang.documents import selectors as doc_selectors
 
 from . import export
@@ -115,7 +116,9 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
     show_identity = case_selectors.may_see_identity(user, case)
     forms = desk_moves.offered(user, case, workflow.CASE_PAGE, bound=bound)
     parties = list(case.parties.all()) if show_identity else []
+    notices = list(doc_selectors.notices_for_staff(case, user))
     return {
+        **_decision_context(user, case, notices, forms),
         "case": case,
         "show_identity": show_identity,
         "parties": [(p.pk, p.masked()) for p in parties],
@@ -125,7 +128,7 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
         "attachments": list(case.attachments.all()) if show_identity else [],
         "clocks": case_selectors.clock_entries(case),
         "citizen_windows": case_selectors.CITIZEN_WINDOWS,
-        "notices": list(doc_selectors.notices_for_staff(case, user)),
+        "notices": notices,
         "timeline": case_selectors.timeline_entries(case, for_citizen=False),
         "moves": forms,
         "failed": bound if bound is not None and bound.errors else None,
@@ -133,6 +136,53 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
         and bound.errors
         and bound.move.name not in {m.name for m, _form in forms},
     }
+
+
+# Sign-off moves whose notice the head reads before signing (W32, W34).
+PREVIEWED = ("reply", "extend")
+
+
+def _decision_context(user, case, notices, forms) -> dict:
+    """The draft awaiting signature with its notice as it would go out, and the answers given so
+    far with the notices that carried them, the requests for review and the ratings."""
+    record = case_selectors.decision_record(case)
+    by_event = {}
+    for n in notices:
+        by_event.setdefault(n.event_id, []).append(n)
+    offered = {m.name for m, _form in forms}
+    previews = [
+        (name, layout)
+        for name in PREVIEWED
+        if name in offered and (layout := preview.preview_layout(case, name, user=user))
+    ]
+    return {
+        "record": record,
+        # Oldest first, answers and requests for review as they came.
+        "history": sorted(
+            [(a.seq, a, by_event.get(a.event_id, [])) for a in record.answers]
+            + [(r.seq, r, None) for r in record.requests],
+            key=lambda item: item[0],
+        ),
+        "previews": previews,
+    }
+
+
+@require_GET
+@login_required
+def notice_preview(request, number: str, move: str):
+    """The PDF of the notice a sign-off move would issue, for the one who may make it now."""
+    case = _case_or_404(request.user, number)
+    if move not in PREVIEWED or move not in {
+        m.name for m in services.available_moves(request.user, case)
+    }:
+        raise Http404
+    layout = preview.preview_layout(case, move, user=request.user)
+    if layout is None:
+        raise Http404
+    response = HttpResponse(preview.preview_pdf(layout), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{move}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -4,6 +4,7 @@
 
 from ..access import case_get_for_citizen, case_get_for_user, cases_visible_to, may_see_identity
 from ..deadlines import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS
+from .decisions import DecisionRecord, decision_record
 from .inbox import (
     INBOX_MAX_LIMIT,
     QUEUES,
@@ -47,6 +48,7 @@ from .timeline import (
 
 __all__ = [
     "CITIZEN_WINDOWS",
+    "DecisionRecord",
     "INBOX_MAX_LIMIT",
     "InboxFilters",
     "InboxPage",
@@ -67,6 +69,7 @@ __all__ = [
     "citizen_note",
     "clock_entries",
     "data_key_matches",
+    "decision_record",
     "decode_cursor",
     "due_soon_clocks",
     "due_soon_for_user",
