@@ -118,6 +118,11 @@ def identity_in_export(user, case: Case) -> bool:
     return may_export_identities(user) and may_see_identity(user, case)
 
 
+def may_print_receipt(user, case: Case) -> bool:
+    """The registration receipt is printed by the staff of the body that registered the case."""
+    return any(m.body_id == case.registering_body_id for m in memberships_of(user))
+
+
 def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
     """The roles of `move.roles` the actor holds for this case, as the move's `acting` says."""
     if actor is None:

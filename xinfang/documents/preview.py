@@ -1,4 +1,5 @@
-"""A notice as it would be issued by a move not yet made: what the head reads before signing.
+"""A notice as it would be issued by a move not yet made (what the head reads before signing),
+and an issued notice's layout to print as a page.
 
 Built from the same snapshot and template as the real notice (services.py), with no number
 allocated and nothing saved. The petitioner's name is left out for a user who may not see it
@@ -38,6 +39,12 @@ def preview_layout(case: Case, move: str, *, user) -> render.Layout | None:
     if kind.citizen_visible and not may_see_identity(user, case):
         layout.addressee = REPORT_IDENTITY_WITHHELD
     return layout
+
+
+def issued_layout(notice: Notice) -> render.Layout:
+    """The layout of a notice already issued, as its PDF was laid out (to print as a page)."""
+    title, body = template_for(notice.kind)
+    return layout_for(notice, title=title, body=body)
 
 
 def preview_pdf(layout: render.Layout) -> bytes:

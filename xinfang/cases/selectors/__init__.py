@@ -32,6 +32,7 @@ from .oversight import (
     overdue_for_user,
     supervision_notices_visible_to,
 )
+from .papers import registration_event
 from .parties import data_key_matches, open_cases_of_petitioner
 from .periods import periods
 from .timeline import (
@@ -63,6 +64,7 @@ __all__ = [
     "export_rows",
     "place_filter_choices",
     "queue_counts",
+    "registration_event",
     "case_get_for_user",
     "cases_visible_to",
     "citizen_clock_entries",
