@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xinfang.core import crypto
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Division, Level
 from xinfang.orgs.selectors import memberships_of, within_q
@@ -114,9 +115,10 @@ def export_rows(
         ]
         if named:
             if identity_in_export(user, c):
-                people = [p.masked() for p in c.parties.all()]
-                row.append("、".join(p["name"] for p in people if p["name"]))
-                row.append("、".join(p["phone"] for p in people if p["phone"]))
+                # Only the two fields shown: each decryption costs a little on 100,000 rows.
+                people = c.parties.all()
+                row.append("、".join(filter(None, (crypto.mask_name(p.name) for p in people))))
+                row.append("、".join(filter(None, (crypto.mask_phone(p.phone) for p in people))))
             else:
                 row += [str(IDENTITY_WITHHELD), str(IDENTITY_WITHHELD)]
         yield [str(v) if isinstance(v, Promise) else v for v in row]
