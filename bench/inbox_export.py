@@ -9,7 +9,8 @@ at each size. Writes bench/results/inbox_export.json.
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/xinfang_bench_export \\
-    .venv/bin/python bench/inbox_export.py   (options: --sizes 1000,100000 --keep)
+    .venv/bin/python bench/inbox_export.py   (options: --sizes 1000,100000 --keep --no-trace;
+    --keep --pages-only adds the tab counts and the deadline-ordered page at the present size)
 """
 
 from __future__ import annotations
@@ -86,10 +87,44 @@ def export_once(user, *, trace: bool) -> dict:
     return result
 
 
+def measure_pages(repeat: int = 3) -> dict:
+    """The inbox page's other costs at this size: the counts on the queue tabs and the first
+    page ordered by the nearest deadline (median of `repeat`, ms)."""
+    import statistics
+
+    from django.contrib.auth import get_user_model
+
+    from xinfang.cases.selectors import InboxFilters, inbox, queue_counts
+
+    out = {}
+    for name in ("supervisor", "zhujian_handler", "clerk"):
+        user = get_user_model().objects.get(username=name)
+        counts, pages = [], []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            found = queue_counts(user)
+            counts.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            inbox(user, "all", InboxFilters(sort="due"), None, 50)
+            pages.append((time.perf_counter() - t0) * 1000)
+        out[name] = {
+            "cases_seen": found["all"],
+            "queue_counts_ms": round(statistics.median(counts)),
+            "due_sorted_first_page_ms": round(statistics.median(pages)),
+        }
+        print(f"  {name}: {out[name]}", flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--keep", action="store_true", help="keep the database's tables")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="with --keep: only time the tab counts and the deadline order, added to the results",
+    )
     parser.add_argument(
         "--no-trace", action="store_true", help="skip the second, traced export (slow)"
     )
@@ -109,6 +144,12 @@ def main() -> None:
     # With --keep and cases already there, export what is there (a fresh process: the memory
     # figures are the export's, not the generator's).
     county = build_divisions_and_bodies() if demo_county_exists() else inbox_bench.build_orgs()
+    if args.pages_only:
+        saved = json.loads(OUT.read_text(encoding="utf-8"))
+        saved.setdefault("pages", {})[str(Case.objects.count())] = measure_pages()
+        OUT.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"wrote {OUT}")
+        return
     clerk = get_user_model().objects.get(username="clerk")
     rng = random.Random(4)
     results = {}
