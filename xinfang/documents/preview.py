@@ -7,11 +7,13 @@ allocated and nothing saved. The petitioner's name is left out for a user who ma
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.cases import workflow
-from xinfang.cases.models import Case, CaseEvent
+from xinfang.cases.models import Case
 from xinfang.cases.selectors import may_see_identity
 
 from . import render
@@ -30,7 +32,8 @@ def preview_layout(case: Case, move: str, *, user) -> render.Layout | None:
     extra = {}
     if move == "extend":
         extra = dict((case.decision_detail or {}).get("extension_request") or {})
-    event = CaseEvent(case=case, kind=move, actor=user, at=timezone.now(), extra=extra)
+    # What the snapshot reads of the event that would issue it; nothing is built or saved.
+    event = SimpleNamespace(case=case, kind=move, actor=user, at=timezone.now(), extra=extra)
     issuer = _issuer(case, event)
     context = _snapshot(case, event, kind, issuer, NUMBER_PENDING)
     title, body = template_for(kind.key)
