@@ -88,9 +88,12 @@ def test_clerk_registers_a_letter_with_a_scan_and_routes_it(
     shot(page, "2-check")
 
     page.click("#save-new")
-    page.wait_for_url("**/desk/intake/case/**")
+    page.wait_for_url("**/desk/intake/case/**/receipt/")
     case = Case.objects.exclude(pk=earlier.pk).get()
     assert case.channel == "letter" and case.attachments.count() == 1
+    assert page.locator("#tracking-code").inner_text() == case.tracking_code
+    page.click("#continue-route")
+    page.wait_for_url(f"**/desk/intake/case/{case.number}/")
     # 15 days from today, moved to the next working day when it ends on a rest day (W22).
     due = case.clocks.get(period="route").due_on
     route_clock = page.locator("#route-clock").inner_text()

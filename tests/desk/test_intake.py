@@ -91,7 +91,8 @@ def test_each_desk_channel_registers_with_its_channel_W17(client, desk, channel)
     check_url = to_check(client, desk, channel)
     resp = save(client, check_url)
     case = Case.objects.get()
-    assert resp.status_code == 302 and resp.url == f"/desk/intake/case/{case.number}/"
+    # Saved: on to the receipt (code and password, shown this once), then sorting and routing.
+    assert resp.status_code == 302 and resp.url == f"/desk/intake/case/{case.number}/receipt/"
     assert case.channel == channel
     assert case.registering_body == desk.office and case.state == "registered"
     assert case.category == desk.leaf
@@ -199,12 +200,12 @@ def test_register_as_repeat_links_it_and_both_timelines_record_it_W21(client, de
     earlier = register_appeal(desk).case
     check_url = to_check(client, desk, "letter", phone="13800138000")
     resp = client.post(check_url, {"action": "repeat", "into": earlier.number})
-    assert resp.status_code == 302 and resp.url == "/desk/intake/list/"
     repeat = Case.objects.exclude(pk=earlier.pk).get()
+    assert resp.status_code == 302 and resp.url == f"/desk/intake/case/{repeat.number}/receipt/"
     assert repeat.repeat_of == earlier and repeat.state == "merged"
     assert list(repeat.events.values_list("kind", flat=True)) == ["register", "merge_repeat"]
     assert earlier.events.filter(kind="repeat_merged", extra__repeat=repeat.number).exists()
-    listing = client.get(resp.url).content.decode()
+    listing = client.get("/desk/intake/list/").content.decode()
     assert repeat.number in listing and "已合并" in listing
 
 

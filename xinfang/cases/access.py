@@ -118,6 +118,27 @@ def may_see_identity(user, case: Case) -> bool:
     )
 
 
+# Who may take petitioners' names and phones (masked, as the case page shows them) out of the
+# workbench in a spreadsheet: the staff who register and work cases. Overseers, leaders,
+# analysts and grid workers export the list without people in it.
+EXPORT_IDENTITY_ROLES = frozenset({workflow.INTAKE, workflow.HANDLER, workflow.HEAD})
+
+
+def may_export_identities(user) -> bool:
+    return any(m.role in EXPORT_IDENTITY_ROLES for m in memberships_of(user))
+
+
+def identity_in_export(user, case: Case) -> bool:
+    """Whether an exported row of this case may name its petitioners: the role may export
+    identities, and a report's reporter only for the discipline body handling it (W30, W46)."""
+    return may_export_identities(user) and may_see_identity(user, case)
+
+
+def may_print_receipt(user, case: Case) -> bool:
+    """The registration receipt is printed by the staff of the body that registered the case."""
+    return any(m.body_id == case.registering_body_id for m in memberships_of(user))
+
+
 def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
     """The roles of `move.roles` the actor holds for this case, as the move's `acting` says."""
     if actor is None:

@@ -100,6 +100,13 @@ def _body(name: str, kind: str, division: Division, parent: Body | None = None) 
     return body
 
 
+def _reception(body: Body, address: str, phone: str) -> None:
+    """The demo offices' reception address and phone (fictitious), printed on receipts."""
+    if not body.reception_address:
+        body.reception_address, body.reception_phone = address, phone
+        body.save(update_fields=["reception_address", "reception_phone"])
+
+
 def build_divisions_and_bodies() -> DemoCounty:
     province = _division("370000", "山东省", Level.PROVINCE, None)
     city = _division("370600", "烟台市", Level.CITY, province)
@@ -110,6 +117,8 @@ def build_divisions_and_bodies() -> DemoCounty:
     government = _body("海阳市委、市政府", BodyKind.PARTY_GOVERNMENT, county, city_government)
     # Reviews go to the superior of the deciding body (W35), re-reviews one step further (W36).
     office = _body("海阳市信访局", BodyKind.PETITION_OFFICE, county, city_office)
+    _reception(city_office, "烟台市莱山区府后路××号 烟台市人民来访接待中心", "0535-12345")
+    _reception(office, "海阳市海阳路××号 海阳市人民来访接待中心", "0535-3212345")
     discipline = _body("海阳市纪委监委", BodyKind.DISCIPLINE, county)
     political_legal = _body("海阳市委政法委", BodyKind.POLITICAL_LEGAL, county, government)
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import intake_views as v
-from . import triage_views
+from . import print_views, triage_views
 
 urlpatterns = [
     path("", v.intake_form, name="intake_form"),
@@ -12,5 +12,6 @@ urlpatterns = [
     path("check/<str:draft_id>/", v.check, name="intake_check"),
     path("list/", v.intake_list, name="intake_list"),
     path("case/<str:number>/", v.route, name="intake_route"),
+    path("case/<str:number>/receipt/", print_views.receipt, name="intake_receipt"),
     path("case/<str:number>/<str:move>/", v.route_move, name="intake_route_move"),
 ]

@@ -30,6 +30,7 @@ from xinfang.triage import selectors as triage_selectors
 
 from . import intake_forms as f
 from . import moves as desk_moves
+from . import print_views
 from .services import DRAFT_ROOT, SESSION_DRAFTS
 
 DRAFTS = SESSION_DRAFTS
@@ -415,14 +416,9 @@ def _save(request, office, draft_id, draft, form, reps):
     _drop_draft(request, draft_id)
     case = reg.case
     _triage().record_registration(request, office, form, case)
-    messages.success(
-        request,
-        _(
-            "Registered %(number)s. Tracking code %(code)s, query password %(password)s: "
-            "give both to the petitioner."
-        )
-        % {"number": case.number, "code": reg.tracking_code, "password": reg.query_password},
-    )
+    # The password is shown once, on the receipt page, which pops it (see print_views).
+    print_views.keep_receipt(request, case, reg.query_password)
+    messages.success(request, _("Registered %(number)s.") % {"number": case.number})
     if action == "repeat":
         if not_linked is not None:
             # Registered all the same (W21): nothing received is dropped.
@@ -436,8 +432,7 @@ def _save(request, office, draft_id, draft, form, reps):
             )
         else:
             messages.success(request, _("Linked as a repeat of %(number)s.") % {"number": into})
-            return redirect("desk:intake_list")
-    return redirect("desk:intake_route", number=case.number)
+    return redirect("desk:intake_receipt", number=case.number)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases import workflow
 from xinfang.cases.models import Case
-from xinfang.cases.selectors import QUEUES
+from xinfang.cases.selectors import (
+    QUEUES,
+    SORTS,
+    category_filter_choices,
+    place_filter_choices,
+)
 from xinfang.cases.workflow import inputs
 from xinfang.core.errors import apply_to_form
 from xinfang.core.timeutil import today
@@ -153,13 +158,8 @@ class InboxFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any"))] + list(workflow.STATE_LABELS.items()),
     )
-    category = forms.CharField(
-        label=_("Category code"),
-        required=False,
-        max_length=6,
-        help_text=_("Level 1 (2 digits) or any level below it"),
-    )
-    division = forms.CharField(label=_("Division code"), required=False, max_length=12)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    division = forms.ChoiceField(label=_("Place"), required=False)
     channel = forms.ChoiceField(
         label=_("Channel"),
         required=False,
@@ -176,4 +176,11 @@ class InboxFilterForm(forms.Form):
     registered_to = forms.DateField(
         label=_("Registered to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=list(SORTS.items()))
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Picked by name; the code is only what the browser sends back.
+        self.fields["category"].choices = [("", _("Any")), *category_filter_choices()]
+        self.fields["division"].choices = [("", _("Any")), *place_filter_choices(user)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +16,10 @@ from xinfang.accounts import securitylog
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services, workflow
 from xinfang.core.errors import ApplicationError, NotFound
+from xinfang.documents import preview
 from xinfang.documents import selectors as doc_selectors
 
+from . import export
 from . import moves as desk_moves
 from . import work_forms as f
 from .common import case_or_404 as _case_or_404
@@ -29,10 +31,9 @@ INBOX_PAGE = 50
 # Inbox
 
 
-@require_GET
-@login_required
-def inbox(request):
-    form = f.InboxFilterForm(request.GET or None)
+def _inbox_request(request):
+    """The filter form, queue and filters the inbox and its export read from the query."""
+    form = f.InboxFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     queues = case_selectors.inbox_queues(request.user)
     queue = data.get("queue") or "all"
@@ -40,14 +41,22 @@ def inbox(request):
         queue = "all"
     filters = case_selectors.InboxFilters(
         state=data.get("state", ""),
-        category=data.get("category", "").strip(),
-        division=data.get("division", "").strip(),
+        category=data.get("category", ""),
+        division=data.get("division", ""),
         channel=data.get("channel", ""),
         content_type=data.get("content_type", ""),
         registered_from=data.get("registered_from"),
         registered_to=data.get("registered_to"),
         q=data.get("q", ""),
+        sort=data.get("sort") or "registered",
     )
+    return form, data, queues, queue, filters
+
+
+@require_GET
+@login_required
+def inbox(request):
+    form, data, queues, queue, filters = _inbox_request(request)
     error = ""
     try:
         page = case_selectors.inbox(
@@ -56,6 +65,7 @@ def inbox(request):
     except ApplicationError as e:
         error = str(e.message)
         page = case_selectors.inbox(request.user, queue, filters, None, INBOX_PAGE)
+    counts = case_selectors.queue_counts(request.user, filters)
     due = case_selectors.staff_clock_due(page.items)
     rows = [(c, due.get(c.pk)) for c in page.items]
     params = request.GET.copy()
@@ -65,23 +75,36 @@ def inbox(request):
     next_params = params.copy()
     if page.next_cursor:
         next_params["cursor"] = page.next_cursor
+    export_params = params.copy()
+    export_params["queue"] = queue
     return render(
         request,
         "desk/home.html",
         {
             "form": form,
             "queue": queue,
-            "queues": [(q, case_selectors.QUEUES[q]) for q in queues],
+            "queues": [(q, case_selectors.QUEUES[q], counts.get(q, 0)) for q in queues],
             "tab_query": tab_params.urlencode(),
+            "export_query": export_params.urlencode(),
             "rows": rows,
             "next_query": next_params.urlencode() if page.next_cursor else "",
             "first_page": not data.get("cursor"),
             "error": error,
             "filtered": any(
-                data.get(k) for k in f.InboxFilterForm.base_fields if k not in ("queue", "cursor")
+                data.get(k)
+                for k in f.InboxFilterForm.base_fields
+                if k not in ("queue", "cursor", "q", "sort")
             ),
         },
     )
+
+
+@require_GET
+@login_required
+def inbox_export(request):
+    """The filtered queue as an .xlsx file (Chinese headers; people only where access allows)."""
+    _form, _data, _queues, queue, filters = _inbox_request(request)
+    return export.xlsx_response(request.user, queue, filters)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,7 +116,9 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
     show_identity = case_selectors.may_see_identity(user, case)
     forms = desk_moves.offered(user, case, workflow.CASE_PAGE, bound=bound)
     parties = list(case.parties.all()) if show_identity else []
+    notices = list(doc_selectors.notices_for_staff(case, user))
     return {
+        **_decision_context(user, case, notices, forms),
         "case": case,
         "show_identity": show_identity,
         "parties": [(p.pk, p.masked()) for p in parties],
@@ -103,7 +128,7 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
         "attachments": list(case.attachments.all()) if show_identity else [],
         "clocks": case_selectors.clock_entries(case),
         "citizen_windows": case_selectors.CITIZEN_WINDOWS,
-        "notices": list(doc_selectors.notices_for_staff(case, user)),
+        "notices": notices,
         "timeline": case_selectors.timeline_entries(case, for_citizen=False),
         "moves": forms,
         "failed": bound if bound is not None and bound.errors else None,
@@ -111,6 +136,53 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
         and bound.errors
         and bound.move.name not in {m.name for m, _form in forms},
     }
+
+
+# Sign-off moves whose notice the head reads before signing (W32, W34).
+PREVIEWED = ("reply", "extend")
+
+
+def _decision_context(user, case, notices, forms) -> dict:
+    """The draft awaiting signature with its notice as it would go out, and the answers given so
+    far with the notices that carried them, the requests for review and the ratings."""
+    record = case_selectors.decision_record(case)
+    by_event = {}
+    for n in notices:
+        by_event.setdefault(n.event_id, []).append(n)
+    offered = {m.name for m, _form in forms}
+    previews = [
+        (name, layout)
+        for name in PREVIEWED
+        if name in offered and (layout := preview.preview_layout(case, name, user=user))
+    ]
+    return {
+        "record": record,
+        # Oldest first, answers and requests for review as they came.
+        "history": sorted(
+            [(a.seq, a, by_event.get(a.event_id, [])) for a in record.answers]
+            + [(r.seq, r, None) for r in record.requests],
+            key=lambda item: item[0],
+        ),
+        "previews": previews,
+    }
+
+
+@require_GET
+@login_required
+def notice_preview(request, number: str, move: str):
+    """The PDF of the notice a sign-off move would issue, for the one who may make it now."""
+    case = _case_or_404(request.user, number)
+    if move not in PREVIEWED or move not in {
+        m.name for m in services.available_moves(request.user, case)
+    }:
+        raise Http404
+    layout = preview.preview_layout(case, move, user=request.user)
+    if layout is None:
+        raise Http404
+    response = HttpResponse(preview.preview_pdf(layout), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{move}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -124,6 +124,19 @@ class Body(models.Model):
             "海住建信答〔2026〕12号. Each body has its own; when empty, the full name is used."
         ),
     )
+    # Printed on the receipt a visitor or letter writer is given at registration.
+    reception_address = models.CharField(
+        _("reception address"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where petitioners are received, as printed on registration receipts."),
+    )
+    reception_phone = models.CharField(
+        _("reception phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("The number petitioners call to follow up, as printed on receipts."),
+    )
 
     class Meta:
         ordering = ["division_id", "name"]

@@ -4,9 +4,11 @@
 
 from ..access import case_get_for_citizen, case_get_for_user, cases_visible_to, may_see_identity
 from ..deadlines import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS
+from .decisions import DecisionRecord, decision_record
 from .inbox import (
     INBOX_MAX_LIMIT,
     QUEUES,
+    SORTS,
     InboxFilters,
     InboxPage,
     decode_cursor,
@@ -14,8 +16,10 @@ from .inbox import (
     inbox,
     inbox_queryset,
     inbox_queues,
+    queue_counts,
     staff_clock_due,
 )
+from .listing import category_filter_choices, export_headers, export_rows, place_filter_choices
 from .oversight import (
     SUPERVISION_LIST_LIMIT,
     due_soon_for_user,
@@ -28,6 +32,7 @@ from .oversight import (
     overdue_for_user,
     supervision_notices_visible_to,
 )
+from .papers import registration_event
 from .parties import data_key_matches, open_cases_of_petitioner
 from .periods import periods
 from .timeline import (
@@ -44,20 +49,29 @@ from .timeline import (
 
 __all__ = [
     "CITIZEN_WINDOWS",
+    "DecisionRecord",
     "INBOX_MAX_LIMIT",
     "InboxFilters",
     "InboxPage",
     "NOT_STAFF_DEADLINES",
     "OPTION_WINDOWS",
     "QUEUES",
+    "SORTS",
     "SUPERVISION_LIST_LIMIT",
     "case_get_for_citizen",
+    "category_filter_choices",
+    "export_headers",
+    "export_rows",
+    "place_filter_choices",
+    "queue_counts",
+    "registration_event",
     "case_get_for_user",
     "cases_visible_to",
     "citizen_clock_entries",
     "citizen_note",
     "clock_entries",
     "data_key_matches",
+    "decision_record",
     "decode_cursor",
     "due_soon_clocks",
     "due_soon_for_user",

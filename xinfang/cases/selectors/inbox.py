@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +28,12 @@ QUEUES = {
     "leader": gettext_lazy("Leader ownership"),
 }
 INBOX_MAX_LIMIT = 200
+# How a queue is ordered: newest registration first, or the nearest staff deadline first (cases
+# with no running staff deadline last).
+SORTS = {
+    "registered": gettext_lazy("Newest registration first"),
+    "due": gettext_lazy("Nearest deadline first"),
+}
 
 
 @dataclass
@@ -41,6 +47,7 @@ class InboxFilters:
     registered_from: dt.date | None = None
     registered_to: dt.date | None = None
     q: str = ""  # full-text search words
+    sort: str = "registered"  # a key of SORTS
 
 
 @dataclass
@@ -49,9 +56,17 @@ class InboxPage:
     next_cursor: str | None
 
 
-def encode_cursor(case: Case) -> str:
-    raw = f"{case.registered_at.isoformat()}|{case.pk}"
+def encode_cursor(case: Case, sort: str = "registered") -> str:
+    if sort == "due":
+        due = getattr(case, "next_due", None)
+        raw = f"due|{due.isoformat() if due else '-'}|{case.pk}"
+    else:
+        raw = f"{case.registered_at.isoformat()}|{case.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _bad_cursor() -> InvalidInput:
+    return InvalidInput(_("Invalid page cursor"), fields={"cursor": [_("Invalid page cursor")]})
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
@@ -59,9 +74,22 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return dt.datetime.fromisoformat(at), int(pk)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            _("Invalid page cursor"), fields={"cursor": [_("Invalid page cursor")]}
-        ) from exc
+        raise _bad_cursor() from exc
+
+
+def _after_due_cursor(cursor: str) -> Q:
+    """Rows after the cursor in (next_due ascending, nulls last; id ascending) order."""
+    try:
+        tag, due, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        if tag != "due":
+            raise ValueError(tag)
+        pk = int(pk)
+        day = None if due == "-" else dt.date.fromisoformat(due)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad_cursor() from exc
+    if day is None:
+        return Q(next_due__isnull=True, pk__gt=pk)
+    return Q(next_due__gt=day) | Q(next_due=day, pk__gt=pk) | Q(next_due__isnull=True)
 
 
 def inbox_queues(user) -> list[str]:
@@ -135,20 +163,11 @@ def _search_q(query: str) -> Q | None:
     return q
 
 
-def inbox_queryset(
-    user,
-    queue: str = "all",
-    filters: InboxFilters | None = None,
-    cursor: str | None = None,
-    *,
-    on: dt.date | None = None,
-) -> QuerySet[Case]:
-    """The cases of a queue after the filters and the cursor, newest first (see inbox)."""
+def _filtered(user, f: InboxFilters) -> QuerySet[Case]:
+    """The cases visible to the user after the filters, before any queue."""
     from xinfang.orgs.models import Division
 
-    f = filters or InboxFilters()
-    day = on or today()
-    qs = cases_visible_to(user).filter(_queue_q(user, queue, day))
+    qs = cases_visible_to(user)
     if f.state:
         qs = qs.filter(state=f.state)
     if f.category:
@@ -172,11 +191,51 @@ def inbox_queryset(
         match = _search_q(f.q)
         if match is not None:
             qs = qs.filter(match)
+    return qs
+
+
+def _next_due() -> Subquery:
+    """The nearest running staff deadline of the case (None when no staff clock runs)."""
+    clocks = _staff_clocks().filter(case=OuterRef("pk")).order_by("due_on")
+    return Subquery(clocks.values("due_on")[:1])
+
+
+def inbox_queryset(
+    user,
+    queue: str = "all",
+    filters: InboxFilters | None = None,
+    cursor: str | None = None,
+    *,
+    on: dt.date | None = None,
+) -> QuerySet[Case]:
+    """The cases of a queue after the filters and the cursor, in the filters' order (see
+    inbox): newest registration first, or with `sort="due"` the nearest deadline first."""
+    f = filters or InboxFilters()
+    day = on or today()
+    if f.sort not in SORTS:
+        raise InvalidInput(_("Unknown order"), fields={"sort": [_("Unknown order")]})
+    qs = _filtered(user, f).filter(_queue_q(user, queue, day))
+    qs = qs.select_related("holder_body", "category", "place", "handler")
+    if f.sort == "due":
+        qs = qs.annotate(next_due=_next_due())
+        if cursor:
+            qs = qs.filter(_after_due_cursor(cursor))
+        return qs.order_by(F("next_due").asc(nulls_last=True), "pk")
     if cursor:
         at, pk = decode_cursor(cursor)
         qs = qs.filter(Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
-    return qs.select_related("holder_body", "category", "place", "handler").order_by(
-        "-registered_at", "-pk"
+    return qs.order_by("-registered_at", "-pk")
+
+
+def queue_counts(
+    user, filters: InboxFilters | None = None, *, on: dt.date | None = None
+) -> dict[str, int]:
+    """How many cases each of the user's queues holds under the same filters, in one query."""
+    day = on or today()
+    queues = inbox_queues(user)
+    qs = _filtered(user, filters or InboxFilters())
+    return qs.aggregate(
+        **{q: Count("pk", filter=_queue_q(user, q, day) or Q(pk__isnull=False)) for q in queues}
     )
 
 
@@ -199,7 +258,8 @@ def inbox(
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return InboxPage(items=rows, next_cursor=encode_cursor(rows[-1]) if more else None)
+    sort = filters.sort if filters else "registered"
+    return InboxPage(items=rows, next_cursor=encode_cursor(rows[-1], sort) if more else None)
 
 
 def staff_clock_due(cases: list[Case]) -> dict[int, dict]:

@@ -30,7 +30,8 @@ def rate(
     def apply(c: Case, day):
         c.rating = rating
         c.rating_comment = comment.strip()
-        return {"rating": rating}
+        # Kept with the rating: a later rating of the next answer replaces the case's field.
+        return {"rating": rating, "comment": c.rating_comment}
 
     return transition(
         "rate", case=case, actor=actor, expected_version=expected_version, apply=apply
