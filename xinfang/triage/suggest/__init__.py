@@ -19,10 +19,16 @@ from .advice import (
     low_confidence_threshold,
     model_text,
 )
-from .engine import suggest
+from .engine import advice_for_case, suggest
 from .loaded import active_models
 from .places import PlaceMatcher, place_matcher, short_forms, suggest_place
-from .records import record_choice, record_suggestion, suggestion_for_case
+from .records import (
+    ROUTING_EVENTS,
+    record_choice,
+    record_routed_body,
+    record_suggestion,
+    suggestion_for_case,
+)
 from .rules import KeywordRules, content_type_by_rules, keyword_rules
 
 __all__ = [
@@ -35,13 +41,16 @@ __all__ = [
     "PlaceGuess",
     "PlaceMatcher",
     "active_models",
+    "advice_for_case",
     "content_type_by_rules",
     "input_hash",
     "keyword_rules",
     "low_confidence_threshold",
     "model_text",
     "place_matcher",
+    "ROUTING_EVENTS",
     "record_choice",
+    "record_routed_body",
     "record_suggestion",
     "short_forms",
     "suggest",

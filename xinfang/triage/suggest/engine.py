@@ -12,8 +12,20 @@ from .places import place_matcher, suggest_place
 from .rules import _rule_guesses, content_type_by_rules, keyword_rules
 
 
-def suggest(title: str, body: str, address: str = "", *, within: Division | None = None) -> Advice:
-    """Advice for one petition text. `within`: the office's division, preferred for places."""
+def suggest(
+    title: str,
+    body: str,
+    address: str = "",
+    *,
+    within: Division | None = None,
+    chosen_leaf: str | None = None,
+    chosen_place: str | None = None,
+) -> Advice:
+    """Advice for one petition text. `within`: the office's division, preferred for places.
+
+    `chosen_leaf` and `chosen_place` are the category and division codes a clerk has already
+    set (a registered case): the body then follows them, so a page that shows the case and
+    this advice never name different bodies for it."""
     threshold = low_confidence_threshold()
     text = model_text(title, body)
     rows = active_models()
@@ -43,9 +55,10 @@ def suggest(title: str, body: str, address: str = "", *, within: Division | None
 
     place = suggest_place(address, text, within=within)
     body_id, body_name = None, ""
-    divisions = _division_chain(place.code if place else None, within)
+    divisions = _division_chain(chosen_place or (place.code if place else None), within)
     if divisions and rules is not None:
         code = leaf.value if leaf else rules.level1_code.get(level1.value) if level1 else None
+        code = chosen_leaf or code
         found: Body | None = responsible_body_for(taxonomy.pk, rules.lineage(code), divisions)
         if found is not None:
             body_id, body_name = found.pk, found.name
@@ -66,3 +79,16 @@ def _content_type_labels():
     from xinfang.cases.workflow import CONTENT_TYPES as LABELS
 
     return [(key, str(label)) for key, label in LABELS.items()]
+
+
+def advice_for_case(case, *, within: Division | None = None) -> Advice:
+    """The advice for a registered case: its own text, its category and place as the clerk set
+    them. What the route page and the routing record use."""
+    return suggest(
+        case.title,
+        case.body,
+        case.address,
+        within=within,
+        chosen_leaf=case.category.code if case.category_id else None,
+        chosen_place=case.place_id,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,6 +11,12 @@ from xinfang.orgs.models import Body
 from xinfang.triage.models import Suggestion
 
 from .advice import Advice, input_hash
+from .engine import advice_for_case
+
+logger = logging.getLogger("xinfang.triage")
+
+# Moves that hand a case to a body: the body is the routing choice set beside the suggestion.
+ROUTING_EVENTS = frozenset({"transfer", "assign"})
 
 
 def record_suggestion(title: str, body: str, address: str, advice: Advice) -> Suggestion:
@@ -73,3 +81,26 @@ def record_choice(
 
 def suggestion_for_case(case) -> Suggestion | None:
     return Suggestion.objects.filter(case=case).order_by("-created_at", "-pk").first()
+
+
+def record_routed_body(event) -> None:
+    """Subscriber (core/events.py), inside the routing move's transaction: the body the case
+    went to, beside the body suggested, whatever the channel (desk pages, API). A case routed
+    without a recorded suggestion (registered through the API or the portal) gets the advice
+    recorded now, as the route page shows it. Never blocks the move."""
+    if event.kind not in ROUTING_EVENTS:
+        return
+    body_id = (event.new or {}).get("holder_body_id")
+    if body_id is None:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the move intact
+            case = event.case
+            row = suggestion_for_case(case)
+            if row is None:
+                advice = advice_for_case(case)
+                row = record_suggestion(case.title, case.body, case.address, advice)
+            body = Body.objects.get(pk=body_id)
+            record_choice(row.pk, case, chosen_by=event.actor, body=body)
+    except Exception:
+        logger.exception("could not record the routing choice of case %s", event.case_id)

@@ -28,7 +28,7 @@ from .pipeline import (
     build_pipeline,
 )
 from .scorer import _FastScorer
-from .tokens import STOPWORDS, is_segmented, normalise, segment
+from .tokens import STOPWORDS, is_segmented, normalise, search_words, segment
 
 __all__ = [
     "FORMAT_VERSION",
@@ -51,6 +51,7 @@ __all__ = [
     "is_segmented",
     "normalise",
     "read_labelled_csv",
+    "search_words",
     "segment",
     "train",
 ]
