@@ -14,7 +14,13 @@ from __future__ import annotations
 
 # Pickled models name these classes and functions by this package's path; keep them importable
 # here so models saved before the split still load.
-from .evaluation import cross_validate, evaluate, format_report
+from .evaluation import (
+    DUPLICATE_SIMILARITY,
+    cross_validate,
+    evaluate,
+    format_report,
+    overlap_mask,
+)
 from .model import FORMAT_VERSION, Factory, TextModel, read_labelled_csv, train
 from .pipeline import (
     HEAD_TOKENS,
@@ -31,6 +37,7 @@ from .scorer import _FastScorer
 from .tokens import STOPWORDS, is_segmented, normalise, search_words, segment
 
 __all__ = [
+    "DUPLICATE_SIMILARITY",
     "FORMAT_VERSION",
     "HEAD_TOKENS",
     "STOPWORDS",
@@ -50,6 +57,7 @@ __all__ = [
     "format_report",
     "is_segmented",
     "normalise",
+    "overlap_mask",
     "read_labelled_csv",
     "search_words",
     "segment",
