@@ -20,9 +20,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -32,26 +29,8 @@ DATA = ROOT.parent / "shared" / "data"
 SEGMENTED = DATA / "messages-segmented-train.csv"
 RAW = DATA / "messages-raw-sample.csv"
 OUT = ROOT / "bench" / "results" / "triage_eval.json"
-# Cosine similarity of character-bigram TF-IDF above which two messages count as the
-# same message exported twice.
-DUPLICATE_SIMILARITY = 0.8
-
-
-def overlap_mask(queries: list[str], corpus: list[str]) -> np.ndarray:
-    """For each query, whether a near-identical message exists in ``corpus``.
-
-    The raw sample is largely the same messages as the segmented file, so cross-file
-    scores are only meaningful once those are removed from training.
-    """
-    q = [textmodel.normalise(t).replace(" ", "") for t in queries]
-    c = [textmodel.normalise(t).replace(" ", "") for t in corpus]
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), dtype=np.float32).fit(q + c)
-    qm, cm = vec.transform(q), vec.transform(c)
-    best = np.zeros(len(q), dtype=np.float32)
-    for start in range(0, len(q), 500):
-        sims = (qm[start : start + 500] @ cm.T).max(axis=1).toarray().ravel()
-        best[start : start + 500] = sims
-    return best >= DUPLICATE_SIMILARITY
+overlap_mask = textmodel.overlap_mask
+DUPLICATE_SIMILARITY = textmodel.DUPLICATE_SIMILARITY
 
 
 def summary(metrics: dict) -> dict:

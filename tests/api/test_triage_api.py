@@ -1,8 +1,6 @@
 """POST /api/v1/triage/suggest: staff token only; advice with confidences and low-confidence
 flags (DESIGN.md API shape)."""
 
-import pytest
-
 from tests.api.test_staff_api import auth, token_for
 from tests.conftest import TAXONOMY_CSV
 from xinfang.taxonomy.models import RoutingRule
@@ -10,7 +8,6 @@ from xinfang.taxonomy.selectors import leaves
 from xinfang.taxonomy.services import load_taxonomy
 from xinfang.triage.models import Suggestion
 
-pytestmark = pytest.mark.skipif(not TAXONOMY_CSV.exists(), reason="shared taxonomy CSV missing")
 URL = "/api/v1/triage/suggest"
 PAYLOAD = {
     "title": "举报小区物业服务乱收费",

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import time_machine
+from django.utils import timezone
 
 from tests.conftest import register_appeal
 from xinfang.cases import services
@@ -50,7 +51,7 @@ def test_an_ended_case_keeps_no_clock_running(county):
         case=reg.case,
         actor=county.users["clerk"],
         body=county.housing,
-        report_due=dt.date.today() + dt.timedelta(days=20),
+        report_due=timezone.localdate() + dt.timedelta(days=20),
     )
     assert {"result_report", "proposal_feedback"} <= set(
         case.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True)

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.conftest import accepted_appeal, register_appeal, report_against
 from xinfang.cases import selectors, services
@@ -107,7 +108,7 @@ def test_w30_w46_a_report_never_gets_the_accused_body_as_co_handler(county):
 
 def test_w40_supervise_issues_a_notice_row_and_the_answer_is_recorded_on_it(county):
     case = accepted_appeal(county)
-    due = dt.date.today() + dt.timedelta(days=20)
+    due = timezone.localdate() + dt.timedelta(days=20)
     services.supervise(
         case=case, actor=county.users["supervisor"], grounds="超期未办结", due_on=due
     )
@@ -241,7 +242,7 @@ def test_run_supervision_command_flags_and_reminds(county, settings, capsys):
 
 def test_w18_w30_leader_ownership_never_given_to_the_accused_body(county):
     case = _report(county)
-    deadline = dt.date.today() + dt.timedelta(days=30)
+    deadline = timezone.localdate() + dt.timedelta(days=30)
     with pytest.raises(InvalidInput) as info:
         services.assign_leader(
             case=case,
@@ -278,7 +279,7 @@ def _grid_item(county, **kw):
         description="两户因院墙边界争执",
         place=county.village,
         responsible_person="王主任",
-        due_on=dt.date.today() + dt.timedelta(days=7),
+        due_on=timezone.localdate() + dt.timedelta(days=7),
     )
     data.update(kw)
     return services.register_grid_item(**data)

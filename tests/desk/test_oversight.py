@@ -11,6 +11,7 @@ import time_machine
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import RETOLD_LEAK, accepted_appeal, register_appeal
 from xinfang.cases import services
@@ -154,7 +155,7 @@ def test_w39_listed_supervision_is_shown_to_every_body_concerned(county, client)
 
 def test_w40_escalation_shows_on_the_owning_leaders_page(county, client):
     case = accepted_appeal(county)
-    deadline = dt.date.today() + dt.timedelta(days=30)
+    deadline = timezone.localdate() + dt.timedelta(days=30)
     services.assign_leader(
         case=case,
         actor=county.users["supervisor"],
@@ -180,7 +181,7 @@ def test_w40_escalation_shows_on_the_owning_leaders_page(county, client):
 
 def test_w18_supervisor_assigns_the_four_fixed_and_the_leader_sees_days_left(county, client):
     case = accepted_appeal(county)
-    deadline = dt.date.today() + dt.timedelta(days=20)
+    deadline = timezone.localdate() + dt.timedelta(days=20)
     page = _as(client, county, "supervisor").get(reverse("desk:leaders"))
     assert page.status_code == 200 and "定领导" in page.content.decode()
     data = {
@@ -226,7 +227,7 @@ def _record(client, county, **over):
         "place": county.village.code,
         "address": "东村3组",
         "responsible_person": "村调解员孙某",
-        "due_on": (dt.date.today() + dt.timedelta(days=5)).isoformat(),
+        "due_on": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
     }
     data.update(over)
     return client.post(reverse("desk:grid_record"), data)
@@ -244,9 +245,9 @@ def test_grid_worker_records_settles_and_the_ledger_lists_overdue_first(county, 
         description="老屋墙体开裂",
         place=county.village,
         responsible_person="网格员",
-        due_on=dt.date.today(),
+        due_on=timezone.localdate(),
     )
-    GridItem.objects.filter(pk=late.pk).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    GridItem.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     html = client.get(reverse("desk:grid")).content.decode().split("<h2>村级")[1]
     assert html.index("危房隐患") < html.index("邻里排水纠纷")  # overdue first
     assert "row-over" in html

@@ -7,8 +7,6 @@ from tests.conftest import TAXONOMY_CSV
 from xinfang.taxonomy.models import Category, RoutingRule, TaxonomyVersion
 from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
 
-pytestmark = pytest.mark.skipif(not TAXONOMY_CSV.exists(), reason="shared taxonomy CSV missing")
-
 
 @pytest.fixture
 def taxonomy(db):

@@ -14,8 +14,6 @@ from xinfang.taxonomy.services import load_taxonomy
 from xinfang.triage import suggest
 from xinfang.triage.models import Suggestion
 
-pytestmark = pytest.mark.skipif(not TAXONOMY_CSV.exists(), reason="shared taxonomy CSV missing")
-
 
 @pytest.fixture
 def taxonomy(county):

@@ -12,21 +12,19 @@ from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 
+from tests.conftest import shared_data_file
 from xinfang.triage import textmodel
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SEGMENTED = DATA / "messages-segmented-train.csv"
-RAW = DATA / "messages-raw-sample.csv"
+SEGMENTED = "messages-segmented-train.csv"
+RAW = "messages-raw-sample.csv"
 
 # Measured with 1,500 training rows and 1,000 held out: 0.880 / 0.883 / 0.896 for
 # seeds 0 / 1 / 2 (full-data 5-fold CV ~0.92; 7 classes, so chance is ~0.14).
 MACRO_F1_FLOOR = 0.85
 
 
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"shared data file not available: {path}")
-    return path
+def _need(name: str) -> Path:
+    return shared_data_file(name)
 
 
 @pytest.fixture(scope="module")

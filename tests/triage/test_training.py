@@ -9,16 +9,12 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.conftest import SHARED_DATA, TAXONOMY_CSV, register_appeal, replied_appeal
+from tests.conftest import TAXONOMY_CSV, register_appeal, replied_appeal, shared_data_file
 from xinfang.taxonomy.selectors import leaves
 from xinfang.taxonomy.services import load_taxonomy
 from xinfang.triage import suggest, training
 from xinfang.triage.models import Suggestion, TriageModel
 
-SEGMENTED = SHARED_DATA / "messages-segmented-train.csv"
-pytestmark = pytest.mark.skipif(
-    not (TAXONOMY_CSV.exists() and SEGMENTED.exists()), reason="shared data missing"
-)
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 # Level-1 category of the file's label -> the leaf the cases are filed under.
 LEAVES = {"城乡建设": "物业服务", "劳动和社会保障": "工资发放", "教育文体": "民办学校"}
@@ -28,7 +24,9 @@ PER_CLASS = 20
 def sample_messages(per_class: int = PER_CLASS) -> list[tuple[str, str]]:
     """A small stratified sample of the shared file, read at test time: (text, level-1)."""
     by_label: dict[str, list[str]] = {}
-    with SEGMENTED.open(encoding="utf-8-sig", newline="") as fh:
+    with shared_data_file("messages-segmented-train.csv").open(
+        encoding="utf-8-sig", newline=""
+    ) as fh:
         for row in csv.DictReader(fh):
             if row["label"] in LEAVES and len(row["text"]) > 40:
                 by_label.setdefault(row["label"], []).append(row["text"])

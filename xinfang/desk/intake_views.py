@@ -25,7 +25,7 @@ from xinfang.cases import selectors as case_selectors
 from xinfang.cases.models import Case, Clock, Party
 from xinfang.core.errors import ApplicationError, NotFound, StorageFull, apply_to_form
 from xinfang.orgs.models import Body, Division
-from xinfang.taxonomy.selectors import leaf_by_code, leaves, responsible_body
+from xinfang.taxonomy.selectors import leaf_by_code, leaves
 from xinfang.triage import selectors as triage_selectors
 
 from . import intake_forms as f
@@ -440,7 +440,8 @@ def _save(request, office, draft_id, draft, form, reps):
 
 
 def _route_context(request, office, case, bound=None):
-    suggestion = responsible_body(case.category, case.place)
+    # The same source as the intake panel and the API (triage), so they never disagree.
+    advice, suggestion = _triage().route_advice(case, office)
     initial = {}
     if suggestion and suggestion != case.holder_body:
         # The suggested body comes pre-selected wherever a routing move names a body.
@@ -461,6 +462,7 @@ def _route_context(request, office, case, bound=None):
         "overdue_days": -route_clock["days_left"] if route_clock else 0,
         "clocks": clocks,
         "suggestion": suggestion,
+        "advice": advice,
         "moves": [(move.name, move, form) for move, form in offered],
         "attachments": case.attachments.all(),
         "repeats_of": case.repeat_of,
@@ -489,9 +491,6 @@ def route_move(request, office, number, move):
         raise Http404
     outcome = desk_moves.run(request, case, move)
     if outcome.case is not None:
-        body = outcome.form.cleaned_data.get("body")
-        if body is not None:
-            _triage().record_routing(request, case, body)
         label = workflow.MOVES[move].label
         messages.success(
             request, _("%(number)s: %(move)s done.") % {"number": case.number, "move": label}

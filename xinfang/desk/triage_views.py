@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from xinfang.cases import workflow
-from xinfang.orgs.models import Division
+from xinfang.orgs.models import Body, Division
 from xinfang.orgs.selectors import within_q
 from xinfang.taxonomy.selectors import leaf_by_code
 from xinfang.triage import suggest as triage
@@ -115,11 +115,12 @@ def record_registration(request, office, form, case) -> None:
         logger.exception("could not record the triage suggestion of case %s", case.pk)
 
 
-def record_routing(request, case, body) -> None:
-    """After a transfer or assignment: the body chosen, beside the body suggested."""
-    row = triage.suggestion_for_case(case)
-    if row is not None:
-        triage.record_choice(row.pk, case, chosen_by=request.user, body=body)
+def route_advice(case, office) -> tuple[triage.Advice, Body | None]:
+    """The advice for a registered case and the body it suggests: the route page's source,
+    the same as the intake panel's and the API's."""
+    advice = triage.advice_for_case(case, within=office.division)
+    body = Body.objects.filter(pk=advice.body_id).first() if advice.body_id else None
+    return advice, body
 
 
 def recorded_context(case) -> dict:

@@ -10,6 +10,9 @@ from xinfang.core.errors import InvalidInput
 
 from .models import Category, TaxonomyVersion
 
+# The content taxonomy shipped with the package: what a fresh install and the tests load.
+BUNDLED_CSV = Path(__file__).resolve().parent / "data" / "content-taxonomy.csv"
+
 
 def load_taxonomy(*, path: str | Path, label: str | None = None) -> tuple[TaxonomyVersion, bool]:
     """Load a level1,level2,level3 CSV as a taxonomy version and make it active.

@@ -9,6 +9,7 @@ class TriageConfig(AppConfig):
     def ready(self):
         from xinfang.core import events
 
-        from . import tasks
+        from . import suggest, tasks
 
         events.subscribe(tasks.enqueue_indexing, after_commit=True)
+        events.subscribe(suggest.record_routed_body)
