@@ -322,12 +322,10 @@ def measure(runs: int, *, client=None, log=print) -> dict:
     for role in ("supervisor", "handler"):
         for q in SEARCHES:
             r = _timed(clients[role], f"{home}?q={quote(q)}", runs)
-            hits = Case.objects.none()  # counted below on the supervisor's view only
             entry = {"user": role, "q": q, **r, "plans": []}
             if role == "supervisor":
                 entry["plans"] = [_search_plan(who[role], q) for _ in range(3)]
                 entry["plan_stable"] = len({tuple(p["shape"]) for p in entry["plans"]}) == 1
-            del hits
             out["search"].append(entry)
             log(f"  search {role:10} {q:8} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
     # Case pages: different cases each run, open ones the handler's body holds and any.
