@@ -164,6 +164,7 @@ def build(
                 written += chunk.hi - chunk.lo
                 rate = written / (time.perf_counter() - t0)
                 log(f"  {chunk.hi:>10,} cases  {rate:8.0f} cases/s  load {_loadavg()}")
+                _progress(target, chunk.hi, rate)
     seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
     if finish:
@@ -192,6 +193,26 @@ BUILT_TABLES = (
     "triage_similarityentry",
     "triage_lshband",
 )
+
+
+def _progress(target: int, cases: int, rate: float) -> None:
+    """How far a build has come, rewritten after every chunk: a build too long for its time
+    still leaves its size, rate and projected end in bench/results/."""
+    left = (target - cases) / rate if rate else None
+    (RESULTS / f"scale_{target}.progress.json").write_text(
+        json.dumps(
+            {
+                "target_cases": target,
+                "cases": cases,
+                "cases_per_second": round(rate, 1),
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "projected_seconds_left": round(left) if left is not None else None,
+                "uptime": uptime(),
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
 
 
 def _drop_band_indexes() -> None:
