@@ -23,8 +23,8 @@ def scale():
         pytest.skip("the generator writes with PostgreSQL's COPY; SQLite has no COPY")
     sys.path.insert(0, str(BENCH))
     try:
+        import _scale_data as scale_data
         import scale
-        import scale_data
 
         scale.scale_data = scale_data
         yield scale
