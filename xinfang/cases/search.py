@@ -3,9 +3,10 @@
 Stored text and queries are cut the same way, so a query word matches a stored word exactly:
 "拆迁" finds "小区拆迁补偿不到位" (jieba cuts out 拆迁), a lone "拆" does not (no such word).
 
-Engines: on PostgreSQL a GIN index on to_tsvector('simple', search_text) answers
-to_tsquery('simple', 'w1 & w2'); on SQLite every query word must occur as a whole
-space-delimited token of search_text (a LIKE scan, fine at a single-office size).
+Engines: on PostgreSQL a GIN index on the stored column search_vector (to_tsvector('simple',
+search_text), migration 0009) answers to_tsquery('simple', 'w1 & w2'); on SQLite every query word
+must occur as a whole space-delimited token of search_text (a LIKE scan, fine at a single-office
+size).
 """
 
 from __future__ import annotations
@@ -50,6 +51,29 @@ def search_text(*parts: str) -> str:
     return f" {' '.join(found)} " if found else ""
 
 
+def required_words(query: str) -> list[str]:
+    """The query's words less those another query word implies: search mode cuts the two- and
+    three-character dictionary words out of every longer word, in stored text as in the query,
+    so a case with 公积金 always has 公积 and 积金 too. Asking for 公积金 alone finds the same
+    cases, and lets the planner estimate one word instead of multiplying three."""
+    found = words(query)
+    freq = _jieba().FREQ
+    return [
+        w
+        for w in found
+        if not (
+            len(w) in (2, 3)
+            and _han(w)
+            and freq.get(w)
+            and any(len(other) > len(w) and w in other and _han(other) for other in found)
+        )
+    ]
+
+
+def _han(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+
+
 def tsquery(query: str) -> str:
     """A to_tsquery('simple', ...) string requiring every query word; "" when there is none."""
-    return " & ".join(f"'{w}'" for w in words(query))
+    return " & ".join(f"'{w}'" for w in required_words(query))

@@ -6,6 +6,8 @@ and a case another body may not see answers 404 exactly as a missing one does (W
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -28,6 +30,9 @@ from .navigation import page_required
 
 # Windows a supervisor can look back over for matters many people raise.
 HOT_ISSUE_DAYS = (7, 30, 90)
+# Rows per page of each supervision list: the page costs the same however many cases are late.
+SUPERVISION_PAGE = 50
+MAX_LIST_PAGE = 1000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -61,6 +66,51 @@ def _clock_rows(clocks, day):
     ]
 
 
+@dataclass
+class ListPage:
+    """One page of a supervision list: its rows and the numbers of the pages around it."""
+
+    rows: list
+    number: int
+    param: str
+    has_next: bool
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.has_next else None
+
+
+def _list_page(request, param: str, fetch) -> ListPage:
+    """Page `?<param>=N` of a list: fetch(offset, limit) is asked for one row more than a page,
+    so the page knows whether another follows without counting them all."""
+    raw = request.GET.get(param, "")
+    number = min(int(raw), MAX_LIST_PAGE) if raw.isdigit() and int(raw) > 0 else 1
+    rows = fetch((number - 1) * SUPERVISION_PAGE, SUPERVISION_PAGE + 1)
+    return ListPage(
+        rows=rows[:SUPERVISION_PAGE],
+        number=number,
+        param=param,
+        has_next=len(rows) > SUPERVISION_PAGE,
+    )
+
+
+def _page_links(request, page: ListPage, anchor: str) -> dict:
+    def href(number):
+        params = request.GET.copy()
+        params[page.param] = str(number)
+        return f"?{params.urlencode()}#{anchor}"
+
+    return {
+        "page": page,
+        "previous_href": href(page.previous) if page.previous else "",
+        "next_href": href(page.next) if page.next else "",
+    }
+
+
 @page_required("supervision")
 def supervision(request):
     user = request.user
@@ -68,15 +118,37 @@ def supervision(request):
     is_overseer = access.may_oversee(user)
     context = {
         "is_overseer": is_overseer,
-        "listed": list(selectors.listed_for_user(user)[:100]),
-        "to_answer": list(selectors.notices_to_answer(user)[:100]),
+        "listed": list(selectors.listed_for_user(user)[:SUPERVISION_PAGE]),
+        "to_answer": list(selectors.notices_to_answer(user)[:SUPERVISION_PAGE]),
         "today": day,
     }
     if is_overseer:
+        overdue = _list_page(
+            request,
+            "overdue_page",
+            lambda offset, limit: selectors.overdue_for_user(user, day, offset=offset, limit=limit),
+        )
+        due_soon = _list_page(
+            request,
+            "due_soon_page",
+            lambda offset, limit: selectors.due_soon_for_user(
+                user, day, offset=offset, limit=limit
+            ),
+        )
+        notices = _list_page(
+            request,
+            "notices_page",
+            lambda offset, limit: list(
+                selectors.supervision_notices_visible_to(user)[offset : offset + limit]
+            ),
+        )
         context.update(
-            overdue=_clock_rows(selectors.overdue_for_user(user, day), day),
-            due_soon=_clock_rows(selectors.due_soon_for_user(user, day), day),
-            notices=list(selectors.supervision_notices_visible_to(user)[:100]),
+            overdue=_clock_rows(overdue.rows, day),
+            overdue_pages=_page_links(request, overdue, "overdue"),
+            due_soon=_clock_rows(due_soon.rows, day),
+            due_soon_pages=_page_links(request, due_soon, "due-soon"),
+            notices=notices.rows,
+            notices_pages=_page_links(request, notices, "notices"),
         )
         days = request.GET.get("days", "")
         days = int(days) if days.isdigit() and int(days) in HOT_ISSUE_DAYS else 30

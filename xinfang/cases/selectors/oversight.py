@@ -27,8 +27,11 @@ def _staff_deadlines(user, day: dt.date) -> QuerySet[Clock]:
     )
 
 
-def overdue_for_user(user, on: dt.date | None = None) -> list[Clock]:
-    """Running staff deadlines already past, in this user's scope, most overdue first."""
+def overdue_for_user(
+    user, on: dt.date | None = None, *, offset: int = 0, limit: int = SUPERVISION_LIST_LIMIT
+) -> list[Clock]:
+    """Running staff deadlines already past, in this user's scope, most overdue first
+    (`limit` of them from `offset`: the supervision page shows them a page at a time)."""
     day = on or today()
     qs = (
         _staff_deadlines(user, day)
@@ -36,11 +39,16 @@ def overdue_for_user(user, on: dt.date | None = None) -> list[Clock]:
         .exclude(period__in=OPTION_WINDOWS)
         .order_by("due_on", "pk")
     )
-    return list(qs[:SUPERVISION_LIST_LIMIT])
+    return list(qs[offset : offset + limit])
 
 
 def due_soon_for_user(
-    user, on: dt.date | None = None, within_days: int | None = None
+    user,
+    on: dt.date | None = None,
+    within_days: int | None = None,
+    *,
+    offset: int = 0,
+    limit: int = SUPERVISION_LIST_LIMIT,
 ) -> list[Clock]:
     from django.conf import settings
 
@@ -49,7 +57,7 @@ def due_soon_for_user(
     qs = _staff_deadlines(user, day).filter(
         due_on__gte=day, due_on__lte=day + dt.timedelta(days=days)
     )
-    return list(qs.order_by("due_on", "pk")[:SUPERVISION_LIST_LIMIT])
+    return list(qs.order_by("due_on", "pk")[offset : offset + limit])
 
 
 def supervision_notices_visible_to(user) -> QuerySet:
