@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 # The 2005 regulation is no longer in force: 原 marks it as the former one.
 REGULATIONS = {"W": "《信访工作条例》", "X": "原《信访条例》"}
+REGULATIONS_EN = {
+    "W": "Regulations on Petition Work (2022)",
+    "X": "former Regulations on Letters and Visits (2005)",
+}
 
 _DIGITS = "零一二三四五六七八九"
 _CODE = re.compile(r"\b([WX])(\d+)(?:\s*-\s*(?:[WX])?(\d+))?")
@@ -61,17 +65,24 @@ def _articles(code: str) -> list[tuple[str, list[int]]]:
 
 
 def cite(code: str) -> str:
-    """The articles a code names, as a reader sees them; "" for no code."""
+    """The articles a code names, as a reader sees them; "" for no code. A reader of English
+    gets the regulations' English names and Arabic numbers."""
     if not code:
         return ""
+    english = (get_language() or "").startswith("en")
     parts = []
     for letter, numbers in _articles(code):
-        parts.append(REGULATIONS[letter] + "、".join(article_words(n) for n in numbers))
-    text = "、".join(parts)
+        if english:
+            which = "Article" if len(numbers) == 1 else "Articles"
+            listed = ", ".join(str(n) for n in numbers)
+            parts.append(f"{REGULATIONS_EN[letter]}, {which} {listed}")
+        else:
+            parts.append(REGULATIONS[letter] + "、".join(article_words(n) for n in numbers))
+    text = ("; " if english else "、").join(parts)
     notes = [_note_words(n.strip()) for n in _NOTE.findall(code)]
     notes = [n for n in notes if n]
     if notes:
-        text += "（" + "；".join(notes) + "）"
+        text += f" ({'; '.join(notes)})" if english else "（" + "；".join(notes) + "）"
     return text
 
 
