@@ -283,3 +283,26 @@ def test_w35_a_review_that_no_longer_supports_ends_the_carrying_out(county):
     )
     assert _clock(case, "carry_out").status == Clock.STOPPED
     assert not Clock.objects.filter(case=case, period="carry_out", status=Clock.RUNNING).exists()
+
+
+@time_machine.travel(START, tick=False)
+def test_w40_a_supervision_notice_names_not_carrying_out_as_its_ground(county):
+    from xinfang.cases.models import SupervisionNotice
+
+    case = replied_appeal(county, decision="support")
+    services.make_move(
+        actor=county.users["supervisor"],
+        number=case.number,
+        move="supervise",
+        payload={"grounds": "逾期未完成楼顶维修", "ground": "not_carried_out"},
+    )
+    notice = SupervisionNotice.objects.get(case=case)
+    assert notice.grounds == "支持的处理意见未落实：逾期未完成楼顶维修"
+    with pytest.raises(InvalidInput) as info:
+        services.make_move(
+            actor=county.users["supervisor"],
+            number=case.number,
+            move="supervise",
+            payload={"grounds": "x", "ground": "whatever"},
+        )
+    assert "ground" in info.value.fields

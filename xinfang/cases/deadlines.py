@@ -38,11 +38,13 @@ START_EVENT_LABELS = {
     "supported decision": _("a decision supporting the request"),
 }
 
-# What a staff deadline's passing is, as a ground for supervision (W40; X36).
+# The grounds for supervision (W40; X36). The last three are what a staff deadline's passing is.
 OVERDUE = "overdue"
 NOT_CARRIED_OUT = "not_carried_out"
 NOT_REPORTED = "not_reported"
 SUPERVISION_GROUNDS = {
+    "irregular": _("Rules broken in acceptance or handling"),
+    "shirking": _("Shirking, delay or falsification"),
     OVERDUE: _("Overdue without good cause"),
     NOT_CARRIED_OUT: _("A supported decision not carried out"),
     NOT_REPORTED: _("Result not reported to the assigning office"),
