@@ -77,3 +77,15 @@ def test_w32_w40_a_supported_decision_not_carried_out_is_listed_with_its_ground(
         services.record_carried_out(case=case, actor=county.users["handler"], account="已维修")
         page = client.get(reverse("desk:supervision")).content.decode()
     assert "支持的处理意见未落实" not in page
+
+
+def test_w40_supervising_from_an_overdue_row_starts_from_its_ground(county):
+    with time_machine.travel(START, tick=False):
+        case = replied_appeal(county, decision="support")
+    client = _client(county.users["supervisor"])
+    with time_machine.travel(START + dt.timedelta(days=40), tick=False):
+        page = client.get(reverse("desk:supervision")).content.decode()
+        link = reverse("desk:supervision_case", args=[case.number]) + "?ground=not_carried_out"
+        assert link in page
+        page = client.get(link).content.decode()
+    assert '<option value="not_carried_out" selected>' in page

@@ -390,6 +390,11 @@ class Clock(models.Model):
         return period.label if period else self.period
 
     @property
+    def ground(self) -> str:
+        period = DEFAULT_PERIODS.get(self.period)
+        return period.ground if period else ""
+
+    @property
     def ground_label(self) -> str:
         """The supervision ground this deadline's passing is (W40): late, not reported, not
         carried out."""
