@@ -64,9 +64,12 @@ def test_w34_guard_message_follows_the_language():
     )
     with translation.override("en"):
         assert workflow.guard_failures(move, ctx) == [
-            "The handling period has already been extended once and cannot be extended again (W34)"
+            "The handling period has already been extended once and cannot be extended again "
+            "(Regulations on Petition Work (2022), Article 34)"
         ]
-    assert workflow.guard_failures(move, ctx) == ["办理期限已延期一次，不能再次延期（W34）"]
+    assert workflow.guard_failures(move, ctx) == [
+        "办理期限已延期一次，不能再次延期（《信访工作条例》第三十四条）"
+    ]
 
 
 def test_state_and_move_labels_are_read_in_the_language_of_the_reader():

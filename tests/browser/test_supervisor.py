@@ -38,7 +38,8 @@ def test_supervisor_issues_a_notice_on_an_overdue_case_and_reads_the_answer(
     assert number in overdue.inner_text() and "已标记超期" in overdue.inner_text()
     shot(page, "1-overdue-desktop")
     overdue.get_by_role("row").filter(has_text=number).get_by_role("link", name="督办").click()
-    page.wait_for_url(f"**/desk/supervision/{number}/")
+    # The link carries the deadline's ground, which the notice starts from (W40).
+    page.wait_for_url(f"**/desk/supervision/{number}/?ground=overdue")
 
     page.fill("[name=supervise-grounds]", "办理超期，请于期限内报告办理进展和原因")
     page.fill("[name=supervise-due_on]", reply_by)

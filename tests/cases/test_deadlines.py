@@ -335,7 +335,7 @@ def test_due_dates_command_marks_2027_dates_as_provisional_until_the_table_is_en
 ):
     before = _command("2026-12-01")
     handle = _line(before, "办理期限")
-    assert "W34" in handle and "60日" in handle and "受理" in handle
+    assert "《信访工作条例》第三十四条" in handle and "60日" in handle and "受理" in handle
     assert "2027-02-01 星期一（暂定）" in handle
     assert "2027-03-01 星期一" in handle  # with the 30-day extension
     assert MARKER in handle

@@ -146,12 +146,13 @@ def test_w40_overdue_is_flagged_once_per_clock_and_never_for_citizen_windows(cou
     # A replied case whose rating and review windows have passed is not overdue for staff.
     with time_machine.travel(START, tick=False):
         other = accepted_appeal(county, title="路灯不亮")
+        # Explained, not supported: nothing is left to carry out (W32).
         other = services.decide(
             case=other,
             actor=county.users["handler"],
-            decision="support",
+            decision="explain",
             facts="属实",
-            reasons="应予维修",
+            reasons="已列入明年维修计划",
         )
         services.reply(case=other, actor=county.users["head"])
     assert services.flag_overdue(on=dt.date(2026, 6, 30)) == 0

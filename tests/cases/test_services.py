@@ -45,7 +45,9 @@ def test_register_w20_group_with_six_representatives_is_refused(world):
     ]
     with pytest.raises(InvalidInput) as exc:
         register_appeal(world.county, is_group=True, group_size=40, parties=reps)
-    assert exc.value.fields["representatives"] == ["多人走访应推选代表，代表人数不超过5人（W20）"]
+    assert exc.value.fields["representatives"] == [
+        "多人走访应推选代表，代表人数不超过5人（《信访工作条例》第二十条）"
+    ]
     assert not Case.objects.exists()
 
     case = register_appeal(world.county, is_group=True, group_size=40, parties=reps[:5]).case
@@ -179,7 +181,7 @@ def test_extend_w34_only_once(path, world):
     case = path.before("decide")
     with pytest.raises(MoveNotAllowed) as exc:
         services.request_extension(case=case, actor=world["handler"], days=5, reason="再延")
-    assert str(exc.value) == "办理期限已延期一次，不能再次延期（W34）"
+    assert str(exc.value) == "办理期限已延期一次，不能再次延期（《信访工作条例》第三十四条）"
 
 
 def test_extend_needs_a_request_first(path, world):
@@ -234,7 +236,12 @@ def test_reply_w32_w35_head_signs_and_the_review_window_opens(path, world):
     assert case.decision_detail["replied_on"] == "2025-04-01"
     assert_event(case, "reply", actor=world["head"], citizen_visible=True, notice="reply_opinion")
     # 04-01 + 30 = 05-01, a holiday: both windows end on 05-06.
-    assert running(case) == {"review_request": D("2025-05-06"), "rating": D("2025-05-06")}
+    # Supported (W32): it is to be carried out within 30 days, also ending on 05-06.
+    assert running(case) == {
+        "review_request": D("2025-05-06"),
+        "rating": D("2025-05-06"),
+        "carry_out": D("2025-05-06"),
+    }
     handle = clock(case, "handle")
     assert (handle.status, handle.stopped_on, handle.met) == (
         Clock.STOPPED,
@@ -275,7 +282,8 @@ def test_request_review_w35_goes_to_the_superior_of_the_deciding_body(path, worl
     assert case.version == 9
     event = assert_event(case, "request_review", actor=None, citizen_visible=True)
     assert event.extra["to_body"] == "烟台市住房和城乡建设局"
-    assert running(case) == {"review_decide": D("2025-05-07")}
+    # The supported decision is still to be carried out while the review runs (W32).
+    assert running(case) == {"review_decide": D("2025-05-07"), "carry_out": D("2025-05-06")}
 
 
 def test_request_review_w35_on_the_last_day_of_the_window(path, world, time_machine):
@@ -290,7 +298,9 @@ def test_request_review_w35_refused_after_30_days(path, world, time_machine):
     on(time_machine, "2025-05-07")
     with pytest.raises(MoveNotAllowed) as exc:
         services.request_review(case=case, actor=citizen(case), reasons="不服")
-    assert str(exc.value) == "已超过收到处理意见之日起30日的复查申请期限（W35）"
+    assert (
+        str(exc.value) == "已超过收到处理意见之日起30日的复查申请期限（《信访工作条例》第三十五条）"
+    )
     assert reload(case).state == "replied"
 
 
@@ -316,7 +326,12 @@ def test_decide_review_w35_by_the_superior_body(path, world):
         citizen_visible=True,
         notice="review_opinion",
     )
-    assert running(case) == {"rereview_request": D("2025-05-20"), "rating": D("2025-05-20")}
+    # The review supports the request: its carrying out is counted afresh (W32).
+    assert running(case) == {
+        "rereview_request": D("2025-05-20"),
+        "rating": D("2025-05-20"),
+        "carry_out": D("2025-05-20"),
+    }
     assert clock(case, "review_decide").met is True
 
 
@@ -329,7 +344,7 @@ def test_request_rereview_w36_goes_one_level_further_up(path, world):
         11,
     )
     assert_event(case, "request_rereview", actor=None, citizen_visible=True)
-    assert running(case) == {"rereview_decide": D("2025-05-21")}
+    assert running(case) == {"rereview_decide": D("2025-05-21"), "carry_out": D("2025-05-20")}
 
 
 def test_request_rereview_without_a_superior_is_refused_with_a_reason(path, world):

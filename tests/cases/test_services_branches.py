@@ -88,7 +88,7 @@ def test_object_remit_w23_refused_after_five_working_days(path, world, time_mach
     on(time_machine, "2025-03-11")
     with pytest.raises(MoveNotAllowed) as exc:
         services.object_remit(case=case, actor=world["handler"], reason="不属于本单位")
-    assert str(exc.value) == "已超过5个工作日的异议期限（W23）"
+    assert str(exc.value) == "已超过5个工作日的异议期限（《信访工作条例》第二十三条）"
 
 
 def test_agree_return_w23_only_the_sender_and_the_item_goes_back(path, world, time_machine):

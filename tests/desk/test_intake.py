@@ -109,7 +109,7 @@ def test_letter_keeps_its_scan_as_an_attachment(client, desk):
 
 def test_oral_channels_say_the_clerk_records_what_is_said_W19(client, desk):
     page = client.get("/desk/intake/?channel=phone").content.decode()
-    assert "W19" in page and "信访人口述内容记录" in page
+    assert "《信访工作条例》第十九条" in page and "信访人口述内容记录" in page
 
 
 def test_letter_without_a_scan_is_refused_and_the_text_is_kept(client, desk):
@@ -157,7 +157,7 @@ def test_group_visit_with_six_representatives_is_refused_W20(client, desk):
     resp = post_form(client, data)
     page = resp.content.decode()
     assert resp.status_code == 422
-    assert "代表人数不超过5人（W20）" in page
+    assert "代表人数不超过5人（《信访工作条例》第二十条）" in page
     assert 'value="四十人集体走访"' in page and 'value="代表6"' in page
     assert not Case.objects.exists()
 

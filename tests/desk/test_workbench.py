@@ -99,13 +99,14 @@ def test_due_soon_and_overdue_follow_the_staff_clocks(county):
 
 
 def test_citizen_windows_never_make_a_case_overdue(county):
-    """W35: the 30 days to ask for review are the petitioner's, not a staff deadline."""
+    """W35: the 30 days to ask for review are the petitioner's, not a staff deadline.
+    (Explained, not supported: no carrying out is owed, W32.)"""
     u = county.users
     with at(DAY0):
         case = to_housing(county)
         case = services.accept(case=case, actor=u["handler"])
         case = services.decide(
-            case=case, actor=u["handler"], decision="support", facts="属实", reasons="应当维修"
+            case=case, actor=u["handler"], decision="explain", facts="属实", reasons="已列入计划"
         )
         case = services.reply(case=case, actor=u["head"])
     with at(DAY0.date() + dt.timedelta(days=45)):

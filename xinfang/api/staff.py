@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services as case_services
 from xinfang.cases import workflow
+from xinfang.core.articles import cite
 
 from . import schemas
 from .services import user_for_token
@@ -144,7 +145,7 @@ def _move_info(move: workflow.Move) -> dict:
     return {
         "name": move.name,
         "label": str(move.label),
-        "article": move.article,
+        "article": cite(move.article),
         "target": move.target,
         "params": [
             {
@@ -207,7 +208,7 @@ def _add_move_operation(move: workflow.Move) -> None:
         ["POST"],
         make,
         response=MOVE_ANSWERS,
-        summary=f"{move.label} ({move.article})",
+        summary=f"{move.label}（{cite(move.article)}）",
         description=(
             "403: not the role or the scope; 404: no such case, or not visible; 409: changed "
             "since `expected_version`, or not possible now; 422: invalid payload."

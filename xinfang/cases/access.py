@@ -20,7 +20,7 @@ from xinfang.orgs.models import Body, BodyKind
 from xinfang.orgs.selectors import memberships_of, scope_q, within_q
 
 from . import workflow
-from .models import Case, CoHandler
+from .models import Case, CoHandler, Recusal
 
 # Staff who may record and work the grid ledger of their own body.
 GRID_STAFF = frozenset({workflow.GRID, workflow.HANDLER, workflow.HEAD, workflow.INTAKE})
@@ -41,6 +41,13 @@ def is_protected_from(actor, case: Case) -> bool:
     if case.accused_body_id is None or not getattr(actor, "is_authenticated", False):
         return False
     return any(m.body_id == case.accused_body_id for m in memberships_of(actor))
+
+
+def has_recused(actor, case: Case) -> bool:
+    """Whether this member of staff stepped aside from the case for a direct interest (W28)."""
+    if not getattr(actor, "is_authenticated", False) or isinstance(actor, CitizenActor):
+        return False
+    return Recusal.objects.filter(case=case, person=actor).exists()
 
 
 def covers(member_body: Body, target: Body) -> bool:
@@ -145,7 +152,8 @@ def acting_roles(actor, case: Case, move: workflow.Move) -> set[str]:
         return {workflow.SYSTEM} & move.roles
     if isinstance(actor, CitizenActor):
         return {workflow.PETITIONER} & move.roles if actor.case_id == case.pk else set()
-    if is_protected_from(actor, case):
+    if is_protected_from(actor, case) or has_recused(actor, case):
+        # W30, W46: never the accused body; W28: never someone who stepped aside.
         return set()
     held = set()
     holder = case.holder_body

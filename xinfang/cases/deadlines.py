@@ -35,6 +35,19 @@ START_EVENT_LABELS = {
     "assignment": _("assignment"),
     "supervision notice": _("issue of the supervision notice"),
     "registration of a suggestion": _("registration of a suggestion"),
+    "supported decision": _("a decision supporting the request"),
+}
+
+# The grounds for supervision (W40; X36). The last three are what a staff deadline's passing is.
+OVERDUE = "overdue"
+NOT_CARRIED_OUT = "not_carried_out"
+NOT_REPORTED = "not_reported"
+SUPERVISION_GROUNDS = {
+    "irregular": _("Rules broken in acceptance or handling"),
+    "shirking": _("Shirking, delay or falsification"),
+    OVERDUE: _("Overdue without good cause"),
+    NOT_CARRIED_OUT: _("A supported decision not carried out"),
+    NOT_REPORTED: _("Result not reported to the assigning office"),
 }
 
 
@@ -60,10 +73,18 @@ class Period:
     owner: str = STAFF
     # What the petitioner's page says before the date; None: not shown to the petitioner.
     citizen_words: str | None = None
+    # The supervision ground a staff deadline's passing becomes.
+    ground: str = OVERDUE
 
     def __post_init__(self):
         if self.owner not in OWNERS:
             raise ValueError(f"unknown owner {self.owner!r} of period {self.key!r}")
+        if self.ground not in SUPERVISION_GROUNDS:
+            raise ValueError(f"unknown supervision ground {self.ground!r} of period {self.key!r}")
+
+    @property
+    def ground_label(self) -> str:
+        return SUPERVISION_GROUNDS[self.ground]
 
     @property
     def runs_late(self) -> bool:
@@ -193,6 +214,7 @@ DEFAULT_PERIODS: dict[str, Period] = {
             60,
             CALENDAR,
             "assignment",
+            ground=NOT_REPORTED,
         ),
         Period(
             "supervision",
@@ -210,6 +232,16 @@ DEFAULT_PERIODS: dict[str, Period] = {
             CALENDAR,
             "registration of a suggestion",
             citizen_words=_("Feedback on your suggestion by"),
+        ),
+        Period(
+            "carry_out",
+            _("Carrying out a supported decision"),
+            "W32/W40 (configurable default)",
+            30,
+            CALENDAR,
+            "supported decision",
+            citizen_words=_("The supported decision is carried out by"),
+            ground=NOT_CARRIED_OUT,
         ),
     ]
 }

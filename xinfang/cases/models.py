@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.core import crypto
+from xinfang.core.articles import cite
 from xinfang.orgs.models import Body, Division
 from xinfang.taxonomy.models import Category
 
@@ -44,7 +45,9 @@ def leader_level_choices():
 
 
 def period_choices():
-    return [(k, format_lazy("{} ({})", p.label, p.article)) for k, p in DEFAULT_PERIODS.items()]
+    return [
+        (k, format_lazy("{}（{}）", p.label, cite(p.article))) for k, p in DEFAULT_PERIODS.items()
+    ]
 
 
 class Case(models.Model):
@@ -386,6 +389,18 @@ class Clock(models.Model):
         period = DEFAULT_PERIODS.get(self.period)
         return period.label if period else self.period
 
+    @property
+    def ground(self) -> str:
+        period = DEFAULT_PERIODS.get(self.period)
+        return period.ground if period else ""
+
+    @property
+    def ground_label(self) -> str:
+        """The supervision ground this deadline's passing is (W40): late, not reported, not
+        carried out."""
+        period = DEFAULT_PERIODS.get(self.period)
+        return period.ground_label if period else ""
+
 
 class PeriodSetting(models.Model):
     """A deployment's own length of a statutory period (STATUTE.md: every period configurable)."""
@@ -428,6 +443,29 @@ class CoHandler(models.Model):
 
     def __str__(self):
         return f"{self.case_id} · {self.body}"
+
+
+class Recusal(models.Model):
+    """A member of staff with a direct interest steps aside from a case and may no longer act
+    on it (W28)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recusals")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member of staff"),
+        on_delete=models.PROTECT,
+        related_name="recusals",
+    )
+    reason = models.TextField(_("direct interest"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="uniq_recusal")]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.person_id}"
 
 
 class SupervisionNotice(models.Model):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases import services, workflow
 from xinfang.core import filetypes
+from xinfang.core.articles import with_article
 from xinfang.orgs.models import Body, Division
 from xinfang.orgs.selectors import within_q
 from xinfang.taxonomy.selectors import leaf_by_code
@@ -82,8 +83,12 @@ class RegistrationForm(forms.Form):
         self.fields["group_size"].widget.attrs["inputmode"] = "numeric"
         if channel in ORAL_CHANNELS:
             self.fields["body"].label = _("Record of what the petitioner said")
-            self.fields["body"].help_text = _(
-                "An oral petition is written down by the clerk (W19): request, facts and reasons."
+            self.fields["body"].help_text = with_article(
+                _(
+                    "An oral petition is written down by the clerk (%(article)s): "
+                    "request, facts and reasons."
+                ),
+                "W19",
             )
         if channel != "visit":
             del self.fields["is_group"]
@@ -133,7 +138,11 @@ class BaseRepresentativeFormSet(forms.BaseFormSet):
         super().clean()
         if len(self.filled()) > services.MAX_REPRESENTATIVES:
             # The service refuses it too; saying so here keeps the clerk on the form.
-            raise forms.ValidationError("多人走访应推选代表，代表人数不超过5人（W20）")
+            raise forms.ValidationError(
+                with_article(
+                    _("A group visit chooses representatives, no more than 5 (%(article)s)"), "W20"
+                )
+            )
 
 
 RepresentativeFormSet = forms.formset_factory(

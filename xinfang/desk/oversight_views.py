@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinfang.cases import access, selectors, services, workflow
+from xinfang.cases.deadlines import SUPERVISION_GROUNDS
 from xinfang.cases.models import GridItem
 from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
@@ -162,7 +163,12 @@ def supervision(request):
 
 
 def _supervision_case_context(request, case, bound=None):
-    moves = desk_moves.offered(request.user, case, workflow.SUPERVISION_PAGE, bound=bound)
+    # Coming from an overdue row, the notice starts from that deadline's ground (W40).
+    ground = request.GET.get("ground", "")
+    initial = {"supervise": {"ground": ground}} if ground in SUPERVISION_GROUNDS else None
+    moves = desk_moves.offered(
+        request.user, case, workflow.SUPERVISION_PAGE, bound=bound, initial=initial
+    )
     # Answering comes first for the body that must answer.
     moves.sort(key=lambda pair: pair[0].name != "answer_supervision")
     return {

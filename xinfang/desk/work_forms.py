@@ -88,8 +88,9 @@ def form_field(field: workflow.Field, *, user, case: Case | None) -> forms.Field
     if spec.kind == inputs.LINE:
         return forms.CharField(max_length=spec.max_length, **common)
     if spec.kind == inputs.DATE:
+        bound = "max" if spec.past else "min"
         return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date", "min": today().isoformat()}), **common
+            widget=forms.DateInput(attrs={"type": "date", bound: today().isoformat()}), **common
         )
     if spec.kind == inputs.CHOICE:
         choices = list(spec.choices.items())

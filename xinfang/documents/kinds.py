@@ -97,12 +97,14 @@ MEDIATION = """关于{{ petitioner }}提出的“{{ case_title }}”信访事项
 SUPERVISION = """{{ petitioner }}反映的“{{ case_title }}”信访事项（事项编号：{{ case_number }}）由你单位办理。经查，该事项存在以下情形：{{ grounds }}。
 根据《信访工作条例》第四十条的规定，现予督办。请你单位认真核查、及时纠正，并于{{ due.supervision }}前将办理情况书面回复{{ issuer }}。"""
 
-RESULT_REPORT = """{{ addressee }}交办的“{{ case_title }}”信访事项（事项编号：{{ case_number }}），信访人：{{ petitioner }}。现将办理结果报告如下：
-一、查明的事实：{{ facts }}
+RESULT_REPORT = """{{ addressee }}交办的“{{ case_title }}”信访事项（事项编号：{{ case_number }}），信访人：{{ petitioner }}。根据《信访工作条例》第二十二条的规定，现将办理结果报告如下：
+{% if agreement %}一、办理结果：经调解，各方达成协议：{{ agreement }}
+{% else %}一、查明的事实：{{ facts }}
 二、处理理由：{{ reasons }}
-三、处理意见：{{ decision_text }}。
+三、处理意见：{{ decision }}。
 四、法律依据：{{ basis|default:"《信访工作条例》第三十二条" }}。
-该事项已办理完毕，特此报告。"""
+{% endif %}{% if note %}办理情况：{{ note }}
+{% endif %}该事项已办理完毕，特此报告。"""
 
 KINDS: dict[str, Kind] = {
     k.key: k

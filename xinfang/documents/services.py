@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from xinfang.cases import workflow
 from xinfang.cases.models import Case, CaseEvent, Clock, Party
 from xinfang.core import crypto
+from xinfang.core.articles import cite
 from xinfang.orgs.models import Body
 from xinfang.orgs.selectors import memberships_of
 
@@ -163,7 +164,7 @@ def _snapshot_values(case: Case, event: CaseEvent, kind: Kind, issuer: Body, num
         "new_due": _iso_to_cn(extra.get("new_due")),
         "grounds": extra.get("grounds", ""),
         "note": extra.get("note", ""),
-        "article": extra.get("article", kind.article),
+        "article": cite(extra.get("article") or kind.article),
         "due": due,
     }
 

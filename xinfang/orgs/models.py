@@ -112,7 +112,7 @@ class Body(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="subordinates",
-        help_text=_("Reviews go to the superior of the deciding body (W35, W36)."),
+        help_text=_("Review and re-review requests go to the superior of the deciding body."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     notice_abbreviation = models.CharField(

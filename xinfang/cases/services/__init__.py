@@ -31,6 +31,7 @@ from .engine import (
     require_text,
     transition,
 )
+from .followup import record_carried_out, record_hearing, recuse, report_result
 from .grid import (
     convert_grid_item,
     escalate_grid,
@@ -94,6 +95,10 @@ from .routing import (
 )
 
 __all__ = [
+    "record_carried_out",
+    "record_hearing",
+    "recuse",
+    "report_result",
     "Apply",
     "AttachmentInput",
     "CitizenActor",

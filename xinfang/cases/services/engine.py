@@ -267,7 +267,10 @@ def _transition(
             # A case that ends stops every clock still counting (result report, feedback, ...).
             for key in locked.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True):
                 stop_clock(locked, key, day)
-        for key in move.starts:
+        starts = move.starts
+        if locked.decision == "support":
+            starts = (*starts, *move.starts_if_supported)
+        for key in starts:
             start_clock(locked, key, day, cal, configured, due=(clock_due or {}).get(key))
         locked.version += 1
         old, new = _diff(before, _snapshot(locked))

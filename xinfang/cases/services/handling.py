@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from xinfang.core.articles import with_article
 from xinfang.core.errors import (
     InvalidInput,
     PermissionDenied,
@@ -178,8 +179,11 @@ def _co_body_check(case: Case, body: Body) -> None:
         # W30, W46: the accused body never handles, nor sees, the report.
         errors = _("A report may not be co-handled by the body it accuses")
     elif case.content_type == "report" and body.kind != BodyKind.DISCIPLINE:
-        errors = _(
-            "Only discipline inspection bodies may co-handle a report of misconduct (W22, W28)"
+        errors = with_article(
+            _(
+                "Only discipline inspection bodies may co-handle a report of misconduct (%(article)s)"
+            ),
+            "W22, W28",
         )
     elif body.pk == case.holder_body_id:
         errors = _("The lead body cannot also be a co-handling body")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xinfang.core import events
@@ -18,6 +19,7 @@ from xinfang.orgs.models import Body
 
 from .. import deadlines, workflow
 from ..access import body_acting_as, is_protected_from
+from ..deadlines import SUPERVISION_GROUNDS
 from ..models import Case, CaseEvent, Clock
 from ..selectors import periods
 from .clocks import running_clock
@@ -26,15 +28,31 @@ from .engine import append_event, performs, require_text, transition
 
 @performs("supervise")
 def supervise(
-    *, case, actor, grounds: str, due_on: dt.date | None = None, expected_version: int | None = None
+    *,
+    case,
+    actor,
+    grounds: str,
+    ground: str = "",
+    due_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Case:
-    """Issue a supervision notice (督办单) with its own reply date (W40, X36)."""
+    """Issue a supervision notice (督办单) with its own reply date (W40, X36); `ground` names
+    the kind of ground (not carrying out a supported decision, say) ahead of the text."""
     grounds = require_text(grounds, "grounds", _("Enter the grounds for supervision"))
+    if ground:
+        if ground not in SUPERVISION_GROUNDS:
+            message = _("Invalid value; choose one of the options")
+            raise InvalidInput(message, fields={"ground": [message]})
+        with translation.override("zh-hans"):
+            grounds = f"{SUPERVISION_GROUNDS[ground]}：{grounds}"
 
     def apply(c: Case, day):
         c.supervised = True
         notice = _supervision_notice(c, actor, grounds, due_on, day)
-        return {"grounds": grounds, "due_on": notice.due_on.isoformat(), "notice_id": notice.pk}
+        out = {"grounds": grounds, "due_on": notice.due_on.isoformat(), "notice_id": notice.pk}
+        if ground:
+            out["ground"] = ground
+        return out
 
     return transition(
         "supervise",

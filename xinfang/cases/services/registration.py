@@ -11,6 +11,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from xinfang.core import crypto, events, filetypes
+
+from xinfang.core.articles import with_article
 from xinfang.core.errors import (
     ApplicationError,
     InvalidInput,
@@ -89,7 +91,9 @@ def _validate_registration(
             errors["petitioner.id_number"] = [_("An ID number has 15 or 18 characters")]
     if is_group and len(representatives) > MAX_REPRESENTATIVES:
         errors["representatives"] = [
-            _("A group visit chooses representatives, no more than 5 (W20)")
+            with_article(
+                _("A group visit chooses representatives, no more than 5 (%(article)s)"), "W20"
+            )
         ]
     if accused_body is not None and content_type != "report":
         errors["accused_body"] = [_("Only a report of misconduct may name an accused body")]

@@ -7,13 +7,14 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from xinfang.core.articles import with_article
 from xinfang.core.errors import (
     InvalidInput,
 )
 from xinfang.orgs.models import Body, BodyKind
 
 from .. import workflow
-from ..access import is_protected_from
+from ..access import has_recused, is_protected_from
 from ..models import Case
 from .engine import Note, append_event, performs, require_text, transition
 
@@ -38,7 +39,10 @@ def _check_target(case: Case, target: Body) -> None:
         )
     if case.content_type == "report" and target.kind != BodyKind.DISCIPLINE:
         raise InvalidInput(
-            _("A report of misconduct goes to a discipline inspection body (W22, W28)"),
+            with_article(
+                _("A report of misconduct goes to a discipline inspection body (%(article)s)"),
+                "W22, W28",
+            ),
             fields={"body": [_("A report of misconduct goes to a discipline inspection body")]},
         )
     if target.pk == case.holder_body_id:
@@ -159,6 +163,9 @@ def accept(
     """受理 into the petition procedure; the 60-day clock starts (W23, W31, W34)."""
 
     def apply(c: Case, day):
+        if handler is not None and has_recused(handler, c):
+            message = _("That member of staff has recused themselves from this case")
+            raise InvalidInput(message, fields={"handler": [message]})
         c.handler = handler or (actor if getattr(actor, "is_authenticated", False) else None)
         return {"note": note}
 

@@ -24,7 +24,7 @@ def problems(move: Move) -> list[str]:
         out.append(f"unknown pages {sorted(move.pages - PAGES)}")
     if (PORTAL in move.pages) != (PETITIONER in move.roles):
         out.append("the portal offers exactly the moves a petitioner may make")
-    for key in (*move.starts, *move.stops):
+    for key in (*move.starts, *move.stops, *move.starts_if_supported):
         if key not in DEFAULT_PERIODS:
             out.append(f"unknown period {key!r}")
     try:

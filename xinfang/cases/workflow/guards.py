@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.articles import with_article
+
 
 @dataclass(frozen=True)
 class Context:
@@ -33,11 +35,13 @@ class Context:
 Guard = Callable[[Context], str | None]
 
 
-def within_period(period: str, message: str) -> Guard:
+def within_period(period: str, message: str, article: str = "") -> Guard:
+    """Refuse once the period is over; `message` may name `article` as %(article)s."""
+
     def guard(ctx: Context) -> str | None:
         due = ctx.due.get(period)
         if due is None or ctx.today > due:
-            return str(message)
+            return with_article(message, article) if article else str(message)
         return None
 
     guard.__name__ = f"within_{period}"
@@ -64,8 +68,12 @@ def window_over_or_rated(ctx: Context) -> str | None:
 
 def not_extended(ctx: Context) -> str | None:
     if ctx.extension_used:
-        return gettext(
-            "The handling period has already been extended once and cannot be extended again (W34)"
+        return with_article(
+            gettext(
+                "The handling period has already been extended once and cannot be extended "
+                "again (%(article)s)"
+            ),
+            "W34",
         )
     return None
 
@@ -113,3 +121,13 @@ def report_needs_discipline(ctx: Context) -> str | None:
     if ctx.content_type == "report" and not ctx.holder_is_discipline:
         return gettext("Reports of misconduct are accepted by discipline inspection bodies")
     return None
+
+
+def running(period: str, message) -> Guard:
+    """The move answers a clock that must be running (a report or a carrying out still owed)."""
+
+    def guard(ctx: Context) -> str | None:
+        return None if period in ctx.due else str(message)
+
+    guard.__name__ = f"running_{period}"
+    return guard

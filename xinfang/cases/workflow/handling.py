@@ -9,9 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from ..deadlines import STATUTORY_MAX_EXTENSION as MAX_EXTENSION_DAYS
 from . import guards as g
 from . import inputs as i
-from .moves import Move
+from .moves import NO_MESSAGE, Move
 from .routing import Reason
-from .vocabulary import AT_CO_HANDLER, AT_OFFICE, BODY_STAFF, DECISIONS, HANDLING, HEAD, INTAKE, S
+from .vocabulary import (
+    AT_CO_HANDLER,
+    AT_OFFICE,
+    BODY_STAFF,
+    DECISIONS,
+    HANDLER,
+    HANDLING,
+    HEAD,
+    IN_SCOPE,
+    INTAKE,
+    LEADER,
+    OPEN,
+    SUPERVISOR,
+    S,
+)
+
+# Where a supported decision may still be carried out, and a result report made.
+AFTER_REPLY = frozenset({S.REPLIED, S.MEDIATED, S.REVIEW_DECIDED, S.FINAL})
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,38 @@ class Answer:
     answer: str = i.text(_("Answer"))
 
 
+@dataclass(frozen=True)
+class RecordHearing:
+    held_on: str = i.date(_("Held on"), past=True)
+    participants: str = i.text(_("Participants"), rows=2)
+    summary: str = i.text(_("What the hearing found"), rows=4)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    note: str = i.text(
+        _("How it was handled"),
+        required=False,
+        help=_("Added to the report; the decision, facts and reasons are taken from the case."),
+    )
+
+
+@dataclass(frozen=True)
+class CarryOut:
+    account: str = i.text(_("What was done to carry it out"), rows=3)
+
+
+@dataclass(frozen=True)
+class Recuse:
+    reason: str = i.text(_("The direct interest"), rows=2)
+    person: int | None = i.person(
+        _("Member of staff"),
+        HANDLER,
+        required=False,
+        help=_("Leave empty if you recuse yourself."),
+    )
+
+
 MOVES = (
     Move(
         "mediate",
@@ -69,7 +118,7 @@ MOVES = (
         S.MEDIATED,
         BODY_STAFF,
         "W33",
-        stops=("handle", "result_report", "proposal_feedback"),
+        stops=("handle", "proposal_feedback"),
         starts=("rating",),
         notice="mediation_agreement",
         inputs=Mediate,
@@ -139,7 +188,8 @@ MOVES = (
         frozenset({HEAD}),
         "W32/W34",
         starts=("review_request", "rating"),
-        stops=("handle", "result_report", "proposal_feedback"),
+        starts_if_supported=("carry_out",),
+        stops=("handle", "proposal_feedback"),
         notice="reply_opinion",
         citizen_words=_("A written reply was issued."),
         message="replied",
@@ -167,5 +217,59 @@ MOVES = (
         citizen_visible=False,
         guards=(g.co_handling,),
         inputs=Answer,
+    ),
+    # A hearing while handling (W31). Only re-review leaves hearing time out of its limit (W36):
+    # the 60-day handling limit keeps running.
+    Move(
+        "record_hearing",
+        _("Record a hearing"),
+        frozenset({S.ACCEPTED}),
+        None,
+        BODY_STAFF,
+        "W31",
+        inputs=RecordHearing,
+        citizen_words=_("A hearing was held on the matter."),
+        message=NO_MESSAGE,
+    ),
+    # 交办: the body reports the result to the office that assigned the case (W22).
+    Move(
+        "report_result",
+        _("Send the result report"),
+        frozenset({S.REPLIED, S.MEDIATED}),
+        None,
+        BODY_STAFF,
+        "W22",
+        stops=("result_report",),
+        notice="result_report",
+        citizen_visible=False,
+        guards=(g.running("result_report", _("No result report is owed on this case")),),
+        inputs=ReportResult,
+    ),
+    # W32: a supported decision is carried out; not doing so is a ground for supervision (W40).
+    Move(
+        "record_carried_out",
+        _("Record that the decision was carried out"),
+        AFTER_REPLY,
+        None,
+        BODY_STAFF,
+        "W32",
+        AT_OFFICE,
+        stops=("carry_out",),
+        guards=(g.running("carry_out", _("No supported decision is waiting to be carried out")),),
+        inputs=CarryOut,
+        citizen_words=_("The decision supporting your request was carried out."),
+        message=NO_MESSAGE,
+    ),
+    # W28: staff with a direct interest in the matter step aside; they can no longer act on it.
+    Move(
+        "recuse",
+        _("Recuse from the case"),
+        OPEN,
+        None,
+        BODY_STAFF | {INTAKE, SUPERVISOR, LEADER},
+        "W28",
+        IN_SCOPE,
+        citizen_visible=False,
+        inputs=Recuse,
     ),
 )

@@ -14,7 +14,7 @@ from typing import Any
 
 TEXT = "text"  # several lines of prose
 LINE = "line"  # one line (e.g. a case number)
-DATE = "date"  # an ISO date, not before today
+DATE = "date"  # an ISO date, not before today (`past`: not after today)
 CHOICE = "choice"  # one of a fixed mapping's keys
 BODY = "body"  # an active body, by id
 PERSON = "person"  # an active staff member holding `role`, by id
@@ -34,6 +34,7 @@ class Input:
     maximum: int | None = None
     max_length: int | None = None
     rows: int = 3  # TEXT: lines of the text box
+    past: bool = False  # DATE: a day that has come (something that happened), not a due date
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -71,8 +72,8 @@ def line(label, *, required=True, help="", max_length=200):
     return _declare(Input(LINE, label, required, help, max_length=max_length), "")
 
 
-def date(label, *, required=True, help=""):
-    return _declare(Input(DATE, label, required, help), None)
+def date(label, *, required=True, help="", past=False):
+    return _declare(Input(DATE, label, required, help, past=past), None)
 
 
 def choice(label, choices: Mapping[str, Any], *, required=True, help=""):

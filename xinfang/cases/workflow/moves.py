@@ -42,6 +42,8 @@ class Move:
     acting: str = AT_HOLDER
     starts: tuple[str, ...] = ()
     stops: tuple[str, ...] = ()
+    # Clocks started only when the case's decision is 支持: it must then be carried out (W32).
+    starts_if_supported: tuple[str, ...] = ()
     notice: str | None = None
     citizen_visible: bool = True
     guards: tuple[Guard, ...] = ()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from ..deadlines import SUPERVISION_GROUNDS
 from . import guards as g
 from . import inputs as i
 from .moves import CASE_PAGE, LEADERS_PAGE, NO_MESSAGE, SUPERVISION_PAGE, Move
@@ -30,6 +31,12 @@ OVERSIGHT_PAGES = frozenset({CASE_PAGE, SUPERVISION_PAGE})
 @dataclass(frozen=True)
 class Supervise:
     grounds: str = i.text(_("Grounds for supervision"))
+    ground: str = i.choice(
+        _("Kind of ground"),
+        SUPERVISION_GROUNDS,
+        required=False,
+        help=_("Named at the head of the grounds on the supervision notice."),
+    )
     due_on: str = i.date(
         _("Reply due"),
         required=False,

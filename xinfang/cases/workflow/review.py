@@ -72,8 +72,9 @@ MOVES = (
                 "review_request",
                 _(
                     "More than 30 days have passed since the decision was received; "
-                    "review can no longer be requested (W35)"
+                    "review can no longer be requested (%(article)s)"
                 ),
+                "W35",
             ),
         ),
         inputs=Reasons,
@@ -89,7 +90,8 @@ MOVES = (
         BODY_STAFF,
         "W35",
         starts=("rereview_request", "rating"),
-        stops=("review_decide",),
+        starts_if_supported=("carry_out",),
+        stops=("review_decide", "carry_out"),
         notice="review_opinion",
         inputs=DecideStage,
         citizen_words=_("The review was decided."),
@@ -110,8 +112,9 @@ MOVES = (
                 "rereview_request",
                 _(
                     "More than 30 days have passed since the review decision was received; "
-                    "re-review can no longer be requested (W36)"
+                    "re-review can no longer be requested (%(article)s)"
                 ),
+                "W36",
             ),
         ),
         inputs=Reasons,
@@ -150,8 +153,9 @@ MOVES = (
         S.FINAL,
         BODY_STAFF,
         "W36",
-        stops=("rereview_decide",),
+        stops=("rereview_decide", "carry_out"),
         starts=("rating",),
+        starts_if_supported=("carry_out",),
         notice="rereview_opinion",
         guards=(g.hearing_off,),
         inputs=DecideStage,

@@ -122,7 +122,9 @@ MOVES = (
         citizen_visible=False,
         guards=(
             g.within_period(
-                "remit_objection", _("The 5-working-day window for objections has passed (W23)")
+                "remit_objection",
+                _("The 5-working-day window for objections has passed (%(article)s)"),
+                "W23",
             ),
         ),
         inputs=Reason,

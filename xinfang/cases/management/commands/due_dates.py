@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.cases import deadlines
 from xinfang.cases.selectors import periods
+from xinfang.core.articles import cite
 from xinfang.core.selectors import work_calendar
 
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             table.append(
                 [
                     str(p.label),
-                    p.article,
+                    cite(p.article),
                     p.length_label,
                     str(p.start_label),
                     _("%(day)s (provisional)") % {"day": _day(row.due)}
