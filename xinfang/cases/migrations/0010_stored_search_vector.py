@@ -40,6 +40,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0008_keyed_audit_chain")]
+    dependencies = [("cases", "0009_recusal")]
 
     operations = [migrations.RunPython(forwards, backwards)]

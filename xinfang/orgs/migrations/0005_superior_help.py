@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_body_notice_abbreviation'),
+        ('orgs', '0004_body_reception'),
     ]
 
     operations = [
