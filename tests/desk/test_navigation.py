@@ -20,14 +20,27 @@ LINKS = {
     "/desk/supervision/": "督办",
     "/desk/leaders/": "领导包案",
     "/desk/grid/": "网格台账",
+    "/desk/statistics/": "统计分析",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
     "clerk": {"/desk/", "/desk/intake/", "/desk/intake/list/", "/desk/supervision/", "/desk/grid/"},
     "handler": {"/desk/", "/desk/supervision/"},
     "head": {"/desk/", "/desk/supervision/"},
-    "supervisor": {"/desk/", "/desk/supervision/", "/desk/leaders/", "/desk/grid/"},
-    "leader": {"/desk/", "/desk/supervision/", "/desk/leaders/", "/desk/grid/"},
+    "supervisor": {
+        "/desk/",
+        "/desk/supervision/",
+        "/desk/leaders/",
+        "/desk/grid/",
+        "/desk/statistics/",
+    },
+    "leader": {
+        "/desk/",
+        "/desk/supervision/",
+        "/desk/leaders/",
+        "/desk/grid/",
+        "/desk/statistics/",
+    },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},
 }

@@ -48,6 +48,12 @@ PAGES = {
             "The grid ledger is for grid workers and village, township and petition staff."
         ),
     ),
+    "statistics": (
+        "desk:statistics",
+        gettext_lazy("Statistics"),
+        access.may_use_statistics,
+        gettext_lazy("Statistics are for analysts, supervisors and leaders."),
+    ),
 }
 
 

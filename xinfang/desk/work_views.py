@@ -95,6 +95,7 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
     parties = list(case.parties.all()) if show_identity else []
     return {
         "case": case,
+        "rating_status": case_selectors.rating_status(case),
         "show_identity": show_identity,
         "parties": [(p.pk, p.masked()) for p in parties],
         "clear": clear,

@@ -30,6 +30,7 @@ from .oversight import (
 )
 from .parties import data_key_matches, open_cases_of_petitioner
 from .periods import periods
+from .ratings import RATING_STATUS_LABELS, rating_status, with_rating_status
 from .timeline import (
     citizen_clock_entries,
     citizen_note,
@@ -43,6 +44,9 @@ from .timeline import (
 )
 
 __all__ = [
+    "RATING_STATUS_LABELS",
+    "rating_status",
+    "with_rating_status",
     "CITIZEN_WINDOWS",
     "INBOX_MAX_LIMIT",
     "InboxFilters",
