@@ -60,6 +60,8 @@ def facts_of(case: Case) -> dict:
         and not (kinds & REVIEW_MOVES)
         and REPEAT_MERGED not in kinds
         and case.rating != "unsatisfied",
+        "leader_body_id": case.leader_body_id,
+        "leader_deadline": case.leader_deadline,
         "folded_events": len(events),
     }
 

@@ -3,6 +3,7 @@ with the dimensions and outcomes the statistics count. Figures are counts over t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,11 @@ class CaseFact(models.Model):
     rating_window_due = models.DateField(null=True, blank=True)
     # Answered once and settled: no review asked, no repeat petition, not rated unsatisfied.
     resolved = models.BooleanField(default=False)
+    # Leader ownership (包案): the responsible body and the time limit, when assigned.
+    leader_body = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    leader_deadline = models.DateField(null=True, blank=True)
     # The watermark: how many timeline events of the case this row has folded.
     folded_events = models.PositiveIntegerField(default=0)
     folded_at = models.DateTimeField(auto_now=True)
@@ -59,3 +65,94 @@ class CaseFact(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.registered_on}"
+
+
+class Measure(models.TextChoices):
+    """The measures of a scorecard (docs/metrics.md, Scorecards)."""
+
+    ACCEPTANCE = "acceptance", _("Timely acceptance rate")
+    ON_TIME = "on_time", _("On-time completion rate")
+    SATISFACTION = "satisfaction", _("Satisfaction rate")
+    REPEAT = "repeat", _("Repeat-petition rate")
+    RESOLUTION = "resolution", _("One-time resolution rate")
+    SUPERVISION = "supervision", _("Supervision notices answered on time")
+    LEADER = "leader", _("Owned cases resolved within their limit")
+
+
+class ScoreWeight(models.Model):
+    """The weight of a measure in the score, set in the admin; a measure without a row weighs
+    its default (insights/scorecards.py DEFAULT_WEIGHTS)."""
+
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices, unique=True)
+    weight = models.PositiveIntegerField(_("weight"))
+
+    class Meta:
+        verbose_name = _("scorecard weight")
+        verbose_name_plural = _("scorecard weights")
+
+    def __str__(self):
+        return f"{self.get_measure_display()}: {self.weight}"
+
+
+class AccountabilityRecord(models.Model):
+    """Accountability (问责) of a body: grounds, measure taken and the points it deducts from
+    the body's scorecard (and its township's) in the month it is dated."""
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT)
+    dated = models.DateField(_("date"))
+    grounds = models.TextField(_("grounds"))
+    measure = models.CharField(_("measure taken"), max_length=200)
+    deduction = models.DecimalField(_("points deducted"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+        ordering = ["-dated"]
+
+    def __str__(self):
+        return f"{self.body} {self.dated}"
+
+
+class Scorecard(models.Model):
+    """A published scorecard: its lines are kept as computed and never change again."""
+
+    BODY, TOWNSHIP = "body", "township"
+    UNITS = [(BODY, _("bodies")), (TOWNSHIP, _("townships"))]
+    kind = models.CharField(max_length=10)  # month or quarter
+    start = models.DateField()
+    end = models.DateField()
+    unit = models.CharField(max_length=10, choices=UNITS)
+    scope = models.CharField(max_length=120)  # the division path the card covers
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    weights = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("published scorecard")
+        verbose_name_plural = _("published scorecards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "start", "unit", "scope"], name="uniq_scorecard_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.start}–{self.end}"
+
+
+class ScoreLine(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="lines")
+    key = models.CharField(max_length=20)  # body id or township code
+    label = models.CharField(max_length=100)
+    values = models.JSONField(default=dict)
+    deduction = models.FloatField(default=0)
+    score = models.FloatField(null=True)
+    rank = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["rank", "label"]
+
+    def __str__(self):
+        return f"{self.label} {self.score}"
