@@ -21,6 +21,7 @@ LINKS = {
     "/desk/leaders/": "领导包案",
     "/desk/grid/": "网格台账",
     "/desk/statistics/": "统计分析",
+    "/desk/scorecards/": "考核评价",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
@@ -33,6 +34,7 @@ EXPECTED = {
         "/desk/leaders/",
         "/desk/grid/",
         "/desk/statistics/",
+        "/desk/scorecards/",
     },
     "leader": {
         "/desk/",
@@ -40,6 +42,7 @@ EXPECTED = {
         "/desk/leaders/",
         "/desk/grid/",
         "/desk/statistics/",
+        "/desk/scorecards/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},

@@ -140,3 +140,29 @@ def test_ranks_are_shared_on_equal_scores():
     ]
     ranked = [(ln.label, ln.rank) for ln in scorecards.rank(lines)]
     assert ranked == [("乙", 1), ("丙", 2), ("甲", 2), ("丁", None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def test_page_shows_the_ranking_and_a_leader_publishes_it(client, scored):
+    u = scored.county.users
+    q = "unit=body&period=month&year=2026&month=11"
+    with _travel(at(2026, 12, 20)):
+        client.force_login(scored.analyst)
+        html = client.get(f"/desk/scorecards/?{q}").content.decode()
+        assert "76.75" in html and "−2.0" in html and 'id="publish"' not in html
+        assert (
+            client.post("/desk/scorecards/publish/", {"year": 2026, "month": 11}).status_code == 403
+        )
+        client.force_login(u["leader"])
+        r = client.post(
+            "/desk/scorecards/publish/",
+            {"unit": "body", "period": "month", "year": 2026, "month": 11},
+        )
+        assert r.status_code == 302
+        html = client.get(f"/desk/scorecards/?{q}").content.decode()
+        assert 'id="locked"' in html and 'id="publish"' not in html
+        client.force_login(u["handler"])
+        assert client.get(f"/desk/scorecards/?{q}").status_code == 403

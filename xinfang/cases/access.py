@@ -247,3 +247,8 @@ STATISTICS_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER, Role.ANALYST
 def may_use_statistics(user) -> bool:
     """Analysts, supervisors and leaders; the figures cover their divisions and bodies."""
     return any(m.role in STATISTICS_ROLES for m in memberships_of(user))
+
+
+def may_publish_scorecards(user) -> bool:
+    """Supervisors and leaders publish (and so lock) a period's scorecard; analysts read it."""
+    return may_oversee(user)

@@ -54,6 +54,12 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("Statistics are for analysts, supervisors and leaders."),
     ),
+    "scorecards": (
+        "desk:scorecards",
+        gettext_lazy("Scorecards"),
+        access.may_use_statistics,
+        gettext_lazy("Scorecards are for analysts, supervisors and leaders."),
+    ),
 }
 
 
