@@ -41,7 +41,10 @@ def _unit(params) -> str:
 def scorecards(request):
     w, unit = _window(request.GET), _unit(request.GET)
     card = sc.card(request.user, w, unit)
-    rows = [{"line": ln, "cells": [(label, ln.values.get(k)) for k, label in COLUMNS]} for ln in card.lines]
+    rows = [
+        {"line": ln, "cells": [(label, ln.values.get(k)) for k, label in COLUMNS]}
+        for ln in card.lines
+    ]
     return render(
         request,
         "desk/insights/scorecards.html",
