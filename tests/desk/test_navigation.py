@@ -22,6 +22,7 @@ LINKS = {
     "/desk/grid/": "网格台账",
     "/desk/statistics/": "统计分析",
     "/desk/scorecards/": "考核评价",
+    "/desk/backlog/": "积案台账",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
@@ -35,6 +36,7 @@ EXPECTED = {
         "/desk/grid/",
         "/desk/statistics/",
         "/desk/scorecards/",
+        "/desk/backlog/",
     },
     "leader": {
         "/desk/",
@@ -43,6 +45,7 @@ EXPECTED = {
         "/desk/grid/",
         "/desk/statistics/",
         "/desk/scorecards/",
+        "/desk/backlog/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},

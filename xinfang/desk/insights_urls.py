@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import backlog_views as b
 from . import insights_views as v
 from . import scorecard_views as s
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("statistics/grid/", v.grid_items, name="statistics_grid"),
     path("scorecards/", s.scorecards, name="scorecards"),
     path("scorecards/publish/", s.publish, name="scorecards_publish"),
+    path("backlog/", b.ledger, name="backlog"),
+    path("backlog/<int:pk>/", b.update, name="backlog_update"),
 ]

@@ -30,6 +30,8 @@ FIGURE_LABELS = {
     "overdue": gettext_lazy("Cases overdue now"),
     "stopped": gettext_lazy("Cases with deadlines that ended"),
     "late": gettext_lazy("Cases with deadlines missed"),
+    "backlog": gettext_lazy("Backlog cases"),
+    "backlog_cleared": gettext_lazy("Backlog cases cleared"),
     **RATING_STATUS_LABELS,
 }
 FILTER_KEYS = (

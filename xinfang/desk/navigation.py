@@ -60,6 +60,12 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("Scorecards are for analysts, supervisors and leaders."),
     ),
+    "backlog": (
+        "desk:backlog",
+        gettext_lazy("Backlog ledger"),
+        access.may_use_statistics,
+        gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccountabilityRecord, ScoreWeight
+from .models import AccountabilityRecord, BacklogRules, ScoreWeight
 
 
 @admin.register(ScoreWeight)
@@ -13,3 +13,8 @@ class AccountabilityRecordAdmin(admin.ModelAdmin):
     list_display = ("body", "dated", "measure", "deduction")
     list_filter = ("dated",)
     search_fields = ("body__name", "grounds", "measure")
+
+
+@admin.register(BacklogRules)
+class BacklogRulesAdmin(admin.ModelAdmin):
+    list_display = ("overdue_days", "repeats")

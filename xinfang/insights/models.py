@@ -156,3 +156,49 @@ class ScoreLine(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.score}"
+
+
+class BacklogRules(models.Model):
+    """The rules that flag a case as backlog (积案), set in the admin; the first row applies
+    (none: the defaults)."""
+
+    overdue_days = models.PositiveIntegerField(
+        _("days past a statutory limit"),
+        default=1,
+        help_text=_("An open case whose body deadline is this many days past due."),
+    )
+    repeats = models.PositiveIntegerField(
+        _("repeat petitions"),
+        default=3,
+        help_text=_("An open case with at least this many repeat petitions merged into it."),
+    )
+
+    class Meta:
+        verbose_name = _("backlog rules")
+        verbose_name_plural = _("backlog rules")
+
+    def __str__(self):
+        return f"{self.overdue_days} / {self.repeats}"
+
+
+class BacklogEntry(models.Model):
+    """A case in the backlog ledger, with its plan, owning leader, limit and outcome."""
+
+    RESOLVED, QUIETED = "resolved", "quieted"
+    OUTCOMES = [(RESOLVED, _("Resolved")), (QUIETED, _("Petitioner ceased (息诉)"))]
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="backlog")
+    flagged_on = models.DateField(_("flagged on"), db_index=True)
+    grounds = models.JSONField(_("grounds"), default=list)
+    plan = models.TextField(_("resolution plan"), blank=True)
+    leader = models.CharField(_("owning leader"), max_length=50, blank=True)
+    limit = models.DateField(_("time limit"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=OUTCOMES, blank=True)
+    cleared_on = models.DateField(_("cleared on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("backlog case")
+        verbose_name_plural = _("backlog ledger")
+        ordering = ["-flagged_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.flagged_on}"

@@ -102,6 +102,8 @@ class Statistics:
     resolved: int
     grid_found: int
     grid_settled: int
+    backlog_found: int = 0
+    backlog_cleared: int = 0
     trend: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -123,6 +125,10 @@ class Statistics:
     @property
     def repeat_rate(self) -> float | None:
         return rate(self.repeats, self.registered)
+
+    @property
+    def clearance_rate(self) -> float | None:
+        return rate(self.backlog_cleared, self.backlog_found)
 
     @property
     def resolution_rate(self) -> float | None:
@@ -249,6 +255,8 @@ def statistics(user, f: StatFilters, *, day: dt.date) -> Statistics:
         resolved=figure_facts(user, f, "resolved", day=day).count(),
         grid_found=grid.count(),
         grid_settled=grid.filter(status=GridItem.SETTLED).count(),
+        backlog_found=figure_facts(user, f, "backlog", day=day).count(),
+        backlog_cleared=figure_facts(user, f, "backlog_cleared", day=day).count(),
     )
 
 

@@ -126,6 +126,8 @@ FIGURES = (
     "overdue",
     "stopped",
     "late",
+    "backlog",
+    "backlog_cleared",
     *REPLIED_STATUSES,
 )
 
@@ -160,6 +162,12 @@ def figure_facts(
         return answered.filter(rating__in=SATISFIED_RATINGS)
     if figure in REPLIED_STATUSES:
         return with_rating_status(answered, day).filter(rating_status=figure)
+    if figure == "backlog":
+        return base.filter(case__backlog__flagged_on__lte=w.end)
+    if figure == "backlog_cleared":
+        return base.filter(
+            case__backlog__flagged_on__lte=w.end, case__backlog__cleared_on__lte=w.end
+        )
     if figure == "overdue":
         clocks = overdue_clocks(base, day)
     elif figure in ("stopped", "late"):
