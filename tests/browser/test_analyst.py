@@ -65,3 +65,46 @@ def test_analyst_reads_the_statistics_and_drills_down(
         assert phone.inner_text("#fig-intake .v") == "6"
         shot(phone, "3-statistics-phone")
     assert not [e for e in errors if "Content Security Policy" in e], "\n".join(sorted(set(errors)))
+
+
+def test_leader_publishes_a_scorecard_and_keeps_the_backlog_ledger(
+    live_server, desktop_page, phone_page, shot, county
+):
+    from xinfang.insights import backlog
+    from xinfang.insights.models import BacklogEntry
+
+    month = build_month(county)
+    with time_machine.travel(at(2026, 12, 20), tick=True):
+        backlog.flag(day=at(2026, 12, 20).date())
+        page = desktop_page
+        login(page, live_server, "leader", "pw-leader")
+        page.get_by_role("link", name="考核评价").click()
+        page.select_option("#sc-month", "11")
+        page.fill("#sc-year", "2026")
+        page.get_by_role("button", name="查询").click()
+        page.wait_for_selector("#scorecard")
+        assert "海阳市住房和城乡建设局" in page.inner_text("#scorecard")
+        page.get_by_role("button", name="发布并锁定").click()
+        page.wait_for_selector("#locked")
+        shot(page, "1-scorecard-desktop")
+
+        page.get_by_role("link", name="积案台账").click()
+        h = month.cases["H"]
+        entry = page.locator(f"#entry-{BacklogEntry.objects.get(case=h).pk}")
+        entry.locator("textarea").fill("督促村委会按月更新公开栏")
+        entry.locator("input[type=text]").fill("包村干部")
+        entry.locator("select").select_option("resolved")
+        entry.get_by_role("button", name="保存").click()
+        page.wait_for_selector(".msg.success")
+        assert h.number not in page.inner_text("main")  # cleared: off the open list
+        shot(page, "2-backlog-desktop")
+
+        phone = phone_page
+        login(phone, live_server, "leader", "pw-leader")
+        phone.goto(
+            f"{live_server.url}/desk/scorecards/?unit=township&period=month&year=2026&month=11"
+        )
+        assert "留格庄镇" in phone.inner_text("#scorecard")
+        shot(phone, "3-scorecard-phone")
+        phone.goto(f"{live_server.url}/desk/backlog/")
+        shot(phone, "4-backlog-phone")
