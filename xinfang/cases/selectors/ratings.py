@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case as CaseWhen
+from django.db import models
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,8 @@ def status_of(*, rating: str, window_status: str | None, window_due: dt.date | N
 
 def status_expression(*, rating: str, window_status: str, window_due: str, day: dt.date):
     """The same rule as a database expression over three columns (or annotations) by name."""
-    return CaseWhen(
+    # models.Case is SQL CASE WHEN, not the case model.
+    return models.Case(
         When(~Q(**{rating: ""}), then=Value(RATED)),
         When(Q(**{f"{window_status}__isnull": True}), then=Value(NOT_REPLIED)),
         When(
