@@ -40,6 +40,8 @@
             label: { show: true, position: "right" } }]
         };
       }
+      // No growing animation: the figures are read, and a segment can be clicked at once.
+      option.animation = false;
       chart.setOption(option);
       chart.on("click", function (p) {
         if (p.data && p.data.href) window.location.href = p.data.href;
