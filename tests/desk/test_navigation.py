@@ -20,14 +20,33 @@ LINKS = {
     "/desk/supervision/": "督办",
     "/desk/leaders/": "领导包案",
     "/desk/grid/": "网格台账",
+    "/desk/statistics/": "统计分析",
+    "/desk/scorecards/": "考核评价",
+    "/desk/backlog/": "积案台账",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
     "clerk": {"/desk/", "/desk/intake/", "/desk/intake/list/", "/desk/supervision/", "/desk/grid/"},
     "handler": {"/desk/", "/desk/supervision/"},
     "head": {"/desk/", "/desk/supervision/"},
-    "supervisor": {"/desk/", "/desk/supervision/", "/desk/leaders/", "/desk/grid/"},
-    "leader": {"/desk/", "/desk/supervision/", "/desk/leaders/", "/desk/grid/"},
+    "supervisor": {
+        "/desk/",
+        "/desk/supervision/",
+        "/desk/leaders/",
+        "/desk/grid/",
+        "/desk/statistics/",
+        "/desk/scorecards/",
+        "/desk/backlog/",
+    },
+    "leader": {
+        "/desk/",
+        "/desk/supervision/",
+        "/desk/leaders/",
+        "/desk/grid/",
+        "/desk/statistics/",
+        "/desk/scorecards/",
+        "/desk/backlog/",
+    },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},
 }

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import crypto
 from xinfang.core.errors import NotFound
-from xinfang.orgs.models import Body, BodyKind
+from xinfang.orgs.models import Body, BodyKind, Role
 from xinfang.orgs.selectors import memberships_of, scope_q, within_q
 
 from . import workflow
@@ -283,3 +283,17 @@ def grid_body(user) -> Body | None:
         if m.role in GRID_STAFF and m.body.kind in GRID_BODY_KINDS:
             return m.body
     return None
+
+
+# Statistics, scorecards and the backlog ledger: counts about matters and bodies, never persons.
+STATISTICS_ROLES = frozenset({workflow.SUPERVISOR, workflow.LEADER, Role.ANALYST})
+
+
+def may_use_statistics(user) -> bool:
+    """Analysts, supervisors and leaders; the figures cover their divisions and bodies."""
+    return any(m.role in STATISTICS_ROLES for m in memberships_of(user))
+
+
+def may_publish_scorecards(user) -> bool:
+    """Supervisors and leaders publish (and so lock) a period's scorecard; analysts read it."""
+    return may_oversee(user)

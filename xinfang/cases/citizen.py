@@ -209,6 +209,7 @@ class Tracked:
     can_rate: bool
     review_move: str  # "request_review", "request_rereview" or "" when neither is open
     other_moves: list[workflow.Move]  # further moves the petitioner may make now
+    rating_status: selectors.ratings.RatingStatus | None = None
 
     @property
     def can_request_review(self) -> bool:
@@ -236,6 +237,7 @@ def track(case: Case, *, on: dt.date | None = None) -> Tracked:
             for m in workflow.moves_on(workflow.PORTAL)
             if m.name in moves and m.name not in OWN_PAGES
         ],
+        rating_status=selectors.rating_status(case, on=on),
     )
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "xinfang.triage",
     "xinfang.notify",
     "xinfang.documents",
+    "xinfang.insights",
     "xinfang.portal",
     "xinfang.desk",
     "xinfang.api",

@@ -48,6 +48,24 @@ PAGES = {
             "The grid ledger is for grid workers and village, township and petition staff."
         ),
     ),
+    "statistics": (
+        "desk:statistics",
+        gettext_lazy("Statistics"),
+        access.may_use_statistics,
+        gettext_lazy("Statistics are for analysts, supervisors and leaders."),
+    ),
+    "scorecards": (
+        "desk:scorecards",
+        gettext_lazy("Scorecards"),
+        access.may_use_statistics,
+        gettext_lazy("Scorecards are for analysts, supervisors and leaders."),
+    ),
+    "backlog": (
+        "desk:backlog",
+        gettext_lazy("Backlog ledger"),
+        access.may_use_statistics,
+        gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
+    ),
 }
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("intake/", include(intake_urls)),
     path("", include("xinfang.desk.work_urls")),
     path("", include("xinfang.desk.oversight_urls")),
+    path("", include("xinfang.desk.insights_urls")),
 ]

@@ -120,6 +120,7 @@ def _case_context(request, case, *, bound=None, clear=None, unmask_form=None, un
     return {
         **_decision_context(user, case, notices, forms),
         "case": case,
+        "rating_status": case_selectors.rating_status(case),
         "show_identity": show_identity,
         "parties": [(p.pk, p.masked()) for p in parties],
         "clear": clear,

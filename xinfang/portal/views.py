@@ -256,6 +256,7 @@ def _case_context(request, case: Case, rate_form=None, review_form=None, move_fo
         if case.state not in (S.REGISTERED, S.TRANSFERRED, S.ACCEPTED, S.DECIDED)
         else None,
         "rating_label": dict(RateForm.base_fields["rating"].choices).get(case.rating, ""),
+        "rating_status": seen.rating_status,
         "state_label": STATE_LABELS.get(case.state, case.state),
     }
 

@@ -36,6 +36,7 @@ from .oversight import (
 from .papers import registration_event
 from .parties import data_key_matches, open_cases_of_petitioner
 from .periods import periods
+from .ratings import RATING_STATUS_LABELS, rating_status, with_rating_status
 from .timeline import (
     citizen_clock_entries,
     citizen_note,
@@ -49,6 +50,9 @@ from .timeline import (
 )
 
 __all__ = [
+    "RATING_STATUS_LABELS",
+    "rating_status",
+    "with_rating_status",
     "CITIZEN_WINDOWS",
     "DecisionRecord",
     "INBOX_MAX_LIMIT",

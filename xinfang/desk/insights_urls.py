@@ -1,0 +1,17 @@
+"""Statistics URLs, included under /desk/ in the "desk" namespace."""
+
+from django.urls import path
+
+from . import backlog_views as b
+from . import insights_views as v
+from . import scorecard_views as s
+
+urlpatterns = [
+    path("statistics/", v.statistics, name="statistics"),
+    path("statistics/cases/", v.figure_cases, name="statistics_cases"),
+    path("statistics/grid/", v.grid_items, name="statistics_grid"),
+    path("scorecards/", s.scorecards, name="scorecards"),
+    path("scorecards/publish/", s.publish, name="scorecards_publish"),
+    path("backlog/", b.ledger, name="backlog"),
+    path("backlog/<int:pk>/", b.update, name="backlog_update"),
+]

@@ -1,0 +1,204 @@
+"""Facts folded from the case timeline, off the hot path (insights/fold.py): one row per case
+with the dimensions and outcomes the statistics count. Figures are counts over these rows."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.cases.models import Case
+from xinfang.orgs.models import Body, Division
+from xinfang.taxonomy.models import Category
+
+
+class CaseFact(models.Model):
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="fact"
+    )
+    registered_on = models.DateField(db_index=True)
+    channel = models.CharField(max_length=12)
+    content_type = models.CharField(max_length=12)
+    online = models.BooleanField(default=False)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category_code = models.CharField(max_length=6, blank=True)
+    place = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    place_path = models.CharField(max_length=120)
+    township = models.ForeignKey(
+        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    holder_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=20)
+    # A petition registered as a repeat of an earlier case (merged into it).
+    is_repeat = models.BooleanField(default=False)
+    # First answer (replied or mediated), and calendar days from registration to it.
+    answered_on = models.DateField(null=True, blank=True, db_index=True)
+    handling_days = models.PositiveIntegerField(null=True, blank=True)
+    # The latest rating window (cases/selectors/ratings.py reads the status from these).
+    rating = models.CharField(max_length=12, blank=True)
+    rating_window_status = models.CharField(max_length=10, null=True, blank=True)
+    rating_window_due = models.DateField(null=True, blank=True)
+    # Answered once and settled: no review asked, no repeat petition, not rated unsatisfied.
+    resolved = models.BooleanField(default=False)
+    # Leader ownership (包案): the responsible body and the time limit, when assigned.
+    leader_body = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    leader_deadline = models.DateField(null=True, blank=True)
+    # The watermark: how many timeline events of the case this row has folded.
+    folded_events = models.PositiveIntegerField(default=0)
+    folded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case fact")
+        verbose_name_plural = _("case facts")
+        indexes = [
+            models.Index(fields=["registered_on", "holder_body"]),
+            models.Index(fields=["answered_on", "holder_body"]),
+            models.Index(fields=["place_path"]),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.registered_on}"
+
+
+class Measure(models.TextChoices):
+    """The measures of a scorecard (docs/metrics.md, Scorecards)."""
+
+    ACCEPTANCE = "acceptance", _("Timely acceptance rate")
+    ON_TIME = "on_time", _("On-time completion rate")
+    SATISFACTION = "satisfaction", _("Satisfaction rate")
+    REPEAT = "repeat", _("Repeat-petition rate")
+    RESOLUTION = "resolution", _("One-time resolution rate")
+    SUPERVISION = "supervision", _("Supervision notices answered on time")
+    LEADER = "leader", _("Owned cases resolved within their limit")
+
+
+class ScoreWeight(models.Model):
+    """The weight of a measure in the score, set in the admin; a measure without a row weighs
+    its default (insights/scorecards.py DEFAULT_WEIGHTS)."""
+
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices, unique=True)
+    weight = models.PositiveIntegerField(_("weight"))
+
+    class Meta:
+        verbose_name = _("scorecard weight")
+        verbose_name_plural = _("scorecard weights")
+
+    def __str__(self):
+        return f"{self.get_measure_display()}: {self.weight}"
+
+
+class AccountabilityRecord(models.Model):
+    """Accountability (问责) of a body: grounds, measure taken and the points it deducts from
+    the body's scorecard (and its township's) in the month it is dated."""
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT)
+    dated = models.DateField(_("date"))
+    grounds = models.TextField(_("grounds"))
+    measure = models.CharField(_("measure taken"), max_length=200)
+    deduction = models.DecimalField(_("points deducted"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+        ordering = ["-dated"]
+
+    def __str__(self):
+        return f"{self.body} {self.dated}"
+
+
+class Scorecard(models.Model):
+    """A published scorecard: its lines are kept as computed and never change again."""
+
+    BODY, TOWNSHIP = "body", "township"
+    UNITS = [(BODY, _("bodies")), (TOWNSHIP, _("townships"))]
+    kind = models.CharField(max_length=10)  # month or quarter
+    start = models.DateField()
+    end = models.DateField()
+    unit = models.CharField(max_length=10, choices=UNITS)
+    scope = models.CharField(max_length=120)  # the division path the card covers
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    weights = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("published scorecard")
+        verbose_name_plural = _("published scorecards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "start", "unit", "scope"], name="uniq_scorecard_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.start}–{self.end}"
+
+
+class ScoreLine(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="lines")
+    key = models.CharField(max_length=20)  # body id or township code
+    label = models.CharField(max_length=100)
+    values = models.JSONField(default=dict)
+    deduction = models.FloatField(default=0)
+    score = models.FloatField(null=True)
+    rank = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["rank", "label"]
+
+    def __str__(self):
+        return f"{self.label} {self.score}"
+
+
+class BacklogRules(models.Model):
+    """The rules that flag a case as backlog (积案), set in the admin; the first row applies
+    (none: the defaults)."""
+
+    overdue_days = models.PositiveIntegerField(
+        _("days past a statutory limit"),
+        default=1,
+        help_text=_("An open case whose body deadline is this many days past due."),
+    )
+    repeats = models.PositiveIntegerField(
+        _("repeat petitions"),
+        default=3,
+        help_text=_("An open case with at least this many repeat petitions merged into it."),
+    )
+
+    class Meta:
+        verbose_name = _("backlog rules")
+        verbose_name_plural = _("backlog rules")
+
+    def __str__(self):
+        return f"{self.overdue_days} / {self.repeats}"
+
+
+class BacklogEntry(models.Model):
+    """A case in the backlog ledger, with its plan, owning leader, limit and outcome."""
+
+    RESOLVED, QUIETED = "resolved", "quieted"
+    OUTCOMES = [(RESOLVED, _("Resolved")), (QUIETED, _("Petitioner ceased (息诉)"))]
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="backlog")
+    flagged_on = models.DateField(_("flagged on"), db_index=True)
+    grounds = models.JSONField(_("grounds"), default=list)
+    plan = models.TextField(_("resolution plan"), blank=True)
+    leader = models.CharField(_("owning leader"), max_length=50, blank=True)
+    limit = models.DateField(_("time limit"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=OUTCOMES, blank=True)
+    cleared_on = models.DateField(_("cleared on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("backlog case")
+        verbose_name_plural = _("backlog ledger")
+        ordering = ["-flagged_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.flagged_on}"

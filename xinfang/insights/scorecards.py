@@ -1,0 +1,272 @@
+"""Scorecards (考核评价) of bodies and townships, monthly and quarterly (docs/metrics.md,
+Scorecards). Counts about bodies and places only, never about persons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+
+from xinfang.cases.models import Clock, SupervisionNotice
+from xinfang.cases.selectors.ratings import SATISFIED_RATINGS
+from xinfang.core.errors import InvalidInput
+from xinfang.core.timeutil import now
+from xinfang.orgs.models import Division, Level
+from xinfang.orgs.selectors import bodies_in_scope, memberships_of
+
+from .models import AccountabilityRecord, Measure, Scorecard, ScoreLine, ScoreWeight
+from .selectors.scope import StatFilters, in_window, scoped_facts
+from .selectors.windows import Window
+
+DEFAULT_WEIGHTS = {
+    Measure.ACCEPTANCE: 15,
+    Measure.ON_TIME: 25,
+    Measure.SATISFACTION: 25,
+    Measure.REPEAT: 10,
+    Measure.RESOLUTION: 15,
+    Measure.SUPERVISION: 5,
+    Measure.LEADER: 5,
+}
+# Lower is better: the score counts 100 minus the rate.
+LOWER_IS_BETTER = frozenset({Measure.REPEAT})
+RATING_RATE = "rating_rate"  # shown beside satisfaction, not weighted
+
+
+def weights() -> dict[str, int]:
+    configured = dict(ScoreWeight.objects.values_list("measure", "weight"))
+    return {str(m): configured.get(str(m), w) for m, w in DEFAULT_WEIGHTS.items()}
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+@dataclass
+class Line:
+    key: str
+    label: str
+    values: dict[str, float | None] = field(default_factory=dict)
+    deduction: float = 0.0
+    score: float | None = None
+    rank: int | None = None
+    previous_score: float | None = None
+    previous_rank: int | None = None
+
+    @property
+    def score_change(self) -> float | None:
+        if self.score is None or self.previous_score is None:
+            return None
+        return round(self.score - self.previous_score, 2)
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained (+) or lost (−) since the previous period."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+@dataclass
+class Card:
+    window: Window
+    unit: str
+    lines: list[Line]
+    weights: dict[str, int]
+    published: Scorecard | None = None
+
+
+def score(values: dict, w: dict[str, int], deduction: float) -> float | None:
+    """Weighted mean of the measures that have a value (lower-is-better ones as 100 − rate),
+    minus the accountability deductions; None when no measure has a value."""
+    parts = [
+        (w[m], 100 - v if m in LOWER_IS_BETTER else v)
+        for m, v in values.items()
+        if m in w and v is not None and w[m]
+    ]
+    total = sum(wt for wt, _v in parts)
+    if not total:
+        return None
+    return round(sum(wt * v for wt, v in parts) / total - deduction, 2)
+
+
+def _scope_root(user) -> Division:
+    """The widest division the user's statistics roles cover (the card's scope)."""
+    from xinfang.cases.access import STATISTICS_ROLES
+
+    divisions = [m.body.division for m in memberships_of(user) if m.role in STATISTICS_ROLES]
+    if not divisions:
+        raise InvalidInput(_("Scorecards are for analysts, supervisors and leaders."))
+    return min(divisions, key=lambda d: len(d.path))
+
+
+def units(user, unit: str) -> dict[str, str]:
+    """{key: label} of the bodies or townships in the user's scope."""
+    root = _scope_root(user)
+    if unit == Scorecard.TOWNSHIP:
+        qs = Division.objects.filter(path__startswith=root.path, level=Level.TOWNSHIP)
+        return {d.code: d.name for d in qs.order_by("code")}
+    bodies = bodies_in_scope(user).filter(division__path__startswith=root.path)
+    return {str(b.pk): b.name for b in bodies.order_by("division__path", "name")}
+
+
+def _grouped(qs, column: str, flag: Q | None = None) -> dict[str, tuple[int, int]]:
+    """{unit key: (part, whole)} counting rows grouped by a column."""
+    rows = qs.values(column).annotate(n=Count("pk"), k=Count("pk", filter=flag or Q())).order_by()
+    return {str(r[column]): (r["k"], r["n"]) for r in rows if r[column] is not None}
+
+
+def measures(user, window: Window, unit: str) -> dict[str, dict[str, float | None]]:
+    """{unit key: {measure: value}} over the window."""
+    facts = scoped_facts(user, StatFilters(window=window))
+    col = "township_id" if unit == Scorecard.TOWNSHIP else "holder_body_id"
+    clocks = in_window(
+        Clock.objects.filter(status=Clock.STOPPED, case_id__in=facts.values("case_id")),
+        "stopped_on",
+        window,
+    )
+    ccol = f"case__fact__{col}"
+    answered = in_window(facts, "answered_on", window)
+    registered = in_window(facts, "registered_on", window)
+    notices = in_window(
+        SupervisionNotice.objects.filter(case_id__in=facts.values("case_id")),
+        "issued_at__date",
+        window,
+    )
+    lcol = "township_id" if unit == Scorecard.TOWNSHIP else "leader_body_id"
+    owned = in_window(facts.filter(leader_deadline__isnull=False), "leader_deadline", window)
+    counts = {
+        Measure.ACCEPTANCE: _grouped(clocks.filter(period="accept_notice"), ccol, Q(met=True)),
+        Measure.ON_TIME: _grouped(clocks.filter(period="handle"), ccol, Q(met=True)),
+        Measure.SATISFACTION: _grouped(
+            answered.exclude(rating=""), col, Q(rating__in=SATISFIED_RATINGS)
+        ),
+        RATING_RATE: _grouped(answered, col, ~Q(rating="")),
+        Measure.REPEAT: _grouped(registered, col, Q(is_repeat=True)),
+        Measure.RESOLUTION: _grouped(answered, col, Q(resolved=True)),
+        Measure.SUPERVISION: _grouped(
+            notices, ccol, Q(answered_at__isnull=False, answered_at__date__lte=F("due_on"))
+        ),
+        Measure.LEADER: _grouped(
+            owned, lcol, Q(answered_on__isnull=False, answered_on__lte=F("leader_deadline"))
+        ),
+    }
+    out: dict[str, dict] = {}
+    for measure, grouped in counts.items():
+        for key, (part, whole) in grouped.items():
+            out.setdefault(key, {})[str(measure)] = _pct(part, whole)
+    return out
+
+
+def deductions(window: Window, unit: str) -> dict[str, float]:
+    records = AccountabilityRecord.objects.filter(
+        dated__gte=window.start, dated__lte=window.end
+    ).select_related("body__division")
+    out: dict[str, float] = {}
+    if unit == Scorecard.BODY:
+        for r in records.values("body_id").annotate(total=Sum("deduction")).order_by():
+            out[str(r["body_id"])] = float(r["total"])
+        return out
+    for r in records:
+        codes = [c for c in r.body.division.path.split("/") if c]
+        town = next((c for c in codes if len(c) == 9), None)
+        if town:
+            out[town] = out.get(town, 0.0) + float(r.deduction)
+    return out
+
+
+def compute(user, window: Window, unit: str) -> list[Line]:
+    w = weights()
+    names = units(user, unit)
+    values = measures(user, window, unit)
+    cuts = deductions(window, unit)
+    lines = []
+    for key, label in names.items():
+        v = values.get(key, {})
+        cut = cuts.get(key, 0.0)
+        if not v and not cut:
+            continue  # nothing to judge this unit on in this period
+        full = {str(m): v.get(str(m)) for m in Measure}
+        full[RATING_RATE] = v.get(RATING_RATE)
+        lines.append(Line(key, label, full, cut, score(full, w, cut)))
+    return rank(lines)
+
+
+def rank(lines: list[Line]) -> list[Line]:
+    """Highest score first; equal scores share a rank; units without a score come last."""
+    lines.sort(key=lambda ln: (ln.score is None, -(ln.score or 0), ln.label))
+    previous, place = None, 0
+    for i, line in enumerate(lines, start=1):
+        if line.score is None:
+            line.rank = None
+            continue
+        if line.score != previous:
+            place, previous = i, line.score
+        line.rank = place
+    return lines
+
+
+def _published(user, window: Window, unit: str) -> Scorecard | None:
+    return Scorecard.objects.filter(
+        kind=window.kind, start=window.start, unit=unit, scope=_scope_root(user).path
+    ).first()
+
+
+def _stored(card: Scorecard) -> list[Line]:
+    return [
+        Line(ln.key, ln.label, ln.values, ln.deduction, ln.score, ln.rank)
+        for ln in card.lines.all()
+    ]
+
+
+def card(user, window: Window, unit: str) -> Card:
+    """The scorecard of a period: as published (locked), else computed now; with the change
+    from the previous period."""
+    published = _published(user, window, unit)
+    lines = _stored(published) if published else compute(user, window, unit)
+    before = window.previous()
+    prev_card = _published(user, before, unit)
+    prev = {ln.key: ln for ln in (_stored(prev_card) if prev_card else compute(user, before, unit))}
+    for line in lines:
+        p = prev.get(line.key)
+        if p:
+            line.previous_score, line.previous_rank = p.score, p.rank
+    return Card(window, unit, lines, published.weights if published else weights(), published)
+
+
+def publish(*, user, window: Window, unit: str) -> Scorecard:
+    """Keep the period's scorecard as it is now; a published period never changes again."""
+    if window.kind not in ("month", "quarter"):
+        raise InvalidInput(_("Scorecards are published for a month or a quarter."))
+    lines = compute(user, window, unit)
+    try:
+        with transaction.atomic(durable=True):
+            sc = Scorecard.objects.create(
+                kind=window.kind,
+                start=window.start,
+                end=window.end,
+                unit=unit,
+                scope=_scope_root(user).path,
+                published_at=now(),
+                published_by=user,
+                weights=weights(),
+            )
+            ScoreLine.objects.bulk_create(
+                ScoreLine(
+                    scorecard=sc,
+                    key=ln.key,
+                    label=ln.label,
+                    values=ln.values,
+                    deduction=ln.deduction,
+                    score=ln.score,
+                    rank=ln.rank,
+                )
+                for ln in lines
+            )
+    except IntegrityError:
+        raise InvalidInput(_("This period's scorecard is already published and locked.")) from None
+    return sc
+
+
+__all__ = ["Card", "Line", "card", "compute", "publish", "rank", "score", "weights"]

@@ -1,0 +1,191 @@
+"""The filters of the statistics and the sets of cases each figure counts. A figure and the list
+of cases behind it are the same set: `figure_facts` serves both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from xinfang.cases.access import cases_visible_to
+from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
+from xinfang.cases.models import Case, Clock
+from xinfang.cases.selectors.ratings import (
+    REPLIED_STATUSES,
+    SATISFIED_RATINGS,
+    status_expression,
+)
+from xinfang.cases.workflow import OPEN, S
+from xinfang.core.errors import InvalidInput
+from xinfang.orgs.models import Division
+
+from ..models import CaseFact
+from .windows import Window
+
+
+@dataclass
+class StatFilters:
+    window: Window
+    division: Division | None = None
+    body: int | None = None
+    channel: str = ""
+    content_type: str = ""
+    category: str = ""  # a category code of any level
+    level: int = 1  # the category level figures are grouped by
+    extra: dict = field(default_factory=dict)
+
+
+def scoped_facts(user, f: StatFilters) -> QuerySet[CaseFact]:
+    """Fact rows of the cases the user may see, after every filter but the window."""
+    qs = CaseFact.objects.filter(case__in=cases_visible_to(user).values("pk"))
+    if f.division is not None:
+        qs = qs.filter(place_path__startswith=f.division.path)
+    if f.body:
+        qs = qs.filter(holder_body_id=f.body)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.content_type:
+        qs = qs.filter(content_type=f.content_type)
+    if f.category:
+        qs = qs.filter(category_code__startswith=f.category)
+    return qs
+
+
+def in_window(qs, field_name: str, w: Window):
+    return qs.filter(**{f"{field_name}__gte": w.start, f"{field_name}__lte": w.end})
+
+
+def with_rating_status(qs: QuerySet[CaseFact], day: dt.date) -> QuerySet[CaseFact]:
+    return qs.annotate(
+        rating_status=status_expression(
+            rating="rating",
+            window_status="rating_window_status",
+            window_due="rating_window_due",
+            day=day,
+        )
+    )
+
+
+def staff_clocks_stopped(facts: QuerySet[CaseFact], w: Window) -> QuerySet[Clock]:
+    """Body deadlines stopped in the window (docs/metrics.md, On-time rate)."""
+    return in_window(
+        Clock.objects.filter(status=Clock.STOPPED, case_id__in=facts.values("case_id")),
+        "stopped_on",
+        w,
+    ).exclude(period__in=NOT_STAFF_DEADLINES)
+
+
+def overdue_clocks(facts: QuerySet[CaseFact], day: dt.date) -> QuerySet[Clock]:
+    """Body deadlines running past their due date now, of open cases (docs/metrics.md)."""
+    return (
+        Clock.objects.filter(
+            status=Clock.RUNNING, due_on__lt=day, case_id__in=facts.values("case_id")
+        )
+        .exclude(period__in=NOT_STAFF_DEADLINES)
+        .filter(case__state__in=OPEN)
+    )
+
+
+def category_prefix(level: int):
+    return Substr("category_code", 1, 2 * level)
+
+
+# key prefix -> the fact column a segment filters on
+SEGMENTS = {
+    "channel": "channel",
+    "township": "township_id",
+    "village": "village_id",
+    "body": "holder_body_id",
+    "content_type": "content_type",
+}
+
+
+def _segment(qs: QuerySet[CaseFact], key: str) -> QuerySet[CaseFact]:
+    if not key:
+        return qs
+    dim, _sep, value = key.partition(":")
+    if dim == "category":
+        return qs.filter(category_code__startswith=value) if value else qs.filter(category_code="")
+    if dim in SEGMENTS:
+        column = SEGMENTS[dim]
+        return qs.filter(**{f"{column}__isnull": True} if value == "" else {column: value})
+    raise InvalidInput(_("Unknown figure"), fields={"key": [_("Unknown figure")]})
+
+
+FIGURES = (
+    "intake",
+    "online",
+    "registered",
+    "repeat",
+    "answered",
+    "resolved",
+    "satisfied",
+    "overdue",
+    "stopped",
+    "late",
+    "backlog",
+    "backlog_cleared",
+    *REPLIED_STATUSES,
+)
+
+
+def figure_facts(
+    user, f: StatFilters, figure: str, key: str = "", *, day: dt.date, window: Window | None = None
+) -> QuerySet[CaseFact]:
+    """The fact rows a figure counts (one case each), for its segment `key`, e.g.
+    ("intake", "channel:web") or ("late", "period:handle")."""
+    w = window or f.window
+    base = scoped_facts(user, f)
+    period = ""
+    if key.startswith("period:"):
+        period, key = key.partition(":")[2], ""
+    base = _segment(base, key)
+    registered = in_window(base, "registered_on", w)
+    intake = registered.exclude(state=S.MERGED)
+    answered = in_window(base, "answered_on", w)
+    if figure == "intake":
+        return intake
+    if figure == "online":
+        return intake.filter(online=True)
+    if figure == "registered":
+        return registered
+    if figure == "repeat":
+        return registered.filter(is_repeat=True)
+    if figure == "answered":
+        return answered
+    if figure == "resolved":
+        return answered.filter(resolved=True)
+    if figure == "satisfied":
+        return answered.filter(rating__in=SATISFIED_RATINGS)
+    if figure in REPLIED_STATUSES:
+        return with_rating_status(answered, day).filter(rating_status=figure)
+    if figure == "backlog":
+        return base.filter(case__backlog__flagged_on__lte=w.end)
+    if figure == "backlog_cleared":
+        return base.filter(
+            case__backlog__flagged_on__lte=w.end, case__backlog__cleared_on__lte=w.end
+        )
+    if figure == "overdue":
+        clocks = overdue_clocks(base, day)
+    elif figure in ("stopped", "late"):
+        clocks = staff_clocks_stopped(base, w)
+        if figure == "late":
+            clocks = clocks.filter(met=False)
+    else:
+        raise InvalidInput(_("Unknown figure"), fields={"figure": [_("Unknown figure")]})
+    if period:
+        clocks = clocks.filter(period=period)
+    return base.filter(case_id__in=clocks.values("case_id"))
+
+
+def figure_cases(user, f: StatFilters, figure: str, key: str = "", *, day: dt.date):
+    """The cases behind a figure, newest first, for the drill-down list."""
+    facts = figure_facts(user, f, figure, key, day=day)
+    return (
+        Case.objects.filter(pk__in=facts.values("case_id"))
+        .select_related("holder_body", "category", "place")
+        .order_by("-registered_at", "-pk")
+    )
