@@ -194,6 +194,7 @@ SIGNIN = {
     "IDLE_SECONDS": int(os.environ.get("XINFANG_SESSION_IDLE_SECONDS", "1800")),
     "MAX_AGE_SECONDS": int(os.environ.get("XINFANG_SESSION_MAX_AGE_SECONDS", "43200")),
 }
+SESSION_ENGINE = "xinfang.core.sessions"
 SESSION_COOKIE_AGE = SIGNIN["MAX_AGE_SECONDS"]
 OTP_TOTP_ISSUER = os.environ.get("XINFANG_OTP_ISSUER", "阳光信访")
 

@@ -1,0 +1,27 @@
+"""The database session store, without writing a session twice in one request for nothing.
+
+A view that saves the session inside its own transaction (the portal's receipt, written with the
+case) leaves it marked modified; the session middleware would write the same data again, in a
+transaction and commit of its own. This store remembers what it last wrote and skips a save that
+would write the same key and data.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+
+class SessionStore(DatabaseSessionStore):
+    _written: tuple[str | None, str] | None = None
+
+    def _snapshot(self, must_create: bool) -> tuple[str | None, str]:
+        data = self._get_session(no_load=must_create)
+        return self.session_key, json.dumps(data, sort_keys=True, default=str)
+
+    def save(self, must_create: bool = False) -> None:
+        if not must_create and self._written is not None and self._written == self._snapshot(False):
+            return
+        super().save(must_create=must_create)
+        self._written = self._snapshot(False)
