@@ -105,22 +105,40 @@ def _validate_registration(
 PLACEHOLDER_PREFIX = "~"
 
 
-def _next_number(county_code: str, day: dt.date) -> str:
-    """The next number of the county's day. One statement both engines run atomically; it rolls
-    back with the registration (gap-free). It locks the day's counter row until commit, so the
-    registration takes it last (register)."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO cases_casesequence (division_code, day, last) VALUES (%s, %s, 1) "
-            "ON CONFLICT (division_code, day) DO UPDATE SET last = cases_casesequence.last + 1 "
-            "RETURNING last",
-            [county_code, day],
-        )
-        seq = cur.fetchone()[0]
+_UPSERT = (
+    "INSERT INTO cases_casesequence (division_code, day, last) VALUES (%s, %s, 1) "
+    "ON CONFLICT (division_code, day) DO UPDATE SET last = cases_casesequence.last + 1 "
+    "RETURNING last"
+)
+
+
+def _number_prefix(county_code: str, day: dt.date) -> str:
     from django.conf import settings
 
-    prefix = settings.XINFANG["CASE_NUMBER_PREFIX"]
-    return f"{prefix}-{county_code}-{day:%Y%m%d}-{seq:06d}"
+    return f"{settings.XINFANG['CASE_NUMBER_PREFIX']}-{county_code}-{day:%Y%m%d}-"
+
+
+def _take_number(case: Case, county_code: str, day: dt.date) -> None:
+    """Give `case` the next number of the county's day and save its timeline head with it.
+
+    The counter's upsert runs atomically on both engines and rolls back with the registration
+    (gap-free). It locks the day's counter row until commit, so the registration takes it last
+    (register). On PostgreSQL the upsert and the case's update are one statement."""
+    prefix = _number_prefix(county_code, day)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"WITH s AS ({_UPSERT}) UPDATE cases_case SET "
+                "number = %s || lpad(s.last::text, greatest(6, length(s.last::text)), '0'), "
+                "event_count = %s, audit_head = %s FROM s WHERE cases_case.id = %s "
+                "RETURNING cases_case.number",
+                [county_code, day, prefix, case.event_count, case.audit_head, case.pk],
+            )
+            case.number = cur.fetchone()[0]
+            return
+        cur.execute(_UPSERT, [county_code, day])
+        case.number = f"{prefix}{cur.fetchone()[0]:06d}"
+    case.save(update_fields=["number", "event_count", "audit_head"])
 
 
 def _party_row(p: PartyInput) -> Party:
@@ -235,7 +253,7 @@ def register(
     )
     # Joins the caller's transaction (register_as_repeat) without a savepoint; `durable` for an
     # entry point (citizen.submit) whose transaction this is.
-    with transaction.atomic(savepoint=False, durable=durable):
+    with transaction.atomic(savepoint=durable, durable=durable):
         case.save(force_insert=True)
         for row in party_rows:
             row.case = case
@@ -263,8 +281,7 @@ def register(
         if before_number is not None:
             before_number()
         # Last: the counter row is locked from here to the commit.
-        case.number = _next_number(body.division.county_code, day)
-        case.save(update_fields=["number", "event_count", "audit_head"])
+        _take_number(case, body.division.county_code, day)
         for a in attachments:  # their path holds the number
             _store_attachment(case, a)
         events.publish(event)
