@@ -25,9 +25,10 @@ _registry: dict[str, Cache] = {}
 
 
 class Cache:
-    def __init__(self, name: str, models: tuple) -> None:
+    def __init__(self, name: str, models: tuple, ttl: float | None = None) -> None:
         self.name = name
         self.models = models
+        self.ttl = TTL_SECONDS if ttl is None else ttl
         self.version = 0
         self._values: dict[Hashable, tuple[int, float, Any]] = {}
         # Threads whose open transaction edited one of the models (see the module's note).
@@ -40,7 +41,13 @@ class Cache:
     def _changed(self, *, using: str | None = None, **_kwargs) -> None:
         self.invalidate()
         if transaction.get_connection(using).in_atomic_block:
-            self._dirty_threads.add(threading.get_ident())
+            ident = threading.get_ident()
+            self._dirty_threads.add(ident)
+            transaction.on_commit(lambda: self._committed(ident), using=using)
+
+    def _committed(self, ident: int) -> None:
+        self._dirty_threads.discard(ident)
+        self.invalidate()
 
     def invalidate(self) -> None:
         self.version += 1
@@ -58,7 +65,7 @@ class Cache:
     def get(self, key: Hashable, load: Callable[[], Any]) -> Any:
         entry = self._values.get(key, _MISSING)
         moment = time.monotonic()
-        if entry is not _MISSING and entry[0] == self.version and moment - entry[1] < TTL_SECONDS:
+        if entry is not _MISSING and entry[0] == self.version and moment - entry[1] < self.ttl:
             return entry[2]
         version = self.version
         value = load()
@@ -69,11 +76,11 @@ class Cache:
         return value
 
 
-def cache(name: str, *models) -> Cache:
+def cache(name: str, *models, ttl: float | None = None) -> Cache:
     """The cache called `name`, invalidated by saves and deletes of `models`."""
     existing = _registry.get(name)
     if existing is None:
-        existing = _registry[name] = Cache(name, tuple(models))
+        existing = _registry[name] = Cache(name, tuple(models), ttl)
     return existing
 
 

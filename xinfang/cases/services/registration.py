@@ -230,7 +230,7 @@ def register(
     configured = periods()
     keys = ["route"] + (["proposal_feedback"] if content_type == "suggestion" else [])
     clocks = [new_clock(key, day, cal, configured) for key in keys]
-    case = Case(
+    fields = dict(
         number=PLACEHOLDER_PREFIX + tracking_code,
         tracking_code=tracking_code,
         query_password_hash=password_hash,
@@ -251,10 +251,10 @@ def register(
         confidential=confidential or content_type == "report",
         public_consent=public_consent and content_type != "report",
     )
-    # Joins the caller's transaction (register_as_repeat) without a savepoint; `durable` for an
-    # entry point (citizen.submit) whose transaction this is.
-    with transaction.atomic(savepoint=durable, durable=durable):
-        case.save(force_insert=True)
+    # `durable` for an entry point (citizen.submit) whose transaction this is: it opens here,
+    # after the work above.
+    with transaction.atomic(durable=durable):
+        case = Case.objects.create(**fields)
         for row in party_rows:
             row.case = case
         if party_rows:
