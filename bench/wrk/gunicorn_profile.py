@@ -1,21 +1,31 @@
-"""gunicorn config for bench/http_submit.py --profile: each worker runs under cProfile and
-writes its profile to XINFANG_BENCH_PROFILE_DIR when it exits."""
+"""gunicorn config for bench/http_submit.py --profile: each worker profiles its requests after
+the first few (imports and caches warm) and writes the profile to XINFANG_BENCH_PROFILE_DIR when
+it exits."""
 
 import cProfile
 import os
 
-_profiles = {}
+WARM_REQUESTS = 5
+_state = {"profile": None, "seen": 0}
 
 
 def post_fork(server, worker):
-    profile = cProfile.Profile()
-    _profiles[os.getpid()] = profile
-    profile.enable()
+    _state["profile"] = cProfile.Profile()
+
+
+def pre_request(worker, req):
+    if _state["seen"] >= WARM_REQUESTS:
+        _state["profile"].enable()
+
+
+def post_request(worker, req, environ, resp):
+    if _state["seen"] >= WARM_REQUESTS:
+        _state["profile"].disable()
+    _state["seen"] += 1
 
 
 def worker_exit(server, worker):
-    profile = _profiles.pop(os.getpid(), None)
-    if profile is not None:
-        profile.disable()
+    profile = _state["profile"]
+    if profile is not None and _state["seen"] > WARM_REQUESTS:
         out = os.environ.get("XINFANG_BENCH_PROFILE_DIR", "/tmp")
         profile.dump_stats(os.path.join(out, f"worker-{os.getpid()}.prof"))
