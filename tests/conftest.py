@@ -250,3 +250,13 @@ def report_against(county: County, accused, *, routed: bool = True, **overrides)
 @pytest.fixture
 def registered(county):
     return register_appeal(county)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_table_caches():
+    # Each test's rows roll back unseen (bulk writes send no signal): start every test cold.
+    from xinfang.core import tablecache
+
+    tablecache.reset()
+    yield
+    tablecache.reset()

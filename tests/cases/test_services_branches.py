@@ -466,6 +466,31 @@ def subscriber():
 def test_after_commit_subscribers_run_only_after_commit(
     path, world, subscriber, django_capture_on_commit_callbacks
 ):
+    """With the database queue, the move's own transaction writes one task for its event; the
+    subscribers run when a worker takes it, never inside the move."""
+    from django_tasks_db.models import DBTaskResult
+
+    from xinfang.core import tasks
+
+    case = path.before("accept")
+    delivered: list[int] = []
+    subscriber(delivered.append, after_commit=True)
+    before = set(DBTaskResult.objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept(case=case, actor=world["handler"])
+    assert delivered == []  # the move has committed; the worker has not run yet
+    (queued,) = DBTaskResult.objects.exclude(pk__in=before)  # one task for the whole move
+    assert queued.task_path == "xinfang.core.tasks.after_commit"
+
+    tasks.after_commit.call(*queued.args_kwargs["args"])  # what the worker does
+    assert delivered == [last_event(case).pk]
+
+
+def test_without_the_database_queue_subscribers_wait_for_the_commit(
+    path, world, subscriber, django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     case = path.before("accept")
     delivered: list[int] = []
     subscriber(delivered.append, after_commit=True)
@@ -473,7 +498,7 @@ def test_after_commit_subscribers_run_only_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.accept(case=case, actor=world["handler"])
     assert delivered == []  # the move returned, but nothing has committed yet
-    assert callbacks  # queued for after the commit, among other apps' deliveries
+    assert len(callbacks) == 1  # one hand-off for the event, whatever the subscribers
 
     for callback in callbacks:
         callback()

@@ -11,13 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinfang.core import crypto, ratelimit
 from xinfang.core.errors import InvalidInput, NotFound
-from xinfang.orgs.models import Division
-from xinfang.orgs.selectors import petition_office_for
+from xinfang.orgs.selectors import division_by_code, petition_office_for
 from xinfang.taxonomy.selectors import leaf_by_code
 
 from . import selectors, services, validation, workflow
@@ -99,62 +97,74 @@ def submit(
             _("Choose a valid channel"), fields={"channel": [_("Choose a valid channel")]}
         )
     limits = _limits()
-    with transaction.atomic(durable=True):
-        ratelimit.hit(
+    phone = crypto.normalise_phone(s.petitioner.phone if s.petitioner else "")
+    counted = [
+        (
             f"submit:ip:{ip}",
-            limit=limits["ip"][0],
-            per_seconds=limits["ip"][1],
-            message=_("Too many submissions; try again later"),
+            limits["ip"],
+            _("Too many submissions; try again later"),
         )
-        phone = crypto.normalise_phone(s.petitioner.phone if s.petitioner else "")
-        if phone:
-            ratelimit.hit(
+    ]
+    if phone:
+        counted.append(
+            (
                 f"submit:phone:{crypto.blind_index(phone)}",
-                limit=limits["phone"][0],
-                per_seconds=limits["phone"][1],
-                message=_(
+                limits["phone"],
+                _(
                     "Too many submissions from this phone number today; try again tomorrow or "
                     "call the petition office"
                 ),
             )
-        errors = s.problems()
-        division = (
-            Division.objects.filter(code=s.division_code).first()
-            if "division_code" not in errors
-            else None
         )
-        if division is None and "division_code" not in errors:
-            errors["division_code"] = [_("Choose a valid place")]
-        category = None
-        if s.category and "category" not in errors:
-            category = leaf_by_code(s.category)
-            if category is None:
-                errors["category"] = [_("Choose a valid category")]
-        office = petition_office_for(division) if division else None
-        if division is not None and office is None:
-            errors["division_code"] = [_("Online petitions are not open yet in this area")]
-        if errors:
-            raise InvalidInput(
-                _("Some of what you entered is not right; correct it and try again"),
-                fields=errors,
-            )
-        p = s.petitioner
-        parties = [p] if p and (p.name or p.phone or p.id_number or p.email) else []
-        return services.register(
-            actor=CitizenActor(),
-            body=office,
-            channel=s.channel,
-            content_type=s.content_type,
-            title=s.title,
-            text=s.body,
-            place=division,
-            address=s.address,
-            category=category,
-            parties=parties,
-            public_consent=s.public_consent,
-            attachments=attachments,
-            on_registered=on_registered,
+    errors = s.problems()
+    division = None if "division_code" in errors else division_by_code(s.division_code)
+    if division is None and "division_code" not in errors:
+        errors["division_code"] = [_("Choose a valid place")]
+    category = None
+    if s.category and "category" not in errors:
+        category = leaf_by_code(s.category)
+        if category is None:
+            errors["category"] = [_("Choose a valid category")]
+    office = petition_office_for(division) if division else None
+    if division is not None and office is None:
+        errors["division_code"] = [_("Online petitions are not open yet in this area")]
+
+    def count_hits() -> None:
+        # Right before the case number: the counters' rows are locked only to the commit.
+        for key, (limit, window), message in counted:
+            ratelimit.hit(key, limit=limit, per_seconds=window, message=message)
+
+    # A flood is refused before any work, by one read that locks nothing; the hits themselves
+    # are counted in the registration's transaction.
+    refused = ratelimit.first_exceeded(
+        [(key, limit, window, message) for key, (limit, window), message in counted]
+    )
+    if refused is not None:
+        raise ratelimit.RateLimited(refused)
+    if errors:
+        raise InvalidInput(
+            _("Some of what you entered is not right; correct it and try again"), fields=errors
         )
+    p = s.petitioner
+    parties = [p] if p and (p.name or p.phone or p.id_number or p.email) else []
+    # register owns the one transaction, opened after its encryption and hashing.
+    return services.register(
+        actor=CitizenActor(),
+        body=office,
+        channel=s.channel,
+        content_type=s.content_type,
+        title=s.title,
+        text=s.body,
+        place=division,
+        address=s.address,
+        category=category,
+        parties=parties,
+        public_consent=s.public_consent,
+        attachments=attachments,
+        before_number=count_hits,
+        on_registered=on_registered,
+        durable=True,
+    )
 
 
 def find(tracking_code: str, password: str, *, ip: str) -> Case:

@@ -3,6 +3,11 @@
 In-transaction subscribers run inside the service's transaction (outbox rows, notice records) and
 roll back with it; after-commit subscribers run once the transaction has committed and get only
 the event id, so a worker can reload it.
+
+After-commit work is handed to the queue as ONE task per published event (`core.tasks.after_commit`
+runs every after-commit subscriber for it). With the database task backend the task row is written
+inside the move's own transaction, so it commits with the case or not at all and costs no commit of
+its own; with any other backend it is enqueued once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from django.db import transaction
 
 _in_transaction: list[Callable[[Any], None]] = []
 _after_commit: list[Callable[[int], None]] = []
+
+DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 
 
 def subscribe(handler: Callable[[Any], None], *, after_commit: bool = False) -> None:
@@ -31,6 +38,37 @@ def unsubscribe(handler: Callable) -> None:
 def publish(event: Any) -> None:
     for handler in list(_in_transaction):
         handler(event)
-    event_id = event.pk
-    for handler in list(_after_commit):
-        transaction.on_commit(lambda h=handler: h(event_id), robust=True)
+    if _after_commit:
+        _queue_after_commit([event.pk])
+
+
+def run_after_commit(event_ids: list[int]) -> None:
+    """Every after-commit subscriber for each event (in the worker, or right after commit)."""
+    import logging
+
+    logger = logging.getLogger("xinfang.events")
+    for event_id in event_ids:
+        for handler in list(_after_commit):
+            try:
+                handler(event_id)
+            except Exception:
+                # One consumer's failure must not keep the others from hearing of the event.
+                logger.exception("after-commit subscriber %r failed on event %s", handler, event_id)
+
+
+def _in_transaction_backend() -> bool:
+    from django.conf import settings
+
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    return backend in (DATABASE_BACKEND, "django_tasks_db.backend.DatabaseBackend")
+
+
+def _queue_after_commit(event_ids: list[int]) -> None:
+    from .tasks import after_commit
+
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and _in_transaction_backend():
+        # The task row commits with the move: no extra commit, and no task without its event.
+        after_commit.enqueue(event_ids)
+        return
+    transaction.on_commit(lambda: after_commit.enqueue(event_ids), robust=True)

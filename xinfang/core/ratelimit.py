@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
@@ -37,9 +37,13 @@ def _window(seconds: int) -> dt.datetime:
 
 
 def hit(key: str, *, limit: int, per_seconds: int, message: str = "") -> int:
-    """Count one hit; raise RateLimited once `limit` hits fall in the current window."""
+    """Count one hit; raise RateLimited once `limit` hits fall in the current window.
+
+    One statement, in the caller's transaction when there is one (so a refused or rolled-back
+    submission counts nothing, at no commit of its own); it locks the counter's row to the end
+    of that transaction, so callers count last (citizen.submit)."""
     start = _window(per_seconds)
-    with transaction.atomic(), connection.cursor() as cur:
+    with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO core_ratebucket (key, window_start, count) VALUES (%s, %s, 1) "
             "ON CONFLICT (key, window_start) DO UPDATE SET count = core_ratebucket.count + 1 "
@@ -64,6 +68,25 @@ def check(key: str, *, limit: int, per_seconds: int, message: str = "") -> None:
     """Refuse without counting (e.g. before checking a password whose failures are counted)."""
     if peek(key, per_seconds=per_seconds) >= limit:
         raise RateLimited(message or _("Too many attempts; try again later"))
+
+
+def first_exceeded(checks: list[tuple[str, int, int, str]]) -> str | None:
+    """The message of the first (key, limit, per_seconds, message) already at its limit, read
+    in one statement that locks nothing; None when every key has room for one more hit."""
+    from django.db.models import Q
+
+    from .models import RateBucket
+
+    if not checks:
+        return None
+    q = Q(pk__in=[])
+    for key, _limit, per_seconds, _message in checks:
+        q |= Q(key=key[:150], window_start=_window(per_seconds))
+    counts = dict(RateBucket.objects.filter(q).values_list("key", "count"))
+    for key, limit, _per_seconds, message in checks:
+        if counts.get(key[:150], 0) >= limit:
+            return message or _("Too many attempts; try again later")
+    return None
 
 
 def prune(older_than: dt.timedelta = dt.timedelta(days=2)) -> int:

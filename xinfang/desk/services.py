@@ -23,12 +23,10 @@ GRACE = dt.timedelta(hours=1)
 def _paths_in_live_sessions(now: dt.datetime) -> set[str] | None:
     """Scan paths that a live session's intake draft still lists; None when sessions are not
     stored in the database (they cannot be read here)."""
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
     engine = import_module(settings.SESSION_ENGINE)
-    if settings.SESSION_ENGINE not in (
-        "xinfang.core.sessions",
-        "django.contrib.sessions.backends.db",
-        "django.contrib.sessions.backends.cached_db",
-    ):
+    if not issubclass(engine.SessionStore, DatabaseSessionStore):
         return None
     store = engine.SessionStore()
     paths: set[str] = set()

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, QuerySet
 
 from xinfang.cases.models import Clock
+from xinfang.core import tablecache
 
 from .models import MessageTemplate, Outbox
 
@@ -24,6 +25,7 @@ def due_outbox(moment: dt.datetime) -> QuerySet[Outbox]:
     ).order_by("next_attempt_at", "pk")
 
 
+@tablecache.cached("notify.template", MessageTemplate)
 def active_template(key: str, channel: str) -> MessageTemplate | None:
     return MessageTemplate.objects.filter(key=key, channel=channel).first()
 

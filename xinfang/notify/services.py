@@ -48,9 +48,8 @@ def message_context(case: Case, event: CaseEvent | None = None) -> dict[str, str
 
 def _message_values(case: Case, event: CaseEvent | None = None) -> dict[str, str]:
     """Plain strings only: no model reaches a template, so none can be walked to a party."""
-    due = {
-        c.period: c.due_on for c in Clock.objects.filter(case=case).exclude(status=Clock.STOPPED)
-    }
+    # Through the case's manager, so clocks a caller already holds (registration) are reused.
+    due = {c.period: c.due_on for c in case.clocks.all() if c.status != Clock.STOPPED}
     extra = event.extra if event is not None else {}
     is_report = case.content_type == "report"
     day = timezone.localdate(event.at) if event is not None else today()
@@ -101,9 +100,10 @@ def _redact(case: Case, text: str) -> str:
 
 def _recipients(case: Case, channel: str) -> list[tuple[int, str]]:
     """(party id, encrypted address) pairs; a report's messages go to the reporter alone."""
-    parties = case.parties.order_by("pk")
+    # In Python, so parties a caller already holds (registration) are reused.
+    parties = sorted(case.parties.all(), key=lambda p: p.pk)
     if case.content_type == "report":
-        parties = parties.filter(kind=Party.PETITIONER)
+        parties = [p for p in parties if p.kind == Party.PETITIONER]
     out: list[tuple[int, str]] = []
     seen: set[str] = set()
     for party in parties:

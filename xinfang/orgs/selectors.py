@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from xinfang.core import tablecache
+
 from .models import WIDE_SCOPE_ROLES, Body, BodyKind, Division, Membership
 
 
@@ -81,14 +83,40 @@ def body_in_scope_of(user, body: Body, roles: frozenset[str] | set[str]) -> set[
 
 
 def petition_office_for(division: Division) -> Body | None:
-    """The nearest petition office at this division or above."""
-    for d in division.ancestors():
-        office = Body.objects.filter(
-            division=d, kind=BodyKind.PETITION_OFFICE, is_active=True
-        ).first()
-        if office:
-            return office
-    return None
+    """The nearest petition office at this division or above (cached: read on every submission)."""
+    return _petition_office_for(division.code)
+
+
+@tablecache.cached("orgs.petition_office", Division, Body)
+def _petition_office_for(code: str) -> Body | None:
+    division = Division.objects.filter(code=code).first()
+    if division is None:
+        return None
+    chain = [c for c in division.path.split("/") if c][::-1]  # this division first
+    # One statement for the whole chain; the deepest office wins, the first by name there.
+    offices: dict[str, Body] = {}
+    for b in Body.objects.filter(
+        division__in=chain, kind=BodyKind.PETITION_OFFICE, is_active=True
+    ).select_related("division"):
+        offices.setdefault(b.division_id, b)
+    return next((offices[c] for c in chain if c in offices), None)
+
+
+@tablecache.cached("orgs.division", Division)
+def division_by_code(code: str) -> Division | None:
+    """A division by its code (cached: the citizen's form and every submission read it)."""
+    return Division.objects.filter(code=code).first()
+
+
+@tablecache.cached("orgs.children", Division)
+def division_children(code: str | None) -> tuple[Division, ...]:
+    """The divisions directly below `code` (the roots for None), in code order (cached)."""
+    return tuple(Division.objects.filter(parent_id=code).order_by("code"))
+
+
+@tablecache.cached("orgs.divisions_by_codes", Division)
+def divisions_by_codes(codes: tuple[str, ...]) -> dict[str, Division]:
+    return {d.code: d for d in Division.objects.filter(code__in=codes)}
 
 
 def superior_of(body: Body) -> Body | None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.cases import validation
 from xinfang.core import crypto, filetypes
 from xinfang.orgs.models import Division
+from xinfang.orgs.selectors import divisions_by_codes
 from xinfang.taxonomy.selectors import leaf_by_code
 
 CONTENT_TYPES = [
@@ -101,7 +102,7 @@ def division_chain(codes: list[str]) -> list[Division]:
     stale values below it, which break the chain and are ignored.
     """
     wanted = [c for c in codes if c]
-    found = {d.code: d for d in Division.objects.filter(code__in=wanted)}
+    found = divisions_by_codes(tuple(sorted(set(wanted))))
     chain: list[Division] = []
     for code in codes:
         d = found.get(code)

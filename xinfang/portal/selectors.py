@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases.models import Case
 from xinfang.cases.workflow import DECISIONS, S
+from xinfang.core import tablecache
 from xinfang.orgs.models import Division, Level
-from xinfang.taxonomy.models import Category
+from xinfang.orgs.selectors import division_children
+from xinfang.taxonomy.models import Category, TaxonomyVersion
 from xinfang.taxonomy.selectors import leaves
 
 # Answered cases only; reports (检举控告) never, whatever the consent: the reporter is protected
@@ -108,8 +110,10 @@ def anonymised(case: Case) -> PublicCase:
 
 def category_choices(q: str = "", selected: str = "") -> list[tuple[str, list[Category]]]:
     """Leaves grouped by their first level; with `q`, the first matches of the full name."""
-    qs = leaves().select_related("parent__parent")
     q = (q or "").strip()
+    if not q:
+        return _all_category_choices()
+    qs = leaves().select_related("parent__parent")
     if q:
         matches = list(qs.filter(full_name__icontains=q)[:CATEGORY_SEARCH_LIMIT])
         if selected and selected not in {c.code for c in matches}:
@@ -119,6 +123,16 @@ def category_choices(q: str = "", selected: str = "") -> list[tuple[str, list[Ca
         items = list(qs)
     groups: dict[str, list[Category]] = {}
     for c in items:
+        top = c.parent.parent.name if c.parent and c.parent.parent else c.full_name.split("/")[0]
+        groups.setdefault(top, []).append(c)
+    return list(groups.items())
+
+
+@tablecache.cached("portal.categories", TaxonomyVersion, Category)
+def _all_category_choices() -> list[tuple[str, list[Category]]]:
+    """Every leaf, grouped: built once per taxonomy edit, not on every form view."""
+    groups: dict[str, list[Category]] = {}
+    for c in leaves().select_related("parent__parent"):
         top = c.parent.parent.name if c.parent and c.parent.parent else c.full_name.split("/")[0]
         groups.setdefault(top, []).append(c)
     return list(groups.items())
@@ -152,19 +166,19 @@ def cascade(chain: list[Division]) -> list[CascadeLevel]:
     """
     chain = list(chain)
     if not chain:
-        options = list(Division.objects.filter(parent__isnull=True))
+        options = list(division_children(None))
         while len(options) == 1 and options[0].level < Level.COUNTY:
             chain.append(options[0])
-            options = list(Division.objects.filter(parent=options[0]))
+            options = list(division_children(options[0].code))
         if len(options) == 1 and options[0].level == Level.COUNTY:
             chain.append(options[0])
     levels = []
     parent = None
     for d in chain:
-        siblings = list(Division.objects.filter(parent=parent))
+        siblings = list(division_children(parent))
         levels.append(CascadeLevel(level=d.level, options=siblings, selected=d.code))
-        parent = d
-    children = list(Division.objects.filter(parent=parent))
+        parent = d.code
+    children = list(division_children(parent))
     if children:
         levels.append(CascadeLevel(level=children[0].level, options=children, selected=""))
     return levels

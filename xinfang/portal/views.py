@@ -3,10 +3,16 @@ live in the citizen's use cases (xinfang.cases.citizen)."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.contrib.messages import get_messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +21,7 @@ from xinfang.cases import citizen
 from xinfang.cases import services as case_services
 from xinfang.cases.models import Case
 from xinfang.cases.workflow import STATE_LABELS, S
+from xinfang.core import tablecache
 from xinfang.core.errors import (
     ApplicationError,
     InvalidInput,
@@ -93,8 +100,9 @@ def _category_context(q: str, selected: str) -> dict:
 
 def _grant(request, case: Case) -> None:
     ids = [i for i in request.session.get(SESSION_CASES, []) if i != case.pk]
-    request.session.cycle_key()  # access was just proven: a new session id (no fixation)
     request.session[SESSION_CASES] = [case.pk, *ids][:20]
+    # Access was just proven: a new session id (no fixation), written with the data above.
+    request.session.cycle_key()
 
 
 def _channel(request) -> str:
@@ -102,8 +110,34 @@ def _channel(request) -> str:
     return "mobile" if ("Mobile" in ua or "MicroMessenger" in ua) else "web"
 
 
+# The blank form as rendered, per language and version of the tables it lists, with a slot
+# where each request's CSRF token goes: the form lists every category and the places.
+_blank_pages: dict[tuple, str] = {}
+CSRF_SLOT = "\x00csrf\x00"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+BLANK_FORM_TABLES = ("portal.categories", "orgs.children")
+
+
+def _blank_form(request) -> HttpResponse:
+    key = (get_language(), tablecache.version(*BLANK_FORM_TABLES))
+    page = _blank_pages.get(key)
+    if page is None:
+        form = SubmitForm()
+        _mark_invalid(form)
+        html = render_to_string("portal/submit.html", _submit_context(form), request)
+        # Every use in one rendering is the same masked token; it becomes the slot.
+        token = CSRF_INPUT.search(html).group(1)
+        page = html.replace(token, CSRF_SLOT)
+        if len(_blank_pages) > 20:
+            _blank_pages.clear()
+        _blank_pages[key] = page
+    return HttpResponse(page.replace(CSRF_SLOT, get_token(request)))
+
+
 def submit(request):
     if request.method != "POST":
+        if not request.GET and not get_messages(request):
+            return _blank_form(request)
         form = SubmitForm()
         _mark_invalid(form)
         return render(request, "portal/submit.html", _submit_context(form))
@@ -138,18 +172,10 @@ def submit(request):
         files = [
             case_services.AttachmentInput(name=f.name, content=f.read()) for f in d["attachments"]
         ]
-        try:
-            reg = citizen.submit(submission, ip=client_ip(request), attachments=files)
-        except RateLimited as exc:
-            form.add_error(None, str(exc.message))
-        except InvalidInput as exc:
-            apply_to_form(form, exc, SERVICE_FIELDS)
-        except StorageFull as exc:
-            # Nothing was registered; the form comes back with everything typed in it.
-            form.add_error(None, str(exc.message))
-            status = exc.http_status
-        else:
-            _grant(request, reg.case)
+
+        def remember(reg) -> None:
+            # In the registration's transaction: the receipt and the access grant commit with
+            # the case, in the same commit (the session store skips the unchanged re-save).
             due = {c.period: c.due_on.isoformat() for c in reg.clocks}
             request.session[SESSION_RECEIPT] = {
                 "number": reg.case.number,
@@ -160,6 +186,21 @@ def submit(request):
                 "holder": reg.case.holder_body.name,
                 "route_due": due.get("route", ""),
             }
+            _grant(request, reg.case)
+
+        try:
+            citizen.submit(
+                submission, ip=client_ip(request), attachments=files, on_registered=remember
+            )
+        except RateLimited as exc:
+            form.add_error(None, str(exc.message))
+        except InvalidInput as exc:
+            apply_to_form(form, exc, SERVICE_FIELDS)
+        except StorageFull as exc:
+            # Nothing was registered; the form comes back with everything typed in it.
+            form.add_error(None, str(exc.message))
+            status = exc.http_status
+        else:
             return redirect("portal:submitted")
     _mark_invalid(form)
     return render(request, "portal/submit.html", _submit_context(form, request.POST), status=status)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from xinfang.core import tablecache
 from xinfang.orgs.models import Body, Division
 
 from .models import Category, RoutingRule, TaxonomyVersion
 
 
+@tablecache.cached("taxonomy.version", TaxonomyVersion)
 def active_version() -> TaxonomyVersion | None:
     return TaxonomyVersion.objects.filter(is_active=True).first()
 
@@ -16,6 +18,7 @@ def leaves(version: TaxonomyVersion | None = None) -> QuerySet[Category]:
     return Category.objects.filter(version=version, level=3).order_by("code")
 
 
+@tablecache.cached("taxonomy.leaf", TaxonomyVersion, Category)
 def leaf_by_code(code: str) -> Category | None:
     version = active_version()
     if version is None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from xinfang.core import tablecache
+
 from ..deadlines import DEFAULT_PERIODS, Period
 from ..models import PeriodSetting
 
 
+@tablecache.cached("cases.periods", PeriodSetting)
 def periods() -> dict[str, Period]:
+    """Cached; callers must not change the dict they get."""
     configured = {s.key: s for s in PeriodSetting.objects.all()}
     out = {}
     for key, period in DEFAULT_PERIODS.items():

@@ -41,6 +41,18 @@ def start_clock(
     )
 
 
+def new_clock(key: str, start: dt.date, cal, configured) -> Clock:
+    """An unsaved running clock of `key` from `start` (a new case has none to stop)."""
+    period = configured[key]
+    return Clock(
+        period=key,
+        unit=period.unit,
+        days=period.days,
+        started_on=start,
+        due_on=deadlines.due_date(period, start, cal),
+    )
+
+
 def stop_clock(case: Case, key: str, on: dt.date) -> None:
     for clock in Clock.objects.filter(case=case, period=key).exclude(status=Clock.STOPPED):
         clock.status = Clock.STOPPED

@@ -27,7 +27,7 @@ from .. import search, workflow
 from ..access import may_register_at
 from ..models import Attachment, Case, Clock, Party
 from ..selectors import periods
-from .clocks import start_clock
+from .clocks import new_clock
 from .engine import append_event
 
 MAX_REPRESENTATIVES = 5  # W20
@@ -103,20 +103,67 @@ def _validate_registration(
         )
 
 
-def _next_number(county_code: str, day: dt.date) -> str:
-    # One statement both engines run atomically; it rolls back with the registration (gap-free).
-    with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO cases_casesequence (division_code, day, last) VALUES (%s, %s, 1) "
-            "ON CONFLICT (division_code, day) DO UPDATE SET last = cases_casesequence.last + 1 "
-            "RETURNING last",
-            [county_code, day],
-        )
-        seq = cur.fetchone()[0]
+# The case row carries this until its number is taken, right before commit. Unique, because the
+# tracking code is; never seen outside the transaction.
+PLACEHOLDER_PREFIX = "~"
+
+
+_UPSERT = (
+    "INSERT INTO cases_casesequence (division_code, day, last) VALUES (%s, %s, 1) "
+    "ON CONFLICT (division_code, day) DO UPDATE SET last = cases_casesequence.last + 1 "
+    "RETURNING last"
+)
+
+
+def _number_prefix(county_code: str, day: dt.date) -> str:
     from django.conf import settings
 
-    prefix = settings.XINFANG["CASE_NUMBER_PREFIX"]
-    return f"{prefix}-{county_code}-{day:%Y%m%d}-{seq:06d}"
+    return f"{settings.XINFANG['CASE_NUMBER_PREFIX']}-{county_code}-{day:%Y%m%d}-"
+
+
+def _take_number(case: Case, county_code: str, day: dt.date) -> None:
+    """Give `case` the next number of the county's day and save its timeline head with it.
+
+    The counter's upsert runs atomically on both engines and rolls back with the registration
+    (gap-free). It locks the day's counter row until commit, so the registration takes it last
+    (register). On PostgreSQL the upsert and the case's update are one statement."""
+    prefix = _number_prefix(county_code, day)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"WITH s AS ({_UPSERT}) UPDATE cases_case SET "
+                "number = %s || lpad(s.last::text, greatest(6, length(s.last::text)), '0'), "
+                "event_count = %s, audit_head = %s FROM s WHERE cases_case.id = %s "
+                "RETURNING cases_case.number",
+                [county_code, day, prefix, case.event_count, case.audit_head, case.pk],
+            )
+            case.number = cur.fetchone()[0]
+            return
+        cur.execute(_UPSERT, [county_code, day])
+        case.number = f"{prefix}{cur.fetchone()[0]:06d}"
+    case.save(update_fields=["number", "event_count", "audit_head"])
+
+
+def _party_row(p: PartyInput) -> Party:
+    phone = crypto.normalise_phone(p.phone)
+    id_number = crypto.normalise_id(p.id_number)
+    return Party(
+        kind=p.kind,
+        name_enc=crypto.encrypt(p.name.strip()),
+        phone_enc=crypto.encrypt(phone),
+        id_number_enc=crypto.encrypt(id_number),
+        address_enc=crypto.encrypt(p.address.strip()),
+        email_enc=crypto.encrypt(p.email.strip()),
+        phone_index=crypto.blind_index(phone),
+        id_index=crypto.blind_index(id_number),
+    )
+
+
+def _holding(queryset, rows: list):
+    """`queryset` answered from `rows` already in hand, as a prefetch would leave it."""
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    return queryset
 
 
 def register(
@@ -137,12 +184,23 @@ def register(
     accused_body: Body | None = None,
     confidential: bool = False,
     attachments: Iterable[AttachmentInput] = (),
+    before_number: Callable[[], None] | None = None,
     on_registered: Callable[[Registration], None] | None = None,
+    durable: bool = False,
 ) -> Registration:
-    """Register a petition item (W17, W21). Nothing received is ever dropped. `on_registered`
-    runs inside the transaction, for what must commit with the case or not at all (the answer
-    kept for an Idempotency-Key)."""
+    """Register a petition item (W17, W21). Nothing received is ever dropped. `before_number`
+    runs inside the transaction right before the number is taken (e.g. counting rate limits, so
+    their rows are locked only briefly); `on_registered` runs inside it after, for what must
+    commit with the case or not at all (the answer kept for an Idempotency-Key). `durable`:
+    the caller is an entry point and this is its one transaction.
+
+    The case's number comes from a per-county-per-day counter whose row stays locked until
+    commit, so everything else (encryption, hashing, clocks, the timeline) is done first under a
+    placeholder; the counter, the number, the in-transaction subscribers (the outbox needs the
+    number) and the commit come last. The timeline's hash chain does not cover the number
+    (CaseEvent.hash_payload): the number is the case row's, set once here."""
     parties = list(parties)
+    attachments = list(attachments)
     _validate_registration(
         channel=channel,
         content_type=content_type,
@@ -168,47 +226,45 @@ def register(
     day = today()
     tracking_code = crypto.new_code()
     password = crypto.new_password()
-    with transaction.atomic():
-        case = Case.objects.create(
-            number=_next_number(body.division.county_code, day),
-            tracking_code=tracking_code,
-            query_password_hash=crypto.hash_query_password(tracking_code, password),
-            registered_at=moment,
-            registering_body=body,
-            holder_body=body,
-            channel=channel,
-            content_type=content_type,
-            category=category,
-            place=place,
-            address=address.strip(),
-            title=title.strip(),
-            body=text.strip(),
-            search_text=search.search_text(title, text, address),
-            is_group=is_group,
-            group_size=max(group_size, len(parties), 1),
-            accused_body=accused_body,
-            confidential=confidential or content_type == "report",
-            public_consent=public_consent and content_type != "report",
-        )
-        for p in parties:
-            Party.objects.create(
-                case=case,
-                kind=p.kind,
-                name_enc=crypto.encrypt(p.name.strip()),
-                phone_enc=crypto.encrypt(crypto.normalise_phone(p.phone)),
-                id_number_enc=crypto.encrypt(crypto.normalise_id(p.id_number)),
-                address_enc=crypto.encrypt(p.address.strip()),
-                email_enc=crypto.encrypt(p.email.strip()),
-                phone_index=crypto.blind_index(crypto.normalise_phone(p.phone)),
-                id_index=crypto.blind_index(crypto.normalise_id(p.id_number)),
-            )
-        for a in attachments:
-            _store_attachment(case, a)
-        cal = work_calendar()
-        configured = periods()
-        clocks = [start_clock(case, "route", day, cal, configured)]
-        if content_type == "suggestion":
-            clocks.append(start_clock(case, "proposal_feedback", day, cal, configured))
+    # The costly part, outside any transaction: encryption, keyed hashes, due dates.
+    party_rows = [_party_row(p) for p in parties]
+    password_hash = crypto.hash_query_password(tracking_code, password)
+    cal = work_calendar()
+    configured = periods()
+    keys = ["route"] + (["proposal_feedback"] if content_type == "suggestion" else [])
+    clocks = [new_clock(key, day, cal, configured) for key in keys]
+    fields = dict(
+        number=PLACEHOLDER_PREFIX + tracking_code,
+        tracking_code=tracking_code,
+        query_password_hash=password_hash,
+        registered_at=moment,
+        registering_body=body,
+        holder_body=body,
+        channel=channel,
+        content_type=content_type,
+        category=category,
+        place=place,
+        address=address.strip(),
+        title=title.strip(),
+        body=text.strip(),
+        search_text=search.search_text(title, text, address),
+        is_group=is_group,
+        group_size=max(group_size, len(parties), 1),
+        accused_body=accused_body,
+        confidential=confidential or content_type == "report",
+        public_consent=public_consent and content_type != "report",
+    )
+    # `durable` for an entry point (citizen.submit) whose transaction this is: it opens here,
+    # after the work above.
+    with transaction.atomic(durable=durable):
+        case = Case.objects.create(**fields)
+        for row in party_rows:
+            row.case = case
+        if party_rows:
+            Party.objects.bulk_create(party_rows)
+        for clock in clocks:
+            clock.case = case
+        Clock.objects.bulk_create(clocks)
         event = append_event(
             case,
             kind="register",
@@ -220,8 +276,19 @@ def register(
             notice="",
             citizen_visible=True,
         )
-        case.save()
+        # What the outbox reads, already in hand (notify reads them through the case's managers).
+        case._prefetched_objects_cache = {
+            "parties": _holding(case.parties.get_queryset(), party_rows),
+            "clocks": _holding(case.clocks.get_queryset(), clocks),
+        }
+        if before_number is not None:
+            before_number()
+        # Last: the counter row is locked from here to the commit.
+        _take_number(case, body.division.county_code, day)
+        for a in attachments:  # their path holds the number
+            _store_attachment(case, a)
         events.publish(event)
+        case._prefetched_objects_cache = {}  # later moves change these rows
         registration = Registration(
             case=case, tracking_code=tracking_code, query_password=password, clocks=clocks
         )

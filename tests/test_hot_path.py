@@ -1,0 +1,234 @@
+"""The submission hot path: few statements and one commit per petition, numbers that stay
+distinct and gap-free when petitions arrive together, and read-mostly tables served from caches
+that show an administrator's edit at once. Timings are in bench/ (http_submit, portal_form)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from contextlib import contextmanager
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import build_county
+from xinfang.cases import citizen, services
+from xinfang.cases.models import Case, CaseSequence, PeriodSetting
+from xinfang.core.models import Holiday
+
+MORNING = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+# Statements of one submission, transaction control aside: the rate-limit read, the case, its
+# party, its clock and its event, two rate-limit counts, the day's counter, the number, the
+# outbox row and the queued task (PostgreSQL takes the counter and sets the number in one).
+API_CEILING = 10 if connection.vendor == "postgresql" else 11
+# The Idempotency-Key's claim (its own commit, so a retry sees it) and its stored answer.
+API_WITH_KEY_CEILING = API_CEILING + 2
+# The session written with the receipt, under a fresh key.
+PORTAL_CEILING = API_CEILING + 1
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def county_committed(settings):
+    settings.XINFANG = {**settings.XINFANG, "TRUST_X_FORWARDED_FOR": True}
+    return build_county()
+
+
+@contextmanager
+def counted():
+    """(statements, commits) of the block, as the database sees them."""
+    commits = []
+    real = connection.commit
+
+    def commit():
+        commits.append(1)
+        return real()
+
+    connection.commit = commit
+    try:
+        with CaptureQueriesContext(connection) as q:
+            yield q, commits
+    finally:
+        del connection.commit
+
+
+def statements(q) -> list[str]:
+    return [x["sql"] for x in q.captured_queries if not x["sql"].upper().startswith(CONTROL)]
+
+
+def petition(i: int) -> dict:
+    return {
+        "content_type": "appeal",
+        "title": f"小区路灯损坏第{i}号",
+        "division_code": "370687",
+        "body": "小区东门路灯一直不亮，晚上出行不安全。",
+        "petitioner": {"name": "王五", "phone": f"139{i:08d}"},
+    }
+
+
+def post_api(client, i: int, key: str = ""):
+    headers = {"X-Forwarded-For": f"10.0.0.{i}"}
+    if key:
+        headers["Idempotency-Key"] = key
+    return client.post(
+        "/api/v1/petitions", petition(i), content_type="application/json", headers=headers
+    )
+
+
+def form_data(i: int) -> dict:
+    return {
+        "content_type": "appeal",
+        "title": f"路灯不亮{i}",
+        "body": "小区东门路灯一直不亮。",
+        "division_code": ["370000", "370600", "370687"],
+        "name": "王五",
+        "phone": f"137{i:08d}",
+    }
+
+
+def test_an_api_submission_is_a_handful_of_statements_and_one_commit(county_committed):
+    client = Client()
+    assert post_api(client, 1).status_code == 201  # caches warm, as in a running server
+    with counted() as (q, commits):
+        r = post_api(client, 2)
+    assert r.status_code == 201
+    sql = statements(q)
+    assert len(sql) <= API_CEILING, "\n".join(sql)
+    assert len(commits) == 1
+    assert not [s for s in q.captured_queries if s["sql"].upper().startswith("SAVEPOINT")]
+
+    with counted() as (q, commits):
+        r = post_api(client, 3, key="retry-safe-3")
+    assert r.status_code == 201
+    assert len(statements(q)) <= API_WITH_KEY_CEILING
+    assert len(commits) == 2  # the key's claim, then the case with its answer
+
+
+def test_the_case_number_is_taken_last_and_the_audit_chain_holds(county_committed):
+    from xinfang.cases.audit import verify_audit_chain
+
+    client = Client()
+    post_api(client, 1)
+    with CaptureQueriesContext(connection) as q:
+        r = post_api(client, 2)
+    sql = statements(q)
+    counter = next(i for i, s in enumerate(sql) if "cases_casesequence" in s)
+    # After the counter's row is locked: the number, the outbox row, the task; nothing costly.
+    assert len(sql) - counter <= 4, sql[counter:]
+    case = Case.objects.get(number=r.json()["number"])
+    assert case.number.startswith("XF-370687-") and not case.number.startswith("~")
+    (message,) = case.outbox.filter(channel="sms")
+    assert case.number in message.body  # the message quotes the real number, not a placeholder
+    assert verify_audit_chain().intact
+
+
+def test_a_portal_submission_commits_once_with_its_receipt(county_committed):
+    first = Client()
+    assert first.post("/submit/", form_data(1)).status_code == 302
+    client = Client()
+    client.get("/submit/")
+    with counted() as (q, commits):
+        r = client.post("/submit/", form_data(2))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    sql = statements(q)
+    assert len(sql) <= PORTAL_CEILING, "\n".join(sql)
+    assert len(commits) == 1  # the receipt's session is written in the case's transaction
+    receipt = client.get(r["Location"]).content.decode()
+    number = Case.objects.get(title="路灯不亮2").number
+    assert number in receipt
+
+
+def test_the_blank_form_is_served_without_queries(county_committed):
+    client = Client()
+    first = client.get("/submit/")
+    with CaptureQueriesContext(connection) as q:
+        page = client.get("/submit/")
+    assert page.status_code == 200 and len(q.captured_queries) == 0
+    assert first.content.count(b'name="csrfmiddlewaretoken"') == 2  # the form, the language
+    assert b"\x00" not in page.content
+    # Each visitor's own CSRF token is in the cached page, and the form accepts it.
+    strict = Client(enforce_csrf_checks=True)
+    html = strict.get("/submit/").content.decode()
+    value = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    r = strict.post("/submit/", {**form_data(5), "csrfmiddlewaretoken": value})
+    assert r.status_code == 302
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time: concurrent registrations need PostgreSQL",
+)
+def test_registrations_at_the_same_time_get_distinct_gap_free_numbers(county_committed):
+    n = 12
+    barrier = threading.Barrier(n)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def one(i: int) -> None:
+        try:
+            barrier.wait()
+            reg = citizen.submit(
+                citizen.Submission(
+                    content_type="appeal",
+                    title=f"同时提交{i}",
+                    body="同一时刻提交的事项。",
+                    division_code="370687",
+                    petitioner=services.PartyInput(name="赵六", phone=f"136{i:08d}"),
+                ),
+                ip=f"10.1.0.{i}",
+            )
+            numbers.append(reg.case.number)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    sequence = sorted(int(number.rsplit("-", 1)[1]) for number in numbers)
+    assert sequence == list(range(1, n + 1))
+    (counter,) = CaseSequence.objects.filter(division_code="370687")
+    assert counter.last == n
+
+
+def _route_due(client, i: int) -> str:
+    r = post_api(client, i)
+    assert r.status_code == 201, r.content
+    return r.json()["due"]["route"]
+
+
+def test_a_holiday_or_period_edited_changes_the_next_due_date_at_once(county_committed):
+    client = Client()
+    with time_machine.travel(MORNING, tick=False):
+        before = _route_due(client, 1)
+        Holiday.objects.create(date=dt.date.fromisoformat(before), is_workday=False)
+        moved = _route_due(client, 2)
+        assert moved > before
+        PeriodSetting.objects.create(key="route", days=20, unit="calendar")
+        longer = _route_due(client, 3)
+    assert dt.date.fromisoformat(longer) - MORNING.date() >= dt.timedelta(days=20)
+
+
+def test_a_renamed_place_shows_in_the_form_at_once(county_committed):
+    from xinfang.orgs.models import Division
+
+    client = Client()
+    assert "海阳市" in client.get("/submit/").content.decode()
+    town = Division.objects.get(code=county_committed.town.code)
+    town.name = "凤城新街道"
+    town.save()
+    page = client.get("/submit/").content.decode()
+    assert "凤城新街道" in page
+    with CaptureQueriesContext(connection) as q:
+        again = client.get("/submit/").content.decode()
+    assert "凤城新街道" in again and len(q.captured_queries) == 0
