@@ -11,7 +11,6 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from xinfang.core import crypto, events, filetypes
-
 from xinfang.core.articles import with_article
 from xinfang.core.errors import (
     ApplicationError,
