@@ -14,6 +14,8 @@ Times are 10:00 in Shanghai (02:00 UTC), so no date depends on the machine's tim
 | H | 10-15 | web    | village | October: the month before |
 | I | 2025-11-20 | letter | town | a year before |
 
+Every answer supports the request and is carried out the day it is given.
+
 Grid ledger: two items found in the village in November, one settled.
 """
 
@@ -60,7 +62,11 @@ def answer(county, case, when):
         case = services.decide(
             case=case, actor=u["handler"], decision="support", facts="属实", reasons="应当处理"
         )
-        return services.reply(case=case, actor=u["head"])
+        case = services.reply(case=case, actor=u["head"])
+        # Carried out the same day (W32), so no carrying-out deadline runs late in this month.
+        return services.record_carried_out(
+            case=case, actor=u["handler"], account="已按处理意见落实"
+        )
 
 
 def register(county, when, channel, place, title):

@@ -51,17 +51,18 @@ def test_intake_by_township_and_village(month, s):
 
 def test_on_time_rate_by_period_and_body(month, s):
     c = month.county
-    # Routing: A D E G on time, B and C late; notices and handling: A-E on time.
+    # Routing: A D E G on time, B and C late; notices, handling and carrying out: A-E on time.
     assert {r.key: (r.part, r.whole) for r in s.on_time_by_period} == {
         "period:route": (4, 6),
         "period:accept_notice": (5, 5),
         "period:handle": (5, 5),
+        "period:carry_out": (5, 5),
     }
-    assert (s.on_time.part, s.on_time.whole, s.on_time.value) == (14, 16, 87.5)
+    assert (s.on_time.part, s.on_time.whole, s.on_time.value) == (19, 21, 90.5)
     # D is under review at the city bureau; G stays with the county office that merged it.
     assert {r.key: (r.part, r.whole) for r in s.on_time_by_body} == {
-        f"body:{c.housing.pk}": (10, 12),
-        f"body:{c.city_housing.pk}": (3, 3),
+        f"body:{c.housing.pk}": (14, 16),
+        f"body:{c.city_housing.pk}": (4, 4),
         f"body:{c.office.pk}": (1, 1),
     }
 

@@ -255,12 +255,21 @@ def inbox(
     body it accuses. Used by the desk inbox and by GET /api/v1/cases.
     """
     limit = max(1, min(limit, INBOX_MAX_LIMIT))
-    ids = list(inbox_page_ids(user, queue, filters, cursor, limit + 1, on=on))
+    sort = filters.sort if filters else "registered"
+    if sort == "due":
+        # The due order's cursor needs each row's nearest deadline, picked with its id.
+        qs = inbox_queryset(user, queue, filters, cursor, on=on).select_related(None)
+        due = dict(qs.values_list("pk", "next_due")[: limit + 1])
+        ids = list(due)
+    else:
+        ids = list(inbox_page_ids(user, queue, filters, cursor, limit + 1, on=on))
     by_pk = Case.objects.select_related(*PAGE_RELATED).in_bulk(ids)
     rows = [by_pk[pk] for pk in ids if pk in by_pk]
+    for row in rows:
+        if sort == "due":
+            row.next_due = due[row.pk]
     more = len(rows) > limit
     rows = rows[:limit]
-    sort = filters.sort if filters else "registered"
     return InboxPage(items=rows, next_cursor=encode_cursor(rows[-1], sort) if more else None)
 
 
