@@ -30,7 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from lookalike import (  # noqa: E402
+from _copy_rows import band_rows  # noqa: E402
+from _lookalike_corpus import (  # noqa: E402
     CLOSINGS,
     COMPANY_SUFFIX,
     COUNTIES,
@@ -467,7 +468,7 @@ def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
     keys = hasher.band_keys(sigs)
     b = keys.shape[1]
     ids = np.arange(lo + 1, hi + 1, dtype=np.int64)
-    bands = _binary_band_rows(np.repeat(ids, b), keys.ravel(), np.repeat(np.array(opened), b))
+    bands = band_rows(np.repeat(ids, b), keys.ravel(), np.repeat(np.array(opened), b))
     return Chunk(
         lo,
         hi,
@@ -478,22 +479,3 @@ def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
         "".join(entry_rows),
         bands.tobytes(),
     )
-
-
-def _binary_band_rows(ids: np.ndarray, keys: np.ndarray, is_open: np.ndarray) -> np.ndarray:
-    """COPY BINARY tuples of (bigint case_id, bigint key, boolean is_open)."""
-    dtype = np.dtype(
-        [
-            ("n", ">i2"),
-            ("l1", ">i4"),
-            ("case", ">i8"),
-            ("l2", ">i4"),
-            ("key", ">i8"),
-            ("l3", ">i4"),
-            ("open", "u1"),
-        ]
-    )
-    rows = np.empty(len(keys), dtype=dtype)
-    rows["n"], rows["l1"], rows["l2"], rows["l3"] = 3, 8, 8, 1
-    rows["case"], rows["key"], rows["open"] = ids, keys, is_open
-    return rows

@@ -45,6 +45,7 @@ import numpy as np  # noqa: E402
 from xinfang.triage.similarity import DEFAULT_SCHEME, LSHIndex, MinHasher  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
+from _copy_rows import band_rows  # noqa: E402
 from _lookalike_corpus import generate, queries  # noqa: E402
 
 
@@ -205,25 +206,6 @@ def copy_cases(cases, open_mask: np.ndarray):
     return clerk
 
 
-def _binary_rows(ids: np.ndarray, keys: np.ndarray, is_open: np.ndarray) -> np.ndarray:
-    """COPY BINARY tuples of (bigint case_id, bigint key, boolean is_open), built in numpy."""
-    dtype = np.dtype(
-        [
-            ("n", ">i2"),
-            ("l1", ">i4"),
-            ("case", ">i8"),
-            ("l2", ">i4"),
-            ("key", ">i8"),
-            ("l3", ">i4"),
-            ("open", "u1"),
-        ]
-    )
-    rows = np.empty(len(keys), dtype=dtype)
-    rows["n"], rows["l1"], rows["l2"], rows["l3"] = 3, 8, 8, 1
-    rows["case"], rows["key"], rows["open"] = ids, keys, is_open
-    return rows
-
-
 def copy_index(sigs: np.ndarray, open_mask: np.ndarray) -> dict:
     """Signature rows and band rows by COPY, the band table's indexes and constraints dropped
     first and recreated from their own definitions afterwards (one sort each, not 32M inserts)."""
@@ -272,7 +254,7 @@ def copy_index(sigs: np.ndarray, open_mask: np.ndarray) -> dict:
             for lo in range(0, n, 50_000):
                 keys = hasher.band_keys(sigs[lo : lo + 50_000])
                 b = keys.shape[1]
-                rows = _binary_rows(
+                rows = band_rows(
                     np.repeat(ids[lo : lo + 50_000], b),
                     keys.ravel(),
                     np.repeat(open_mask[lo : lo + 50_000], b),
