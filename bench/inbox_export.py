@@ -139,7 +139,7 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         raise SystemExit("the export benchmark runs on PostgreSQL (set DATABASE_URL)")
-    from xinfang.orgs.demo import build_divisions_and_bodies, demo_county_exists
+    from xinfang.demo.county import build_divisions_and_bodies, demo_county_exists
 
     # With --keep and cases already there, export what is there (a fresh process: the memory
     # figures are the export's, not the generator's).

@@ -59,7 +59,8 @@ def prepare() -> None:
     ensure_database(os.environ["DATABASE_URL"])
     django.setup()
     from django.core.management import call_command
-    from xinfang.orgs.demo import build_demo_county, demo_county_exists
+
+    from xinfang.demo.county import build_demo_county, demo_county_exists
 
     call_command("migrate", verbosity=0)
     if not demo_county_exists():

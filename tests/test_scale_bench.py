@@ -34,7 +34,7 @@ def scale():
 
 @pytest.fixture
 def built(scale, settings):
-    from xinfang.orgs.demo import build_demo_county
+    from xinfang.demo.county import build_demo_county
 
     settings.ALLOWED_HOSTS = ["*"]
     build_demo_county(password="bench-pass-1")
