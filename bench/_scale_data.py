@@ -30,7 +30,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _copy_rows import band_rows  # noqa: E402
 from _lookalike_corpus import (  # noqa: E402
     CLOSINGS,
     COMPANY_SUFFIX,
@@ -44,6 +43,7 @@ from _lookalike_corpus import (  # noqa: E402
     TOPICS,
     TOWNS,
 )
+from _pg import band_rows  # noqa: E402
 
 PREFIX = "XF-S-"  # case numbers of generated cases: XF-S-<position, 9 digits>
 CHUNK = 10_000

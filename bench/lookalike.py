@@ -45,8 +45,8 @@ import numpy as np  # noqa: E402
 from xinfang.triage.similarity import DEFAULT_SCHEME, LSHIndex, MinHasher  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from _copy_rows import band_rows  # noqa: E402
 from _lookalike_corpus import generate, queries  # noqa: E402
+from _pg import band_rows, ensure_database  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -118,16 +118,6 @@ def latency(times: list[float]) -> dict:
 
 OPEN_SHARE = 0.8
 ID_BASE = 1000  # case ids are ID_BASE + position in the generated list
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_db() -> None:

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from _pg import ensure_database  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xinfang_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.config.settings")
 RESULTS = ROOT / "bench" / "results"
@@ -40,16 +42,6 @@ SEARCHES = ["拆迁", "漏水", "公积金", "燃气管道", "拆迁 补偿", "�
 
 # ---------------------------------------------------------------------------------------------
 # Build
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare() -> None:

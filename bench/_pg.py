@@ -1,4 +1,4 @@
-"""COPY BINARY rows of the look-alike band table, shared by the bench builders."""
+"""PostgreSQL pieces shared by the bench builders: the database, the band table's COPY rows."""
 
 from __future__ import annotations
 
@@ -22,3 +22,14 @@ def band_rows(ids: np.ndarray, keys: np.ndarray, is_open: np.ndarray) -> np.ndar
     rows["n"], rows["l1"], rows["l2"], rows["l3"] = 3, 8, 8, 1
     rows["case"], rows["key"], rows["open"] = ids, keys, is_open
     return rows
+
+
+def ensure_database(url: str) -> None:
+    """Creates the bench's database when it is not there yet."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
