@@ -87,6 +87,11 @@ class SeedDemoTests(StoryChecks, TestCase):
         kinds = set(CaseEvent.objects.values_list("kind", flat=True))
         assert shown <= kinds, shown - kinds
 
+    def test_the_statistics_count_every_demo_case(self):
+        from xinfang.insights.models import CaseFact
+
+        assert CaseFact.objects.count() == Case.objects.count()
+
     def test_every_channel_and_content_type_appears(self):
         assert set(Case.objects.values_list("channel", flat=True)) == set(workflow.CHANNELS)
         assert set(Case.objects.values_list("content_type", flat=True)) == set(
