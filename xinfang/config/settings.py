@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "xinfang.notify",
     "xinfang.documents",
     "xinfang.insights",
+    "xinfang.reception",
+    "xinfang.channels",
     "xinfang.portal",
     "xinfang.desk",
     "xinfang.api",

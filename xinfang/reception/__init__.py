@@ -1,0 +1,1 @@
+"""Leader reception days, appointments, video sessions, leaders' letters, joint meetings, hearings."""
