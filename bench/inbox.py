@@ -27,9 +27,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xinfang_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.config.settings")
 OUT = ROOT / "bench" / "results" / "inbox.json"
+
+from _pg import ensure_database  # noqa: E402
 
 TITLES = [
     ("小区拆迁补偿不到位", "拆迁补偿款至今未发放到位，请求尽快解决。"),
@@ -43,17 +46,6 @@ TITLES = [
     ("医保报销比例问题", "住院费用报销比例与政策规定不符。"),
     ("违章建筑未拆除", "小区内有人私搭乱建，多次反映未处理。"),
 ]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup(keep: bool):
