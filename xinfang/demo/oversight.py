@@ -28,6 +28,18 @@ def plan_oversight(p: Planner) -> None:
     def later(days: int) -> Late:
         return Late(lambda: step_day() + dt.timedelta(days=days))
 
+    def give_to_leader(f: Flow, actor: str, level: str, days: int, **when) -> None:
+        f.then(
+            "assign_leader",
+            actor,
+            level=level,
+            leader=leader,
+            body=county.body(f.holder),
+            plan=data.plans()["leader_plans"][level],
+            deadline=later(days),
+            **when,
+        )
+
     # Joint handling (W24): some co-handling bodies have answered, some not yet.
     co = []
     for i, row in enumerate(data.plans()["co_handling"]):
@@ -109,16 +121,7 @@ def plan_oversight(p: Planner) -> None:
         S.ACCEPTED, r.choice(groups), reg_ago=r.randint(95, 110), channel="visit", group=True
     )
     f.route().accept()
-    f.then(
-        "assign_leader",
-        "supervisor",
-        at=r.randint(44, 48),
-        level="A",
-        leader=leader,
-        body=county.body(f.holder),
-        plan=data.plans()["leader_plans"]["A"],
-        deadline=later(30),
-    )
+    give_to_leader(f, "supervisor", "A", 30, at=r.randint(44, 48))
     f.then(
         "escalate",
         "supervisor",
@@ -128,27 +131,9 @@ def plan_oversight(p: Planner) -> None:
     reviewable = [t for t in p.topics(reviewable=True) if superior_of(t.body) == "government"]
     f = p.new_case(S.UNDER_REVIEW, r.choice(reviewable), reg_ago=r.randint(75, 90)).route()
     f.handle_to_reply(reply_at=r.randint(25, 32)).request_review(at=r.randint(12, 16))
-    f.then(
-        "assign_leader",
-        "leader",
-        gap=(1, 3),
-        level="B",
-        leader=leader,
-        body=county.body(f.holder),
-        plan=data.plans()["leader_plans"]["B"],
-        deadline=later(25),
-    )
+    give_to_leader(f, "leader", "B", 25, gap=(1, 3))
     f = p.new_case(S.TRANSFERRED, r.choice(appeals), reg_ago=r.randint(5, 8)).route(gap=(0, 1))
-    f.then(
-        "assign_leader",
-        "leader",
-        gap=(1, 2),
-        level="C",
-        leader=leader,
-        body=county.body(f.holder),
-        plan=data.plans()["leader_plans"]["C"],
-        deadline=later(20),
-    )
+    give_to_leader(f, "leader", "C", 20, gap=(1, 2))
 
     # A reporter's identity, seen by the discipline body holding the report (W30, W46).
     f = p.new_case(S.ACCEPTED, data.story("dibao_favour"), reg_ago=r.randint(15, 30))
