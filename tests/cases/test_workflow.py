@@ -45,6 +45,7 @@ GUARDS_MET: dict[str, dict] = {
     "answer_co_handling": {"co_handling": True},
     "report_result": {"due": {"result_report": SOON}},
     "record_carried_out": {"due": {"carry_out": SOON}},
+    "answer_consultation": {"content_type": "consultation"},
 }
 
 

@@ -36,6 +36,7 @@ START_EVENT_LABELS = {
     "supervision notice": _("issue of the supervision notice"),
     "registration of a suggestion": _("registration of a suggestion"),
     "supported decision": _("a decision supporting the request"),
+    "hotline order": _("receipt of the hotline work order"),
 }
 
 # The grounds for supervision (W40; X36). The last three are what a staff deadline's passing is.
@@ -243,8 +244,63 @@ DEFAULT_PERIODS: dict[str, Period] = {
             citizen_words=_("The supported decision is carried out by"),
             ground=NOT_CARRIED_OUT,
         ),
+        # 咨询: answered directly, on a short clock of its own.
+        Period(
+            "consult_answer",
+            _("Answering a consultation"),
+            "W29 (configurable default)",
+            3,
+            WORKING,
+            "registration",
+            citizen_words=_("Your question is answered by"),
+        ),
+        # The 12345 hotline's time classes (办理时限): the work order names one; its clock runs
+        # from the order's receipt to the answer.
+        Period(
+            "hotline_urgent",
+            _("Hotline work order, urgent"),
+            "W17 (configurable default)",
+            1,
+            WORKING,
+            "hotline order",
+        ),
+        Period(
+            "hotline_pressing",
+            _("Hotline work order, pressing"),
+            "W17 (configurable default)",
+            3,
+            WORKING,
+            "hotline order",
+        ),
+        Period(
+            "hotline_normal",
+            _("Hotline work order, normal"),
+            "W17 (configurable default)",
+            5,
+            WORKING,
+            "hotline order",
+        ),
+        Period(
+            "hotline_routine",
+            _("Hotline work order, routine"),
+            "W17 (configurable default)",
+            15,
+            WORKING,
+            "hotline order",
+        ),
     ]
 }
+
+# The hotline's time classes by the urgency a work order names: urgency → period key.
+HOTLINE_TIME_CLASSES = {
+    "urgent": "hotline_urgent",
+    "pressing": "hotline_pressing",
+    "normal": "hotline_normal",
+    "routine": "hotline_routine",
+}
+HOTLINE_PERIODS = tuple(HOTLINE_TIME_CLASSES.values())
+# Every clock an answer to the caller stops.
+ANSWER_PERIODS = ("consult_answer", *HOTLINE_PERIODS)
 
 # Derived from the rows above: the periods that never run late, by owner.
 CITIZEN_WINDOWS = tuple(k for k, p in DEFAULT_PERIODS.items() if p.owner == CITIZEN)

@@ -31,6 +31,7 @@ from .engine import (
     require_text,
     transition,
 )
+from .contact import answer_consultation, return_call
 from .followup import record_carried_out, record_hearing, recuse, report_result
 from .grid import (
     convert_grid_item,
@@ -95,6 +96,8 @@ from .routing import (
 )
 
 __all__ = [
+    "answer_consultation",
+    "return_call",
     "record_carried_out",
     "record_hearing",
     "recuse",

@@ -186,6 +186,8 @@ def register(
     before_number: Callable[[], None] | None = None,
     on_registered: Callable[[Registration], None] | None = None,
     durable: bool = False,
+    clocks_from: Iterable[str] = (),
+    received_on: dt.date | None = None,
 ) -> Registration:
     """Register a petition item (W17, W21). Nothing received is ever dropped. `before_number`
     runs inside the transaction right before the number is taken (e.g. counting rate limits, so
@@ -197,7 +199,10 @@ def register(
     commit, so everything else (encryption, hashing, clocks, the timeline) is done first under a
     placeholder; the counter, the number, the in-transaction subscribers (the outbox needs the
     number) and the commit come last. The timeline's hash chain does not cover the number
-    (CaseEvent.hash_payload): the number is the case row's, set once here."""
+    (CaseEvent.hash_payload): the number is the case row's, set once here.
+
+    `clocks_from`: further periods that start with the case (a hotline work order's time class),
+    counted from `received_on` (the day the order was received; today by default)."""
     parties = list(parties)
     attachments = list(attachments)
     _validate_registration(
@@ -230,8 +235,14 @@ def register(
     password_hash = crypto.hash_query_password(tracking_code, password)
     cal = work_calendar()
     configured = periods()
-    keys = ["route"] + (["proposal_feedback"] if content_type == "suggestion" else [])
+    if content_type == workflow.CONSULTATION:
+        # A consultation is answered directly, on its own short clock (no routing period).
+        keys = ["consult_answer"]
+    else:
+        keys = ["route"] + (["proposal_feedback"] if content_type == "suggestion" else [])
     clocks = [new_clock(key, day, cal, configured) for key in keys]
+    extra_start = min(received_on or day, day)
+    clocks += [new_clock(key, extra_start, cal, configured) for key in clocks_from]
     fields = dict(
         number=PLACEHOLDER_PREFIX + tracking_code,
         tracking_code=tracking_code,

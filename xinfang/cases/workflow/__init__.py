@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.errors import MoveNotAllowed
 
-from . import handling, oversight, review, routing
+from . import contact, handling, oversight, review, routing
 from .guards import Context, Guard
 from .inputs import Field, Input
 from .moves import (
@@ -39,6 +39,7 @@ from .vocabulary import (
     AT_SENDER,
     BODY_STAFF,
     CHANNELS,
+    CONSULTATION,
     CONTENT_TYPES,
     DECISIONS,
     GRID,
@@ -65,7 +66,9 @@ from .vocabulary import (
     S,
 )
 
-MOVES: dict[str, Move] = table(routing.MOVES, handling.MOVES, review.MOVES, oversight.MOVES)
+MOVES: dict[str, Move] = table(
+    routing.MOVES, handling.MOVES, review.MOVES, oversight.MOVES, contact.MOVES
+)
 
 # Timeline entries that are not moves.
 REGISTER = "register"
@@ -148,6 +151,7 @@ __all__ = [
     "BODY_STAFF",
     "CASE_PAGE",
     "CHANNELS",
+    "CONSULTATION",
     "CONTENT_TYPES",
     "DECISIONS",
     "EVENTS",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from ..deadlines import ANSWER_PERIODS
 from ..deadlines import STATUTORY_MAX_EXTENSION as MAX_EXTENSION_DAYS
 from . import guards as g
 from . import inputs as i
@@ -118,7 +119,7 @@ MOVES = (
         S.MEDIATED,
         BODY_STAFF,
         "W33",
-        stops=("handle", "proposal_feedback"),
+        stops=("handle", "proposal_feedback", *ANSWER_PERIODS),
         starts=("rating",),
         notice="mediation_agreement",
         inputs=Mediate,
@@ -189,7 +190,7 @@ MOVES = (
         "W32/W34",
         starts=("review_request", "rating"),
         starts_if_supported=("carry_out",),
-        stops=("handle", "proposal_feedback"),
+        stops=("handle", "proposal_feedback", *ANSWER_PERIODS),
         notice="reply_opinion",
         citizen_words=_("A written reply was issued."),
         message="replied",

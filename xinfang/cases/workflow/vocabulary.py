@@ -69,7 +69,10 @@ CONTENT_TYPES = {
     "suggestion": _("Suggestion or opinion"),
     "report": _("Report of misconduct"),
     "appeal": _("Request or complaint"),
+    # 咨询: answered directly, on its own short clock, counted apart from petitions.
+    "consultation": _("Consultation"),
 }
+CONSULTATION = "consultation"
 DECISIONS = {"support": _("Supported"), "explain": _("Explained"), "reject": _("Not supported")}
 RATINGS = {
     "satisfied": _("Satisfied"),
