@@ -91,3 +91,4 @@ def health(request):
 api.add_router("", public_router)
 api.add_router("", staff_router)
 api.add_router("", "xinfang.api.triage.router")
+api.add_router("", "xinfang.api.hotline.router")

@@ -376,3 +376,14 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# ---------------------------------------------------------------------------------------------
+# The 12345 hotline hand-off (docs/hotline.md): how old a signed request may be, and how the
+# statuses sent back to a platform are retried.
+HOTLINE = {
+    "REPLAY_SECONDS": int(os.environ.get("XINFANG_HOTLINE_REPLAY_SECONDS", "300")),
+    "PUSH_TIMEOUT": int(os.environ.get("XINFANG_HOTLINE_PUSH_TIMEOUT", "10")),
+    "MAX_ATTEMPTS": int(os.environ.get("XINFANG_HOTLINE_MAX_ATTEMPTS", "24")),
+    "BACKOFF_BASE_SECONDS": int(os.environ.get("XINFANG_HOTLINE_BACKOFF_SECONDS", "60")),
+    "BACKOFF_MAX_SECONDS": int(os.environ.get("XINFANG_HOTLINE_BACKOFF_MAX_SECONDS", "3600")),
+}

@@ -15,6 +15,7 @@ from ..access import (
     is_protected_from,
 )
 from .clocks import recompute, recompute_clocks, running_clock, start_clock, stop_clock
+from .contact import answer_consultation, return_call
 from .dispatch import make_citizen_move, make_move, move_arguments, to_argument
 from .engine import (
     LOCK_CONFLICT_SQLSTATES,
@@ -31,7 +32,6 @@ from .engine import (
     require_text,
     transition,
 )
-from .contact import answer_consultation, return_call
 from .followup import record_carried_out, record_hearing, recuse, report_result
 from .grid import (
     convert_grid_item,
