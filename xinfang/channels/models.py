@@ -116,7 +116,7 @@ class StatusPush(models.Model):
         (RECEIVED, _("received")),
         (ACCEPTED, _("accepted")),
         (REPLIED, _("replied")),
-        (CLOSED, _("closed")),
+        (CLOSED, _("case closed")),
     ]
     PENDING = "pending"
     SENT = "sent"
