@@ -52,16 +52,18 @@ def hotline_rates(orders: QuerySet[HotlineOrder], *, day: dt.date) -> HotlineRat
     clocks = Clock.objects.filter(case_id=OuterRef("case_id"), period__in=HOTLINE_PERIODS)
     stopped = clocks.filter(status=Clock.STOPPED)
     marked = orders.annotate(
-        judged=Exists(stopped)
-        | Exists(clocks.exclude(status=Clock.STOPPED).filter(due_on__lt=day)),
+        answered=Exists(stopped),
+        late_open=Exists(clocks.exclude(status=Clock.STOPPED).filter(due_on__lt=day)),
         on_time=Exists(stopped.filter(met=True)),
     )
+    judged = Q(answered=True) | Q(late_open=True)
+    called = Q(returned_at__isnull=False)
     totals = marked.aggregate(
         orders=Count("pk"),
-        judged=Count("pk", filter=Q(judged=True)),
+        judged=Count("pk", filter=judged),
         responded=Count("pk", filter=Q(on_time=True)),
-        called_back=Count("pk", filter=Q(returned_at__isnull=False)),
-        solved=Count("pk", filter=Q(returned_at__isnull=False, solved=True)),
-        satisfied=Count("pk", filter=Q(returned_at__isnull=False, satisfied=True)),
+        called_back=Count("pk", filter=called),
+        solved=Count("pk", filter=called & Q(solved=True)),
+        satisfied=Count("pk", filter=called & Q(satisfied=True)),
     )
     return HotlineRates(**totals)
