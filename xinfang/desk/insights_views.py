@@ -32,6 +32,7 @@ FIGURE_LABELS = {
     "late": gettext_lazy("Cases with deadlines missed"),
     "backlog": gettext_lazy("Backlog cases"),
     "backlog_cleared": gettext_lazy("Backlog cases cleared"),
+    "consultations": gettext_lazy("Consultations"),
     **RATING_STATUS_LABELS,
 }
 FILTER_KEYS = (

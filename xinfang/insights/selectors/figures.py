@@ -104,6 +104,7 @@ class Statistics:
     grid_settled: int
     backlog_found: int = 0
     backlog_cleared: int = 0
+    consultations: int = 0
     trend: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -257,6 +258,7 @@ def statistics(user, f: StatFilters, *, day: dt.date) -> Statistics:
         grid_settled=grid.filter(status=GridItem.SETTLED).count(),
         backlog_found=figure_facts(user, f, "backlog", day=day).count(),
         backlog_cleared=figure_facts(user, f, "backlog_cleared", day=day).count(),
+        consultations=figure_facts(user, f, "consultations", day=day).count(),
     )
 
 

@@ -4,7 +4,7 @@ of cases behind it are the same set: `figure_facts` serves both."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
@@ -18,7 +18,7 @@ from xinfang.cases.selectors.ratings import (
     SATISFIED_RATINGS,
     status_expression,
 )
-from xinfang.cases.workflow import OPEN, S
+from xinfang.cases.workflow import CONSULTATION, OPEN, S
 from xinfang.core.errors import InvalidInput
 from xinfang.orgs.models import Division
 
@@ -49,6 +49,9 @@ def scoped_facts(user, f: StatFilters) -> QuerySet[CaseFact]:
         qs = qs.filter(channel=f.channel)
     if f.content_type:
         qs = qs.filter(content_type=f.content_type)
+    else:
+        # Consultations are counted on their own, never as petitions (docs/metrics.md).
+        qs = qs.exclude(content_type=CONSULTATION)
     if f.category:
         qs = qs.filter(category_code__startswith=f.category)
     return qs
@@ -128,6 +131,7 @@ FIGURES = (
     "late",
     "backlog",
     "backlog_cleared",
+    "consultations",
     *REPLIED_STATUSES,
 )
 
@@ -138,6 +142,9 @@ def figure_facts(
     """The fact rows a figure counts (one case each), for its segment `key`, e.g.
     ("intake", "channel:web") or ("late", "period:handle")."""
     w = window or f.window
+    if figure == "consultations":
+        facts = scoped_facts(user, replace(f, content_type=CONSULTATION))
+        return in_window(_segment(facts, key), "registered_on", w)
     base = scoped_facts(user, f)
     period = ""
     if key.startswith("period:"):
