@@ -297,3 +297,9 @@ def may_use_statistics(user) -> bool:
 def may_publish_scorecards(user) -> bool:
     """Supervisors and leaders publish (and so lock) a period's scorecard; analysts read it."""
     return may_oversee(user)
+
+
+def may_use_hotline(user) -> bool:
+    """The hotline page: intake clerks take calls and make return calls; those who read the
+    statistics read its rates."""
+    return may_use_intake(user) or may_use_statistics(user)

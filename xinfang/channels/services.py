@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xinfang.cases import services as case_services
 from xinfang.cases.deadlines import HOTLINE_TIME_CLASSES
 from xinfang.cases.workflow import CONTENT_TYPES
+from xinfang.core import crypto
 from xinfang.core.errors import Conflict, InvalidInput
 from xinfang.core.timeutil import now
 
@@ -41,9 +42,10 @@ class OrderInput:
     address: str = ""
 
     def digest(self) -> str:
-        data = asdict(self)
-        data["call_time"] = self.call_time.isoformat()
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        """What makes two pushes of one number the same order: who called and what they said
+        (a retry may differ in the words around them, e.g. the platform's category)."""
+        data = [crypto.normalise_phone(self.caller_phone), " ".join(self.content.split())]
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,12 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
     ),
+    "hotline": (
+        "desk:hotline",
+        gettext_lazy("12345 hotline"),
+        access.may_use_hotline,
+        gettext_lazy("The hotline page is for intake clerks, analysts, supervisors and leaders."),
+    ),
 }
 
 
