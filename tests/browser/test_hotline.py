@@ -48,6 +48,12 @@ def test_clerk_takes_a_hotline_call_at_desk_width(live_server, desktop_page, sho
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     for field in ("#id_order_number", "#id_caller_phone", "#id_call_time"):
         assert page.locator(field).is_visible()
+    # The call time is as wide as the fields beside it, a target a finger can hit.
+    box = page.locator("#id_call_time").bounding_box()
+    assert (
+        box["height"] >= 44
+        and box["width"] >= page.locator("#id_order_number").bounding_box()["width"] - 1
+    )
     shot(page, "phone-form")
     page.click("#phone-intake [type=submit]")
     case = Case.objects.get()

@@ -46,7 +46,7 @@ class PhoneIntakeForm(forms.Form):
         help_text=_("Leave empty to use the start of what the caller said."),
     )
     content = forms.CharField(
-        label=_("What the caller said"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+        label=_("Content of the call"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
 
