@@ -69,7 +69,7 @@ def test_the_consultation_period_is_configurable(county):
 
 
 @pytest.mark.django_db
-def test_consultations_are_counted_apart_from_petitions(county):
+def test_consultations_are_counted_apart_from_petitions(county, client):
     with time_machine.travel(MONDAY, tick=False):
         register_appeal(county)
         register_appeal(county, content_type="suggestion")
@@ -90,3 +90,8 @@ def test_consultations_are_counted_apart_from_petitions(county):
         analyst, StatFilters(window=f.window, content_type="consultation"), day=dt.date(2026, 12, 1)
     )
     assert only.intake.count == 2
+    # The statistics page shows them on a tile of their own, linked to their list.
+    client.force_login(analyst)
+    html = client.get("/desk/statistics/?period=month&year=2026&month=11").content.decode()
+    tile = html[html.index('id="fig-consultations"') :][:600]
+    assert "咨询" in tile and ">2</a>" in tile and "不计入信访件数" in tile

@@ -132,7 +132,7 @@ def push_order(request, platform: str):
 
 @router.get(
     "/v1/hotline/{platform}/orders/{order_number}",
-    response={200: OrderOut, 401: dict, 404: dict},
+    response={200: OrderOut, 401: dict, 404: dict, 422: dict},
     summary="A work order's status and answer (signed over an empty body)",
 )
 def order_status(request, platform: str, order_number: str):

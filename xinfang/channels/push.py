@@ -15,6 +15,7 @@ import urllib.request
 from django.conf import settings
 from django.db import connection, transaction
 
+from xinfang.core import events
 from xinfang.core.timeutil import now
 
 from . import signing
@@ -32,7 +33,11 @@ def queue(order: HotlineOrder, status: str, answer: str = "") -> StatusPush:
     row = StatusPush.objects.create(
         order=order, status=status, answer=answer, created_at=now(), next_attempt_at=now()
     )
-    transaction.on_commit(lambda: _enqueue([row.pk]), robust=True)
+    if transaction.get_connection().in_atomic_block and events.task_row_in_transaction():
+        # The database task backend: the task row commits with the status, at no extra commit.
+        _enqueue([row.pk])
+    else:
+        transaction.on_commit(lambda: _enqueue([row.pk]), robust=True)
     return row
 
 

@@ -63,6 +63,11 @@ def _in_transaction_backend() -> bool:
     return backend in (DATABASE_BACKEND, "django_tasks_db.backend.DatabaseBackend")
 
 
+def task_row_in_transaction() -> bool:
+    """Whether a task enqueued inside a transaction is a row of that transaction."""
+    return _in_transaction_backend()
+
+
 def _queue_after_commit(event_ids: list[int]) -> None:
     from .tasks import after_commit
 
