@@ -121,3 +121,39 @@ def test_the_hotline_page_shows_the_three_rates(client, county, platform, monday
     assert "接听来电" not in html  # an analyst reads, does not take calls
     client.force_login(u["handler"])
     assert client.get("/desk/hotline/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_return_call_and_consultation_answer_from_the_case_page(client, county, platform, monday):
+    """The return call is made on the case page of an answered case, and a question is answered
+    there directly; the platform is told."""
+    client.force_login(county.users["clerk"])
+    client.post("/desk/hotline/phone/", call(caller_name="", content_type="consultation"))
+    case = Case.objects.get()
+    page = client.get(f"/desk/case/{case.number}/").content.decode()
+    assert "答复咨询" in page and "登记回访" not in page
+    url = f"/desk/case/{case.number}/move/"
+    r = client.post(
+        url + "answer_consultation/",
+        {
+            "answer_consultation-version": case.version,
+            "answer_consultation-answer": "油烟问题请拨打环保热线，已为您转告。",
+        },
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    page = client.get(f"/desk/case/{case.number}/").content.decode()
+    assert "登记回访" in page and "来电人是否满意" in page
+    r = client.post(
+        url + "return_call/",
+        {
+            "return_call-version": case.version,
+            "return_call-satisfied": "yes",
+            "return_call-solved": "no",
+            "return_call-note": "",
+        },
+    )
+    assert r.status_code == 302
+    order = HotlineOrder.objects.get()
+    assert (order.satisfied, order.solved) == (True, False)
+    assert [p.status for p in order.pushes.order_by("pk")] == ["received", "replied"]
