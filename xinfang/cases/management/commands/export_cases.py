@@ -1,0 +1,44 @@
+import datetime as dt
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from xinfang.cases.exchange.writer import export_cases
+from xinfang.cases.models import Case
+
+
+class Command(BaseCommand):
+    help = (
+        "Write cases as an exchange file (JSON Lines, docs/systems.md) for another level: the "
+        "case, its parties, clocks, attachments and timeline with its hash chain."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("numbers", nargs="*", metavar="NUMBER", help="cases to export")
+        parser.add_argument("--all", action="store_true", help="every case")
+        parser.add_argument("--since", type=dt.date.fromisoformat, help="registered on or after")
+        parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+        parser.add_argument(
+            "--attachments-dir",
+            type=Path,
+            help="write attachments into this folder, named by SHA-256, instead of inline base64",
+        )
+
+    def handle(self, *args, numbers, all, since, output, attachments_dir, **options):
+        qs = Case.objects.exclude(number__startswith="~").order_by("pk")
+        if numbers:
+            qs = qs.filter(number__in=numbers)
+            missing = set(numbers) - set(qs.values_list("number", flat=True))
+            if missing:
+                raise CommandError("未找到事项：" + "，".join(sorted(missing)))
+        elif not (all or since):
+            raise CommandError("请指定事项编号，或 --all / --since")
+        if since:
+            qs = qs.filter(registered_at__date__gte=since)
+        if output:
+            with output.open("w", encoding="utf-8") as fh:
+                report = export_cases(qs.iterator(), fh, attachments_dir=attachments_dir)
+            self.stderr.write(f"已导出 {report.cases} 个事项到 {output}")
+        else:
+            export_cases(qs.iterator(), sys.stdout, attachments_dir=attachments_dir)
