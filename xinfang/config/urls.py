@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("xinfang.desk.urls")),
+    path("open311/v2/", include("xinfang.channels.open311.urls")),
     path("", include("xinfang.portal.urls")),
 ]
 
