@@ -317,6 +317,20 @@ NOTIFY = {
     "RATING_REMINDER_DAYS": int(os.environ.get("XINFANG_RATING_REMINDER_DAYS", "7")),
 }
 
+# The WeChat official account (docs/systems.md, "WeChat"): the callback's token and, for its safe
+# mode, the EncodingAESKey; the app id and secret and the template for template messages
+# (XINFANG_NOTIFY_BACKENDS "wechat=wechat_template").
+WECHAT = {
+    "APP_ID": os.environ.get("XINFANG_WECHAT_APP_ID", ""),
+    "APP_SECRET": os.environ.get("XINFANG_WECHAT_APP_SECRET", ""),
+    "TOKEN": os.environ.get("XINFANG_WECHAT_TOKEN", ""),
+    "ENCODING_AES_KEY": os.environ.get("XINFANG_WECHAT_ENCODING_AES_KEY", ""),
+    "TEMPLATE_ID": os.environ.get("XINFANG_WECHAT_TEMPLATE_ID", ""),
+    "TEMPLATE_URL": os.environ.get("XINFANG_WECHAT_TEMPLATE_URL", ""),
+    # A callback whose timestamp is further off than this is refused (a replayed message).
+    "MAX_SKEW_SECONDS": int(os.environ.get("XINFANG_WECHAT_MAX_SKEW_SECONDS", "300")),
+}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

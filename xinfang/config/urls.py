@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from xinfang.accounts.forms import AdminSignInForm
+from xinfang.api import wechat
 from xinfang.api.urls import api
 
 admin.site.site_header = "阳光信访 Xinfang"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("xinfang.desk.urls")),
     path("open311/v2/", include("xinfang.channels.open311.urls")),
+    path("wechat/callback", wechat.callback, name="wechat-callback"),
     path("", include("xinfang.portal.urls")),
 ]
 

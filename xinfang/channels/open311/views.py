@@ -38,7 +38,7 @@ def _date(request, name: str):
     value = parse_datetime(raw.replace(" ", "+"))
     if value is None or value.tzinfo is None:
         raise georeport.Open311Error(
-            400, _("%(name)s must be a W3C date and time with its time zone") % {"name": name}
+            400, _("%(name)s must be an ISO 8601 date and time with its time zone") % {"name": name}
         )
     return value
 
