@@ -175,6 +175,11 @@ XINFANG = {
     "API_MAX_BODY_BYTES": int(os.environ.get("XINFANG_API_MAX_BODY_BYTES", str(256 * 1024))),
     # Days an API token lives before it must be replaced.
     "API_TOKEN_DAYS": int(os.environ.get("XINFANG_API_TOKEN_DAYS", "90")),
+    # Exchange between levels (docs/systems.md): the key both levels share to sign and check
+    # exchange files, and this system's name and division code in their header.
+    "EXCHANGE_KEY": os.environ.get("XINFANG_EXCHANGE_KEY", ""),
+    "EXCHANGE_SOURCE": os.environ.get("XINFANG_EXCHANGE_SOURCE", ""),
+    "EXCHANGE_DIVISION": os.environ.get("XINFANG_EXCHANGE_DIVISION", ""),
 }
 
 # ---------------------------------------------------------------------------------------------

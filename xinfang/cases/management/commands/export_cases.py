@@ -37,6 +37,9 @@ class Command(BaseCommand):
         if since:
             qs = qs.filter(registered_at__date__gte=since)
         if output:
+            # Parties are in clear in the file: readable by its owner only.
+            output.touch(mode=0o600)
+            output.chmod(0o600)
             with output.open("w", encoding="utf-8") as fh:
                 report = export_cases(qs.iterator(), fh, attachments_dir=attachments_dir)
             self.stderr.write(f"已导出 {report.cases} 个事项到 {output}")
