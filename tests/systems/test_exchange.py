@@ -210,3 +210,42 @@ def test_a_case_handed_back_gets_the_new_entries(county, tmp_path):
     assert after.event_count == before.event_count + 3  # decide, reply, received
     assert verify_audit_chain(number=case.number, use_export=False).intact
     assert "已有未变 1 个" in _import(f)
+
+
+@pytest.mark.django_db
+def test_a_report_stays_protected_and_confidential_at_the_receiver(county, tmp_path):
+    from tests.conftest import report_against
+
+    f = tmp_path / "report.jsonl"
+    with pytest.raises(Rollback), transaction.atomic():
+        case = report_against(county, county.housing, public_consent=True)
+        call_command("export_cases", case.number, "-o", str(f), stderr=io.StringIO())
+        number = case.number
+        raise Rollback
+    _import(f)
+    case = Case.objects.get(number=number)
+    assert case.accused_body == county.housing
+    assert case.confidential and not case.public_consent
+    assert case.parties.get().name == "李四"
+
+
+@pytest.mark.django_db
+def test_a_case_from_a_place_this_system_does_not_know_is_refused(county, tmp_path):
+    f = tmp_path / "out.jsonl"
+    number = _elsewhere(county, f)
+    lines = _lines(f)
+    from xinfang.cases.exchange.format import record_digest
+
+    lines[1]["place"] = "440305"
+    lines[1]["digest"] = record_digest(lines[1])
+    body = "".join(
+        json.dumps(x, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        for x in lines[:2]
+    )
+    import hashlib
+
+    lines[2]["digest"] = hashlib.sha256(body.encode()).hexdigest()
+    f.write_text(body + json.dumps(lines[2]) + "\n", encoding="utf-8")
+    assert "校验通过" in _import(f, "--check")  # the file itself is sound
+    assert "440305" in _refused(f)
+    assert not Case.objects.filter(number=number).exists()

@@ -229,3 +229,15 @@ def test_recorded_payloads_are_wechat_xml():
     for path in HERE.glob("*.xml"):
         root = ET.fromstring(path.read_bytes())
         assert root.tag == "xml" and root.findtext("ToUserName")
+
+
+@pytest.mark.django_db
+def test_a_data_key_rotation_keeps_subscriptions_working(client, case, county, settings):
+    _subscribed(client, case)  # under the key the case was registered with
+    before = settings.DATA_KEY or "derived:" + settings.SECRET_KEY
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = "new key for personal data", [before]
+    notify.reencrypt_outbox()
+    settings.DATA_KEY_PREVIOUS = []
+    assert crypto.decrypt(WechatBinding.objects.get().openid_enc) == OPENID
+    assert "已退订" in _reply(_post(client, "text_unsubscribe.xml"))["Content"]
+    assert not WechatBinding.objects.exists()
