@@ -231,3 +231,18 @@ def test_request_filters_follow_the_specification(client, world):
     services.transfer(case=case, actor=county.users["clerk"], body=county.housing)
     (r,) = _json(get())
     assert r["agency_responsible"] == county.housing.name
+
+
+@pytest.mark.django_db
+def test_the_service_discovery_file_names_the_v2_endpoint(client):
+    found = _json(client.get("/open311/discovery.json"))
+    (endpoint,) = found["endpoints"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"].endswith("/open311/v2")
+    assert set(endpoint["formats"]) == {"text/xml", "application/json"}
+    root = _xml(client.get("/open311/discovery.xml"))
+    assert root.tag == "discovery"
+    assert [f.text for f in root.find("endpoints/endpoint/formats")] == [
+        "text/xml",
+        "application/json",
+    ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("xinfang.desk.urls")),
     path("open311/v2/", include("xinfang.channels.open311.urls")),
+    path("open311/", include("xinfang.channels.open311.discovery_urls")),
     path("wechat/callback", wechat.callback, name="wechat-callback"),
     path("", include("xinfang.portal.urls")),
 ]

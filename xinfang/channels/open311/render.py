@@ -27,7 +27,11 @@ def _element(parent: ET.Element, name: str, value) -> None:
     child = ET.SubElement(parent, name)
     if isinstance(value, list):
         for item in value:
-            _fill(ET.SubElement(child, name[:-1] if name.endswith("s") else "item"), item)
+            inner = name[:-1] if name.endswith("s") else "item"
+            if isinstance(item, dict):
+                _fill(ET.SubElement(child, inner), item)
+            else:
+                ET.SubElement(child, inner).text = _text(item)
     elif isinstance(value, dict):
         _fill(child, value)
     else:
@@ -40,8 +44,8 @@ def _fill(node: ET.Element, data: dict) -> None:
 
 
 def xml_bytes(kind: str, data) -> bytes:
-    if kind == "service_definition":
-        root = ET.Element("service_definition")
+    if kind in ("service_definition", "discovery"):
+        root = ET.Element(kind)
         _fill(root, data)
     else:
         outer, inner = ROOTS[kind]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import InterfaceError, OperationalError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +27,12 @@ def _guarded(view):
             return render.error(fmt, 400, f"{exc.message}{'：' + detail if detail else ''}")
         except ApplicationError as exc:
             return render.error(fmt, exc.http_status, str(exc.message))
+        except (OperationalError, InterfaceError):
+            response = render.error(
+                fmt, 503, _("The service is briefly unavailable; try again in a moment.")
+            )
+            response["Retry-After"] = "5"
+            return response
 
     wrapped.__name__ = view.__name__
     return wrapped
@@ -86,3 +93,28 @@ def requests(request, *, fmt: str):
 def one_request(request, number: str, *, fmt: str):
     division = georeport.jurisdiction(request.GET.get("jurisdiction_id"))
     return render.respond(fmt, "requests", georeport.one_request(number, division))
+
+
+@require_GET
+@_guarded
+def discovery(request, *, fmt: str):
+    """The service discovery file the specification asks every GeoReport server to have."""
+    base = request.build_absolute_uri("/open311/v2/")
+    return render.respond(
+        fmt,
+        "discovery",
+        {
+            "changeset": "2026-12-04T00:00:00Z",
+            "contact": _("The petition office of the jurisdiction"),
+            "key_service": _("API keys are issued by the petition office"),
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base.rstrip("/"),
+                    "changeset": "2026-12-04T00:00:00Z",
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
