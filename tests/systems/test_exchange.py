@@ -249,3 +249,51 @@ def test_a_case_from_a_place_this_system_does_not_know_is_refused(county, tmp_pa
     assert "校验通过" in _import(f, "--check")  # the file itself is sound
     assert "440305" in _refused(f)
     assert not Case.objects.filter(number=number).exists()
+
+
+@pytest.mark.django_db
+def test_a_handover_is_noted_on_both_sides_and_the_case_comes_back_onto_it(county, tmp_path):
+    case = _handled(county)
+    u = county.users
+    up, back = tmp_path / "up.jsonl", tmp_path / "back.jsonl"
+    call_command(
+        "export_cases",
+        case.number,
+        "--hand-over",
+        "烟台市信访局",
+        "-o",
+        str(up),
+        stderr=io.StringIO(),
+    )
+    case.refresh_from_db()
+    noted = case.events.order_by("-seq").first()
+    assert (noted.kind, noted.extra["to"]) == ("handed_over", "烟台市信访局")
+    sent = _lines(up)[1]
+    assert sent["events"][-1]["kind"] == "handed_over"  # the file carries the note
+
+    # The other level works on it and hands it back (recorded here, then rolled back).
+    with pytest.raises(Rollback), transaction.atomic():
+        c = services.decide(
+            case=Case.objects.get(pk=case.pk),
+            actor=u["handler"],
+            decision="support",
+            facts="属实",
+            reasons="应当维修",
+        )
+        services.reply(case=c, actor=u["head"])
+        call_command(
+            "export_cases",
+            case.number,
+            "--hand-over",
+            "海阳市信访局",
+            "-o",
+            str(back),
+            stderr=io.StringIO(),
+        )
+        raise Rollback
+    before = Case.objects.get(pk=case.pk).event_count
+    assert "续接 1 个" in _import(back)
+    after = Case.objects.get(pk=case.pk)
+    kinds = list(after.events.filter(seq__gt=before).values_list("kind", flat=True))
+    assert kinds == ["decide", "reply", "handed_over", "received"]
+    assert verify_audit_chain(number=case.number, use_export=False).intact

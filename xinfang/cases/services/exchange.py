@@ -207,6 +207,28 @@ def _extend(case: Case, r: dict, start: int, source: dict) -> None:
     _replace_clocks(case, r)
 
 
+def record_handover(*, case: Case, to: str, actor=None) -> CaseEvent:
+    """Note in the case's own timeline that it is handed to `to` (another level's system); the
+    export that follows carries the note, so a case that comes back continues this history."""
+    if not (to or "").strip():
+        raise InvalidInput(_("Name the body the case is handed to"))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        event = append_event(
+            case,
+            kind=workflow.HANDED_OVER,
+            actor=actor,
+            from_state=case.state,
+            to_state=case.state,
+            extra={"to": to.strip()},
+            citizen_visible=False,
+        )
+        case.version += 1
+        case.save(update_fields=["event_count", "audit_head", "version", "updated_at"])
+        events.publish(event)
+    return event
+
+
 def import_exchange(verified: Verified, *, body: Body | None = None, actor=None) -> ImportReport:
     """Write every case of a verified file in one transaction (all or nothing)."""
     report = ImportReport()

@@ -74,6 +74,8 @@ UNMASK = "unmask"
 OVERDUE_FLAGGED = "overdue_flagged"
 # A case received from another level through an exchange file (cases/exchange).
 HANDED_IN = "received"
+# A case handed to another level in an exchange file (export_cases --hand-over).
+HANDED_OVER = "handed_over"
 EVENTS: dict[str, Event] = {
     e.name: e
     for e in [
@@ -89,6 +91,7 @@ EVENTS: dict[str, Event] = {
         Event(UNMASK, _("Full personal data viewed")),
         Event(OVERDUE_FLAGGED, _("Flagged overdue"), "W40/X36"),
         Event(HANDED_IN, _("Received from another level")),
+        Event(HANDED_OVER, _("Handed to another level")),
     ]
 }
 if set(MOVES) & set(EVENTS):
@@ -169,6 +172,7 @@ __all__ = [
     "OPEN",
     "OVERDUE_FLAGGED",
     "HANDED_IN",
+    "HANDED_OVER",
     "PAGES",
     "PETITIONER",
     "PORTAL",
