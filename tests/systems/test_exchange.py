@@ -297,3 +297,13 @@ def test_a_handover_is_noted_on_both_sides_and_the_case_comes_back_onto_it(count
     kinds = list(after.events.filter(seq__gt=before).values_list("kind", flat=True))
     assert kinds == ["decide", "reply", "handed_over", "received"]
     assert verify_audit_chain(number=case.number, use_export=False).intact
+
+
+@pytest.mark.django_db
+def test_the_receiving_office_reads_the_case_and_its_origin_on_its_desk(county, tmp_path, client):
+    f = tmp_path / "out.jsonl"
+    number = _elsewhere(county, f)
+    _import(f)
+    client.force_login(county.users["clerk"])
+    page = client.get(f"/desk/case/{number}/").content.decode()
+    assert "收到其他层级移交" in page and "小区楼顶漏水无人维修" in page
