@@ -212,7 +212,11 @@ class Alert(models.Model):
     SURGE, CLUSTER = "surge", "cluster"
     KINDS = [(SURGE, _("Rise above the usual level")), (CLUSTER, _("Look-alike petitions"))]
     NEW, ACKNOWLEDGED, CLOSED = "new", "acknowledged", "closed"
-    STATUSES = [(NEW, _("New")), (ACKNOWLEDGED, _("Acknowledged")), (CLOSED, _("Closed"))]
+    STATUSES = [
+        (NEW, _("Awaiting attention")),
+        (ACKNOWLEDGED, _("Acknowledged")),
+        (CLOSED, _("Closed after follow-up")),
+    ]
 
     # The alert's identity: re-running a week finds the key and records nothing new.
     key = models.CharField(max_length=80, unique=True, editable=False)
@@ -225,7 +229,8 @@ class Alert(models.Model):
     observed = models.PositiveIntegerField(_("observed"))
     expected = models.FloatField(_("expected"))
     limit = models.PositiveIntegerField(_("limit"))
-    method = models.CharField(_("method"), max_length=300)
+    method = models.CharField(_("method"), max_length=300)  # in words, as recorded
+    params = models.JSONField(default=dict)  # the method's settings, for the page's wording
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

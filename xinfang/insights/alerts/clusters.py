@@ -89,6 +89,12 @@ def run(*, today: dt.date, t: Thresholds) -> dict:
                         expected=round(mean, 2),
                         limit=growth_limit(mean, t),
                         method=text,
+                        params={
+                            "weeks": t.cluster_weeks,
+                            "size": t.cluster_size,
+                            "growth": t.cluster_growth,
+                            "growth_min": t.cluster_growth_min,
+                        },
                     ),
                 )
                 if created:

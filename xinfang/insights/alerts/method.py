@@ -21,6 +21,13 @@ class Rule:
     baseline_weeks: int = 8  # the weeks before the tested one
     min_count: int = 5  # fewer petitions in a week never raise an alert
 
+    def params(self) -> dict:
+        return {
+            "alpha": self.alpha,
+            "baseline_weeks": self.baseline_weeks,
+            "min_count": self.min_count,
+        }
+
     def words(self) -> str:
         """The method in words, stored on each alert."""
         return (

@@ -38,9 +38,7 @@ def supervisors_for(division: Division) -> list:
     if not by_path:
         return []
     nearest = max(by_path, key=len)
-    users = get_user_model().objects.filter(pk__in=by_path[nearest]).select_related(
-        "staff_contact"
-    )
+    users = get_user_model().objects.filter(pk__in=by_path[nearest]).select_related("staff_contact")
     return sorted(users, key=lambda u: u.pk)
 
 

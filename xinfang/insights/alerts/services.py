@@ -19,9 +19,7 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
     if not access.may_use_statistics(user):
         return Alert.objects.none()
     paths = {
-        m.body.division.path
-        for m in memberships_of(user)
-        if m.role in access.STATISTICS_ROLES
+        m.body.division.path for m in memberships_of(user) if m.role in access.STATISTICS_ROLES
     }
     q = Q(pk__in=[])
     for p in paths:

@@ -100,6 +100,7 @@ def run(*, today: dt.date, t: Thresholds) -> dict:
                         expected=round(base / t.rule.baseline_weeks, 2),
                         limit=method.limit(base, t.rule),
                         method=words,
+                        params=t.rule.params(),
                     ),
                 )
                 if created:

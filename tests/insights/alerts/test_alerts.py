@@ -16,11 +16,9 @@ from xinfang.notify import defaults
 from xinfang.notify.models import Outbox
 from xinfang.orgs.models import StaffContact
 
-from .alerts_data import W0, W1, W2, W3, register_on
+from .conftest import W0, W1, W2, W3, register_on
 
 pytestmark = pytest.mark.usefixtures("alert_settings")
-
-from .alerts_data import alert_settings, housing_quality  # noqa: E402,F401  (fixtures)
 
 
 @pytest.fixture
@@ -67,9 +65,7 @@ def test_a_rise_is_flagged_once_with_its_cases_owner_and_message(county, surge):
     assert AlertWatermark.objects.get(job="surge").week == W2
 
 
-def test_the_watermark_catches_up_missed_weeks_and_never_goes_back(
-    county, surge, housing_quality
-):
+def test_the_watermark_catches_up_missed_weeks_and_never_goes_back(county, surge, housing_quality):
     road = housing_quality["road"]
     jobs.warn_issues(today=W3 + dt.timedelta(days=1))
     # A case registered late for W2 is not tested again: W2 is behind the watermark.
