@@ -54,6 +54,10 @@ def alert_settings(settings):
 
 @pytest.fixture
 def housing_quality(county):
+    return make_categories()
+
+
+def make_categories() -> dict:
     v = TaxonomyVersion.objects.create(label="测试", source_sha256="0" * 64, is_active=True)
 
     def cat(code, name, parent=None):
