@@ -83,6 +83,13 @@ def test_the_watermark_catches_up_missed_weeks_and_never_goes_back(county, surge
     assert AlertWatermark.objects.get(job="surge").week == w4
 
 
+def test_a_first_run_over_past_weeks_records_old_alerts_without_messages(county, surge):
+    out = jobs.warn_issues(today=W3 + dt.timedelta(weeks=10))
+    assert out["surge_weeks"] == 11 and out["surge_alerts"] == 1  # W2 .. the last week
+    assert Alert.objects.get().week == W2  # listed on the page ...
+    assert not Outbox.objects.filter(template_key=defaults.ISSUE_ALERT).exists()  # ... not news
+
+
 def test_nothing_is_tested_before_there_is_a_baseline(county, housing_quality):
     register_on(county, W0, category=housing_quality["leak"], i=0)
     fold.rebuild()

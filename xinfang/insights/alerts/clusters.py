@@ -18,7 +18,7 @@ from xinfang.triage.selectors import hot_issues
 from ..models import Alert
 from . import notice
 from .settings import Thresholds
-from .weeks import WEEK, advance, weeks_to_test
+from .weeks import WEEK, advance, recent, weeks_to_test
 
 JOB = "cluster"
 
@@ -100,6 +100,6 @@ def run(*, today: dt.date, t: Thresholds) -> dict:
                 if created:
                     out["alerts"] += 1
                     newest = sorted(g.case_ids, reverse=True)
-                    out["messages"] += notice.attach(alert, newest)
+                    out["messages"] += notice.attach(alert, newest, message=recent(week, today))
             advance(JOB, week)
     return out

@@ -65,14 +65,15 @@ def _address(user, channel: str) -> str:
     return crypto.normalise_phone(contact.work_phone) if contact and contact.work_phone else ""
 
 
-def attach(alert: Alert, case_ids: list[int]) -> list[int]:
-    """Link the cases, set the owner and queue the messages; returns the outbox rows' ids."""
+def attach(alert: Alert, case_ids: list[int], *, message: bool = True) -> list[int]:
+    """Link the cases, set the owner and queue the messages (unless `message` is off); returns
+    the outbox rows' ids."""
     alert.cases.set(case_ids)
     people = supervisors_for(alert.division)
     if people:
         alert.owner = people[0]
         alert.save(update_fields=["owner"])
-    if not case_ids:
+    if not case_ids or not message:
         return []
     channels = [c for c in (defaults.SMS, defaults.EMAIL) if c in backends.enabled_channels()]
     values = context(alert)

@@ -19,7 +19,7 @@ from xinfang.cases.workflow import S
 from ..models import Alert, CaseFact
 from . import method, notice
 from .settings import Thresholds
-from .weeks import WEEK, advance, weeks_to_test
+from .weeks import WEEK, advance, recent, weeks_to_test
 
 JOB = "surge"
 
@@ -105,6 +105,10 @@ def run(*, today: dt.date, t: Thresholds) -> dict:
                 )
                 if created:
                     out["alerts"] += 1
-                    out["messages"] += notice.attach(alert, cell_case_ids(code, div, week, t.level))
+                    out["messages"] += notice.attach(
+                        alert,
+                        cell_case_ids(code, div, week, t.level),
+                        message=recent(week, today),
+                    )
             advance(JOB, week)
     return out

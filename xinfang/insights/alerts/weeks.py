@@ -9,6 +9,9 @@ from django.db.models import Min
 from ..models import AlertWatermark, CaseFact
 
 WEEK = dt.timedelta(days=7)
+# Alerts about the last few weeks are messaged; older ones (a first run over past years, a long
+# outage) are recorded and listed without a message.
+MESSAGE_WEEKS = 4
 
 
 def monday(day: dt.date) -> dt.date:
@@ -42,3 +45,8 @@ def weeks_to_test(job: str, today: dt.date, history_weeks: int) -> list[dt.date]
 def advance(job: str, week: dt.date) -> None:
     """Record that `week` was tested (inside the transaction that recorded its alerts)."""
     AlertWatermark.objects.update_or_create(job=job, defaults={"week": week})
+
+
+def recent(week: dt.date, today: dt.date) -> bool:
+    """Whether an alert about `week` is still news on `today` (and so messaged)."""
+    return week > last_complete_week(today) - MESSAGE_WEEKS * WEEK
