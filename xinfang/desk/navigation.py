@@ -66,6 +66,12 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
     ),
+    "alerts": (
+        "desk:alerts",
+        gettext_lazy("Early warnings"),
+        access.may_use_statistics,
+        gettext_lazy("Early warnings are for analysts, supervisors and leaders."),
+    ),
 }
 
 
