@@ -175,6 +175,10 @@ XINFANG = {
     "API_MAX_BODY_BYTES": int(os.environ.get("XINFANG_API_MAX_BODY_BYTES", str(256 * 1024))),
     # Days an API token lives before it must be replaced.
     "API_TOKEN_DAYS": int(os.environ.get("XINFANG_API_TOKEN_DAYS", "90")),
+    # Video reception rooms: the address of a room, "{room}" replaced by its name (docs/reception.md).
+    "RECEPTION_VIDEO_URL": os.environ.get(
+        "XINFANG_RECEPTION_VIDEO_URL", "https://meet.jit.si/{room}"
+    ),
 }
 
 # ---------------------------------------------------------------------------------------------
