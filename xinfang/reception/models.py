@@ -208,6 +208,9 @@ class SessionRecord(models.Model):
         verbose_name = _("reception record")
         verbose_name_plural = _("reception records")
 
+    def __str__(self):
+        return str(self.appointment)
+
 
 class LawyerAssignment(models.Model):
     """A resident lawyer asked to give an opinion on a case; the opinion lands on its timeline."""
@@ -226,6 +229,9 @@ class LawyerAssignment(models.Model):
         verbose_name = _("lawyer's assignment")
         verbose_name_plural = _("lawyers' assignments")
         constraints = [models.UniqueConstraint(fields=["lawyer", "case"], name="uniq_lawyer_case")]
+
+    def __str__(self):
+        return f"{self.lawyer} {self.case.number}"
 
 
 __all__ = [
