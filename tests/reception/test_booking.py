@@ -138,14 +138,21 @@ def test_clerk_books_walk_ins_invitations_and_visits(county, on_today, station):
         assert a.kind == kind and a.booked_by == clerk
     case = register_appeal(county, title="视频").case
     a = services.book_for(
-        actor=clerk, day_id=day.pk, number=case.number, mode="video", kind="invited",
+        actor=clerk,
+        day_id=day.pk,
+        number=case.number,
+        mode="video",
+        kind="invited",
         station=station,
     )
     assert a.station == station
     with pytest.raises(PermissionDenied):
         services.book_for(
-            actor=county.users["handler"], day_id=day.pk, number=case.number,
-            mode="in_person", kind="walk_in",
+            actor=county.users["handler"],
+            day_id=day.pk,
+            number=case.number,
+            mode="in_person",
+            kind="walk_in",
         )
 
 
@@ -187,8 +194,14 @@ def test_only_the_office_publishes(county, on_today):
         services.publish_days(
             actor=county.users["handler"],
             data=services.DayInput(
-                office=county.office, host=county.office, leader_title="x", day=DAY,
-                starts_at=dt.time(9), ends_at=dt.time(10), mode="in_person", capacity=1,
+                office=county.office,
+                host=county.office,
+                leader_title="x",
+                day=DAY,
+                starts_at=dt.time(9),
+                ends_at=dt.time(10),
+                mode="in_person",
+                capacity=1,
                 place="x",
             ),
         )

@@ -7,12 +7,13 @@ import datetime as dt
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from xinfang.cases.access import cases_visible_to, reception_scope_q
+from xinfang.cases.access import RECEPTION_ROLES, cases_visible_to, reception_scope_q
 from xinfang.cases.models import Clock
 from xinfang.cases.selectors import timeline_entries
 from xinfang.core.errors import NotFound
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body
+from xinfang.orgs.selectors import memberships_of, within_q
 
 from .models import Appointment, Lawyer, ReceptionDay, SessionRecord
 
@@ -134,11 +135,11 @@ def station_sessions(body: Body, *, start: dt.date, end: dt.date) -> QuerySet[Re
 
 
 def lawyers_for(user) -> QuerySet[Lawyer]:
-    from xinfang.orgs.selectors import memberships_of, within_q
-
+    """The resident lawyers of the offices where the user keeps reception days."""
     q = Q(pk__in=[])
     for m in memberships_of(user):
-        q |= within_q("office__division", m.body.division)
+        if m.role in RECEPTION_ROLES:
+            q |= within_q("office__division", m.body.division)
     return Lawyer.objects.filter(q).select_related("office").order_by("-is_active", "name")
 
 
