@@ -66,6 +66,12 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
     ),
+    "reception": (
+        "desk:reception",
+        gettext_lazy("Reception days"),
+        access.may_use_reception,
+        gettext_lazy("Reception days are kept by the petition office, supervisors and leaders."),
+    ),
 }
 
 
