@@ -23,10 +23,18 @@ LINKS = {
     "/desk/statistics/": "统计分析",
     "/desk/scorecards/": "考核评价",
     "/desk/backlog/": "积案台账",
+    "/desk/reception/": "领导接待",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
-    "clerk": {"/desk/", "/desk/intake/", "/desk/intake/list/", "/desk/supervision/", "/desk/grid/"},
+    "clerk": {
+        "/desk/",
+        "/desk/intake/",
+        "/desk/intake/list/",
+        "/desk/supervision/",
+        "/desk/grid/",
+        "/desk/reception/",
+    },
     "handler": {"/desk/", "/desk/supervision/"},
     "head": {"/desk/", "/desk/supervision/"},
     "supervisor": {
@@ -37,6 +45,7 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/reception/",
     },
     "leader": {
         "/desk/",
@@ -46,6 +55,7 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/reception/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},
