@@ -219,3 +219,23 @@ def test_lawyers_roster_assignment_and_opinion(client, county, day):
     assert "赵律师" in page and "建议诉讼" in page
     case_page = client.get(reverse("desk:case", args=[case.number])).content.decode()
     assert "建议诉讼" in case_page
+
+
+def test_station_staff_see_the_session_link_but_not_the_list(client, county, on_today, station):
+    from .conftest import publish
+
+    day = publish(county, mode="video", stations=[station])[0]
+    client.force_login(county.users["town_handler"])
+    page = client.get(reverse("desk:reception")).content.decode()
+    assert "station-sessions" in page and day.room in page
+    assert client.get(reverse("desk:reception_day", args=[day.pk])).status_code == 404
+
+
+def test_admin_lists_lawyers_and_reception_days_in_chinese(client, county, day):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password="pw-root-123")
+    client.force_login(root)
+    assert "驻点律师" in client.get(reverse("admin:reception_lawyer_changelist")).content.decode()
+    page = client.get(reverse("admin:reception_receptionday_changelist")).content.decode()
+    assert "市委书记 王某某" in page

@@ -305,7 +305,13 @@ RECEPTION_ROLES = frozenset({workflow.INTAKE, workflow.SUPERVISOR, workflow.LEAD
 
 
 def may_use_reception(user) -> bool:
-    return any(m.role in RECEPTION_ROLES for m in memberships_of(user))
+    """The office's reception staff, and the staff of a station with a video room (they see the
+    sessions their station joins)."""
+    return any(m.role in RECEPTION_ROLES or m.body.has_video_room for m in memberships_of(user))
+
+
+def video_stations_of(user) -> list[Body]:
+    return [m.body for m in memberships_of(user) if m.body.has_video_room]
 
 
 def may_keep_reception(user, office: Body) -> bool:

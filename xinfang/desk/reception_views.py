@@ -52,7 +52,13 @@ def calendar(request, form=None, status=200):
     offices = f.offices_of(request.user)
     if form is None and offices.exists():
         form = f.DayForm(user=request.user, initial={"office": offices.first()})
-    context = {"days": days, "form": form, "today": today()}
+    stations = access.video_stations_of(request.user)
+    joining = [
+        {"day": d, "station": st, "link": reception.session_link(d)}
+        for st in stations
+        for d in selectors.station_sessions(st, start=today(), end=today() + dt.timedelta(days=70))
+    ]
+    context = {"days": days, "form": form, "today": today(), "joining": joining}
     return render(request, "desk/reception/calendar.html", context, status=status)
 
 
