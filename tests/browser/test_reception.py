@@ -80,6 +80,9 @@ def test_citizen_books_video_on_a_phone_and_the_clerk_records_it(
 
     desk = desktop_page
     login(desk, live_server, "clerk", "pw-clerk")
+    desk.goto(f"{live_server.url}/desk/reception/")
+    desk.wait_for_selector("#reception-days")
+    _shot(desk, "desk-0-calendar")
     desk.goto(f"{live_server.url}/desk/reception/day/{day.pk}/")
     assert reg.case.number in desk.content()
     _shot(desk, "desk-1-day")

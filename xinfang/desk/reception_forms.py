@@ -57,7 +57,7 @@ class DayForm(forms.Form):
     )
     ends_at = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     mode = forms.ChoiceField(label=_("How"), choices=DayMode.choices)
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(label=_("Reception place"), max_length=200, required=False)
     topics = forms.CharField(label=_("Topics"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=500, initial=10)
     stations = forms.ModelMultipleChoiceField(

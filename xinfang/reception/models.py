@@ -85,7 +85,7 @@ class ReceptionDay(models.Model):
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
     mode = models.CharField(_("how"), max_length=10, choices=DayMode.choices)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("reception place"), max_length=200, blank=True)
     topics = models.CharField(_("topics"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(_("places"))
     # Places taken: only the booking service changes it, by a conditional update.
