@@ -239,3 +239,26 @@ def test_admin_lists_lawyers_and_reception_days_in_chinese(client, county, day):
     assert "驻点律师" in client.get(reverse("admin:reception_lawyer_changelist")).content.decode()
     page = client.get(reverse("admin:reception_receptionday_changelist")).content.decode()
     assert "市委书记 王某某" in page
+
+
+def test_calling_a_day_off_tells_the_booked_and_closes_it(client, county, day):
+    reg = register_appeal(county)
+    client.post(
+        reverse("portal:reception_book", args=[day.pk]),
+        {
+            "mode": "in_person",
+            "matter": "case",
+            "tracking_code": reg.tracking_code,
+            "password": reg.query_password,
+        },
+    )
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(county.users["clerk"])
+    staff.post(reverse("desk:reception_call_off", args=[day.pk]))
+    a = Appointment.objects.get()
+    assert a.status == "cancelled"
+    assert Outbox.objects.filter(case=reg.case, template_key="reception_cancelled").exists()
+    assert "市委书记" not in client.get(reverse("portal:reception")).content.decode()
+    assert client.get(reverse("portal:reception_book", args=[day.pk])).status_code == 404

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reception/publish/", v.publish, name="reception_publish"),
     path("reception/day/<int:day_id>/", v.day, name="reception_day"),
     path("reception/day/<int:day_id>/book/", v.book, name="reception_book"),
+    path("reception/day/<int:day_id>/call-off/", v.call_off, name="reception_call_off"),
     path("reception/visit/<int:appointment_id>/", v.appointment, name="reception_appointment"),
     path("reception/visit/<int:appointment_id>/record/", v.record, name="reception_record"),
     path("reception/visit/<int:appointment_id>/cancel/", v.cancel, name="reception_cancel"),

@@ -142,6 +142,19 @@ def book(request, day_id: int):
 
 @require_POST
 @page_required("reception")
+def call_off(request, day_id: int):
+    rd = _day_or_404(request.user, day_id)
+    try:
+        reception.cancel_day(actor=request.user, day=rd)
+    except ApplicationError as e:
+        messages.error(request, str(e.message))
+    else:
+        messages.success(request, _("The day is called off; booked petitioners are told by SMS."))
+    return redirect("desk:reception_day", day_id=rd.pk)
+
+
+@require_POST
+@page_required("reception")
 def cancel(request, appointment_id: int):
     a = _appointment_or_404(request.user, appointment_id)
     try:

@@ -138,8 +138,9 @@ def cancel_day(*, actor, day: ReceptionDay) -> None:
     if not may_keep_reception(actor, day.office):
         raise PermissionDenied(_("You may not change this office's reception days"))
     with transaction.atomic(durable=True):
-        ReceptionDay.objects.filter(pk=day.pk).update(cancelled=True)
-        for a in day.appointments.filter(status=Appointment.Status.BOOKED).select_related("case"):
+        ReceptionDay.objects.filter(pk=day.pk).update(cancelled=True, booked=0)
+        booked = day.appointments.filter(status=Appointment.Status.BOOKED)
+        for a in booked.select_related("case", "day", "station"):
             a.status = Appointment.Status.CANCELLED
             a.cancelled_at = now()
             a.save(update_fields=["status", "cancelled_at"])
