@@ -19,6 +19,7 @@ from .conftest import DAY
 
 pytestmark = pytest.mark.django_db
 HELD = dt.datetime(2026, 3, 4, 4, 0, tzinfo=dt.UTC)
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 40  # an MP4 header
 
 
 def test_home_links_to_the_reception_days_with_phones(client, county, day):
@@ -150,7 +151,7 @@ def test_walk_in_record_follow_on_move_and_timeline(client, county, day, time_ma
             "attendees": "张三",
             "said": "楼顶漏水",
             "decided": "交市住建局办理",
-            "recording": SimpleUploadedFile("s.webm", b"webm-bytes", "video/webm"),
+            "recording": SimpleUploadedFile("s.mp4", MP4, "application/octet-stream"),
         },
     )
     assert r.status_code == 302
@@ -171,7 +172,8 @@ def test_walk_in_record_follow_on_move_and_timeline(client, county, day, time_ma
     assert kinds[-2:] == ["reception_held", "assign"]
     # the recording: each opening logged
     got = client.get(reverse("desk:reception_recording", args=[a.pk]))
-    assert b"".join(got.streaming_content) == b"webm-bytes"
+    assert b"".join(got.streaming_content) == MP4
+    assert got["Content-Type"] == "video/mp4"
     entry = SecurityEvent.objects.get(kind="file_opened")
     assert entry.case_number == case.number and "reception_recording" in entry.detail
 
@@ -195,7 +197,7 @@ def test_recording_refused_to_staff_not_entitled(client, county, day, time_machi
         attendees="x",
         said="x",
         decided="x",
-        recording=services.RecordingInput("s.webm", b"v", "video/webm"),
+        recording=services.RecordingInput("s.mp4", MP4),
     )
     client.force_login(county.users["handler"])
     assert client.get(reverse("desk:reception_recording", args=[a.pk])).status_code == 403

@@ -18,6 +18,7 @@ from .conftest import DAY
 pytestmark = pytest.mark.django_db
 
 HELD = dt.datetime(2026, 3, 4, 4, 0, tzinfo=dt.UTC)  # 12:00 in Beijing, after the session
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 40
 
 
 def _booked(county, day, title="来访"):
@@ -129,12 +130,33 @@ def test_recording_is_stored_encrypted(county, day, time_machine, settings, tmp_
         attendees="本人",
         said="诉求",
         decided="交办",
-        recording=services.RecordingInput("session.webm", b"\x1a\x45\xdf\xa3 video", "video/webm"),
+        recording=services.RecordingInput("session.mp4", MP4 + b"petitioner speaking"),
     )
     record = a.record
     raw = (tmp_path / record.recording.name).read_bytes()
-    assert b"video" not in raw
-    assert record.recording.open("rb").read() == b"\x1a\x45\xdf\xa3 video"
+    assert b"petitioner speaking" not in raw and record.recording_type == "video/mp4"
+    assert record.recording.open("rb").read() == MP4 + b"petitioner speaking"
+
+
+def test_a_recording_must_be_video_or_sound(county, day, time_machine, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    a = _booked(county, day)
+    time_machine.move_to(HELD, tick=False)
+    with pytest.raises(InvalidInput) as exc:
+        services.record_session(
+            actor=county.users["clerk"],
+            appointment=a,
+            came=True,
+            attendees="本人",
+            said="诉求",
+            decided="交办",
+            recording=services.RecordingInput(
+                "session.mp4", b"MZ\x90\x00 not a video", "video/mp4"
+            ),
+        )
+    assert "recording" in exc.value.fields
+    a.refresh_from_db()
+    assert a.status == "booked"  # nothing recorded
 
 
 def test_lawyer_assigned_and_opinion_on_the_timeline(county, day):

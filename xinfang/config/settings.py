@@ -179,6 +179,8 @@ XINFANG = {
     "RECEPTION_VIDEO_URL": os.environ.get(
         "XINFANG_RECEPTION_VIDEO_URL", "https://meet.jit.si/{room}"
     ),
+    # Largest video recording a session record accepts, in megabytes.
+    "RECEPTION_RECORDING_MAX_MB": int(os.environ.get("XINFANG_RECEPTION_RECORDING_MAX_MB", "500")),
 }
 
 # ---------------------------------------------------------------------------------------------

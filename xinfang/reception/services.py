@@ -397,12 +397,21 @@ def record_session(
 def _store_recording(record: Record, recording: RecordingInput) -> None:
     from django.core.files.base import ContentFile
 
+    from xinfang.core.filetypes import sniff
+
     if not recording.content:
         raise _invalid("recording", _("The recording is empty"))
+    limit = settings.XINFANG.get("RECEPTION_RECORDING_MAX_MB", 500) * 1024 * 1024
+    if len(recording.content) > limit:
+        raise _invalid("recording", _("The recording is larger than this server accepts"))
+    # What is stored and served is what the bytes are, never what the client declared.
+    mime = sniff(recording.content)
+    if not mime.startswith(("video/", "audio/")):
+        raise _invalid("recording", _("Attach a video or sound recording"))
     name = recording.name.rsplit("/", 1)[-1][:200] or "recording"
     record.recording.save(name, ContentFile(recording.content), save=False)
     record.recording_name = name
-    record.recording_type = recording.mime_type[:100]
+    record.recording_type = mime[:100]
 
 
 def attach_recording(*, actor, record: Record, recording: RecordingInput) -> Record:
