@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import reception_lawyer_views as lv
 from . import reception_views as v
 
 urlpatterns = [
@@ -23,12 +24,12 @@ urlpatterns = [
         v.move,
         name="reception_move",
     ),
-    path("reception/lawyers/", v.lawyers, name="reception_lawyers"),
-    path("reception/lawyers/add/", v.lawyer_add, name="reception_lawyer_add"),
-    path("reception/lawyers/assign/", v.lawyer_assign, name="reception_lawyer_assign"),
+    path("reception/lawyers/", lv.lawyers, name="reception_lawyers"),
+    path("reception/lawyers/add/", lv.lawyer_add, name="reception_lawyer_add"),
+    path("reception/lawyers/assign/", lv.lawyer_assign, name="reception_lawyer_assign"),
     path(
         "reception/lawyers/<int:assignment_id>/opinion/",
-        v.lawyer_opinion,
+        lv.lawyer_opinion,
         name="reception_lawyer_opinion",
     ),
 ]
