@@ -180,6 +180,12 @@ XINFANG = {
     "EXCHANGE_KEY": os.environ.get("XINFANG_EXCHANGE_KEY", ""),
     "EXCHANGE_SOURCE": os.environ.get("XINFANG_EXCHANGE_SOURCE", ""),
     "EXCHANGE_DIVISION": os.environ.get("XINFANG_EXCHANGE_DIVISION", ""),
+    # Video reception rooms: the address of a room, "{room}" replaced by its name (docs/reception.md).
+    "RECEPTION_VIDEO_URL": os.environ.get(
+        "XINFANG_RECEPTION_VIDEO_URL", "https://meet.jit.si/{room}"
+    ),
+    # Largest video recording a session record accepts, in megabytes.
+    "RECEPTION_RECORDING_MAX_MB": int(os.environ.get("XINFANG_RECEPTION_RECORDING_MAX_MB", "500")),
 }
 
 # ---------------------------------------------------------------------------------------------

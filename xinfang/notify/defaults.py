@@ -22,6 +22,11 @@ STAFF_DUE_SOON = "staff_due_soon"
 # To the supervisors of a division: an early warning about an issue (insights/alerts).
 ISSUE_ALERT = "issue_alert"
 
+# Reception days (reception app): booked, reminded the day before, cancelled.
+RECEPTION_BOOKED = "reception_booked"
+RECEPTION_REMINDER = "reception_reminder"
+RECEPTION_CANCELLED = "reception_cancelled"
+
 KEYS: dict[str, str] = {
     "registered": "已登记",
     "routed": "已转送交办",
@@ -37,6 +42,9 @@ KEYS: dict[str, str] = {
     RATING_REMINDER: "评价提醒",
     STAFF_DUE_SOON: "办理期限临近提醒（工作人员）",
     ISSUE_ALERT: "信访问题预警（工作人员）",
+    RECEPTION_BOOKED: "接待预约确认",
+    RECEPTION_REMINDER: "接待预约提醒",
+    RECEPTION_CANCELLED: "接待预约取消",
 }
 
 # The variables a template may use; shown beside the template in the admin.
@@ -63,6 +71,10 @@ VARIABLES: dict[str, str] = {
     "observed": "该周信访件数（问题预警）",
     "expected": "此前各周平均件数（问题预警）",
     "limit": "预警线（问题预警）",
+    "reception_day": "接待日期和时间（接待预约）",
+    "reception_leader": "接待领导（接待预约）",
+    "reception_place": "接待地点或视频接待（接待预约）",
+    "room_link": "视频接待链接（视频预约）",
 }
 
 _TAIL = "请凭查询码{{ tracking_code }}和查询密码查看详情。"
@@ -120,6 +132,19 @@ SMS_TEXTS: dict[str, str] = {
         "【阳光信访】问题预警：{{ area }}{{ category }}方面的信访，{{ week }}起一周"
         "{{ observed }}件（此前平均每周{{ expected }}件，预警线{{ limit }}件）。"
         "请登录工作台“问题预警”查看并处理。"
+    ),
+    RECEPTION_BOOKED: (
+        "【阳光信访】您已预约{{ reception_day }}{{ reception_leader }}接待（事项{{ number }}），"
+        "{{ reception_place }}。{% if room_link %}视频接待请届时打开：{{ room_link }}。{% endif %}"
+        "如不能到场，请凭查询码{{ tracking_code }}取消预约。"
+    ),
+    RECEPTION_REMINDER: (
+        "【阳光信访】提醒：您预约的{{ reception_leader }}接待在{{ reception_day }}，"
+        "{{ reception_place }}。{% if room_link %}视频接待链接：{{ room_link }}。{% endif %}"
+    ),
+    RECEPTION_CANCELLED: (
+        "【阳光信访】您预约的{{ reception_day }}{{ reception_leader }}接待已取消"
+        "（事项{{ number }}）。"
     ),
 }
 
