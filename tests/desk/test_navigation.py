@@ -24,6 +24,8 @@ LINKS = {
     "/desk/scorecards/": "考核评价",
     "/desk/backlog/": "积案台账",
     "/desk/hotline/": "12345热线",
+    "/desk/alerts/": "问题预警",
+    "/desk/reception/": "领导接待",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
@@ -34,6 +36,7 @@ EXPECTED = {
         "/desk/supervision/",
         "/desk/grid/",
         "/desk/hotline/",
+        "/desk/reception/",
     },
     "handler": {"/desk/", "/desk/supervision/"},
     "head": {"/desk/", "/desk/supervision/"},
@@ -46,6 +49,8 @@ EXPECTED = {
         "/desk/scorecards/",
         "/desk/backlog/",
         "/desk/hotline/",
+        "/desk/alerts/",
+        "/desk/reception/",
     },
     "leader": {
         "/desk/",
@@ -56,6 +61,8 @@ EXPECTED = {
         "/desk/scorecards/",
         "/desk/backlog/",
         "/desk/hotline/",
+        "/desk/alerts/",
+        "/desk/reception/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},

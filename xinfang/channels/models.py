@@ -1,6 +1,6 @@
-"""The 12345 hotline hand-off: the platforms that push work orders, the orders (one case each,
-keyed by platform and order number, so a push repeated is the same case) and the statuses sent
-back to the platform, queued with retries."""
+"""Channels models: Open311 client keys; the 12345 hotline hand-off (the platforms that push work
+orders, the orders, one case each keyed by platform and order number so a push repeated is the
+same case, and the statuses sent back to the platform, queued with retries)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,25 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases.models import Case
 from xinfang.orgs.models import Body, Division
+
+
+class Open311Key(models.Model):
+    """A key an Open311 client (a city app, a partner's service) posts requests with. Only its
+    hash is stored; the key is shown once, when it is made in the admin."""
+
+    name = models.CharField(_("client"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("Open311 API key")
+        verbose_name_plural = _("Open311 API keys")
+
+    def __str__(self):
+        return f"{self.name} {self.prefix}…"
 
 
 def new_secret() -> str:
@@ -113,7 +132,7 @@ class StatusPush(models.Model):
     REPLIED = "replied"
     CLOSED = "closed"
     STATUSES = [
-        (RECEIVED, _("received")),
+        (RECEIVED, _("work order received")),
         (ACCEPTED, _("accepted")),
         (REPLIED, _("replied")),
         (CLOSED, _("case closed")),

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0010_stored_search_vector'),
+        ('channels', '0001_systems'),
         ('orgs', '0005_superior_help'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -60,7 +61,7 @@ class Migration(migrations.Migration):
             name='StatusPush',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('received', 'received'), ('accepted', 'accepted'), ('replied', 'replied'), ('closed', 'case closed')], max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('received', 'work order received'), ('accepted', 'accepted'), ('replied', 'replied'), ('closed', 'case closed')], max_length=10, verbose_name='status')),
                 ('answer', models.TextField(blank=True, verbose_name='answer')),
                 ('created_at', models.DateTimeField(verbose_name='created at')),
                 ('delivery', models.CharField(choices=[('pending', 'waiting'), ('sent', 'sent'), ('failed', 'failed, will retry'), ('dead', 'given up')], default='pending', max_length=10, verbose_name='delivery')),
