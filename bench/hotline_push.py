@@ -95,6 +95,15 @@ def run_one(n: int) -> dict:
     return {"new_order": _summary(new), "duplicate": _summary(again)}
 
 
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300)
@@ -114,6 +123,7 @@ def main() -> None:
     }
     for engine, url in ENGINES.items():
         if engine == "postgresql":
+            _drop_database(url)  # a fresh database of its own, migrated from nothing
             ensure_database(url)
         else:
             Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
