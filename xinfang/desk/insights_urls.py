@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import backlog_views as b
 from . import insights_views as v
+from . import map_views as m
 from . import scorecard_views as s
 
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
     path("scorecards/publish/", s.publish, name="scorecards_publish"),
     path("backlog/", b.ledger, name="backlog"),
     path("backlog/<int:pk>/", b.update, name="backlog_update"),
+    path("map/", m.region_map, name="map"),
 ]

@@ -66,6 +66,12 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
     ),
+    "map": (
+        "desk:map",
+        gettext_lazy("Map"),
+        access.may_use_statistics,
+        gettext_lazy("Statistics are for analysts, supervisors and leaders."),
+    ),
 }
 
 
