@@ -47,7 +47,9 @@ def test_township_map_counts_each_village(month):
 
 def test_a_place_with_nothing_counts_zero_and_stays_listed(month):
     c = month.county
-    Division.objects.create(code="370687102", name="盘石店镇", level=Level.TOWNSHIP, parent=c.county)
+    Division.objects.create(
+        code="370687102", name="盘石店镇", level=Level.TOWNSHIP, parent=c.county
+    )
     counts, _ = figures(month.analyst, "intake", c.county)
     assert counts == {c.town.code: 5, "370687102": 0}
 
@@ -100,10 +102,7 @@ def test_a_township_leader_sees_only_the_township(two_townships, client):
 
 
 def _links(html: str, cls: str) -> list[str]:
-    return [
-        m.replace("&amp;", "&")
-        for m in re.findall(rf'<a href="([^"]+)" class="{cls}">', html)
-    ]
+    return [m.replace("&amp;", "&") for m in re.findall(rf'<a href="([^"]+)" class="{cls}">', html)]
 
 
 def test_drill_down_keeps_the_filters_to_the_case_list(month, client):

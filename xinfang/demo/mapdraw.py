@@ -1,6 +1,6 @@
 """The demo county's map, drawn by the project itself (docs/map.md): an invented layout, no real
 boundary. The county is a jittered grid of townships (two rows); each township is cut into
-strips, one a village. Neighbours share their vertices, so no two shapes overlap.
+strips, one a village, across its longer side. Neighbours share their vertices, so no two shapes overlap.
 
 `draw()` returns {file name: FeatureCollection}; `python manage.py draw_demo_map` writes them to
 xinfang/demo/data/map/ (the files are kept in the repository; the drawing is deterministic).
@@ -84,9 +84,16 @@ def draw() -> dict[str, dict]:
         villages = list(town["villages"].items())
         n = len(villages)
         features = []
+        # Strips across the longer side (on the ground: a degree of longitude here is about
+        # 0.8 of one of latitude), so each village keeps a readable width.
+        tall = (nw[1] - sw[1]) > 0.8 * (se[0] - sw[0])
         for v, (suffix, vname) in enumerate(villages):
-            a, b = _lerp(sw, se, v / n), _lerp(sw, se, (v + 1) / n)
-            c, d = _lerp(nw, ne, (v + 1) / n), _lerp(nw, ne, v / n)
+            if tall:  # bands from south to north
+                a, b = _lerp(sw, nw, v / n), _lerp(se, ne, v / n)
+                c, d = _lerp(se, ne, (v + 1) / n), _lerp(sw, nw, (v + 1) / n)
+            else:  # strips from west to east
+                a, b = _lerp(sw, se, v / n), _lerp(sw, se, (v + 1) / n)
+                c, d = _lerp(nw, ne, (v + 1) / n), _lerp(nw, ne, v / n)
             features.append(_feature(town_code + suffix, vname, [a, b, c, d]))
         files[f"{town_code}.geojson"] = _collection(town_code, town["name"], features)
     files[f"{code}.geojson"] = _collection(code, "海阳市", town_features)

@@ -13,7 +13,12 @@
     window.echarts.registerMap(spec.map, spec.geo);
     // Canvas and rich-text tooltips: the Content-Security-Policy refuses style attributes.
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    // Names: the division's own, else the shape's (a shape with no division here counts none).
     var labels = {};
+    spec.geo.features.forEach(function (f) {
+      var p = f.properties || {};
+      if (p.code) labels[p.code] = p.name || p.code;
+    });
     spec.data.forEach(function (d) { labels[d.name] = d.label; });
     chart.setOption({
       animation: false,
@@ -45,7 +50,10 @@
         selectedMode: false,
         label: {
           show: true,
-          fontSize: 11,
+          fontSize: 12,
+          color: "#1b1b1b",
+          textBorderColor: "#fff",
+          textBorderWidth: 3,
           formatter: function (p) {
             var v = p.value == null || isNaN(p.value) ? 0 : p.value;
             return (labels[p.name] || p.name) + "\n" + v;
