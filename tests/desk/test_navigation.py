@@ -23,6 +23,7 @@ LINKS = {
     "/desk/statistics/": "统计分析",
     "/desk/scorecards/": "考核评价",
     "/desk/backlog/": "积案台账",
+    "/desk/map/": "地图",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
@@ -37,6 +38,7 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/map/",
     },
     "leader": {
         "/desk/",
@@ -46,6 +48,7 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/map/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},
