@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -108,9 +109,16 @@ def measure(runs: int, *, log=print) -> list[dict]:
     ]
     out = []
     for who, client, url in pages:
-        client.get(url)  # warm: connection, templates, shapes
-        row = {"user": who, **scale._timed(client, url, runs)}
-        log(f"  {row['p50_ms']:8.1f} ms p50 {row['p95_ms']:8.1f} ms p95  {who}  {url}")
+        warm = client.get(url)  # warm: connection, templates, shapes
+        if warm.status_code != 200:
+            raise SystemExit(f"{url} answered {warm.status_code}")
+        total = re.search(r'id="map-total">(\d+)<', warm.content.decode())
+        row = {"user": who, "total": int(total.group(1)) if total else None}
+        row.update(scale._timed(client, url, runs))
+        log(
+            f"  {row['p50_ms']:8.1f} ms p50 {row['p95_ms']:8.1f} ms p95"
+            f"  total {row['total']}  {who}  {url}"
+        )
         out.append(row)
     return out
 
@@ -124,7 +132,12 @@ def main() -> None:
 
     result = {"what": "map request (/desk/map/)", "uptime_before": scale.uptime()}
     scale.prepare()
+    from django.conf import settings
     from django.db import connection
+
+    settings.ALLOWED_HOSTS = ["*"]
+    # Pages are timed for a signed-in user; the sign-in's second step is not what is measured.
+    settings.SIGNIN = {**settings.SIGNIN, "OTP_REQUIRED_ROLES": frozenset()}
 
     result["build"] = scale.build(args.cases, workers=args.workers)
     result["facts"] = fill_facts()
