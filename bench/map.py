@@ -106,6 +106,8 @@ def measure(runs: int, *, log=print) -> list[dict]:
         ("analyst", analyst, f"{q}&measure=overdue&division={STAFFED_TOWNSHIP}"),
         ("township leader", town, f"{q}&measure=intake"),
         ("township leader", town, f"{q}&measure=overdue"),
+        # For comparison: the statistics page over the same cases and filters.
+        ("analyst", analyst, f"/desk/statistics/?period=year&year={year}"),
     ]
     out = []
     for who, client, url in pages:
