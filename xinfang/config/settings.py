@@ -181,6 +181,11 @@ XINFANG = {
     "API_MAX_BODY_BYTES": int(os.environ.get("XINFANG_API_MAX_BODY_BYTES", str(256 * 1024))),
     # Days an API token lives before it must be replaced.
     "API_TOKEN_DAYS": int(os.environ.get("XINFANG_API_TOKEN_DAYS", "90")),
+    # Exchange between levels (docs/systems.md): the key both levels share to sign and check
+    # exchange files, and this system's name and division code in their header.
+    "EXCHANGE_KEY": os.environ.get("XINFANG_EXCHANGE_KEY", ""),
+    "EXCHANGE_SOURCE": os.environ.get("XINFANG_EXCHANGE_SOURCE", ""),
+    "EXCHANGE_DIVISION": os.environ.get("XINFANG_EXCHANGE_DIVISION", ""),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -321,6 +326,20 @@ NOTIFY = {
     "LEASE_SECONDS": int(os.environ.get("XINFANG_NOTIFY_LEASE_SECONDS", "300")),
     "BATCH_SIZE": int(os.environ.get("XINFANG_NOTIFY_BATCH_SIZE", "100")),
     "RATING_REMINDER_DAYS": int(os.environ.get("XINFANG_RATING_REMINDER_DAYS", "7")),
+}
+
+# The WeChat official account (docs/systems.md, "WeChat"): the callback's token and, for its safe
+# mode, the EncodingAESKey; the app id and secret and the template for template messages
+# (XINFANG_NOTIFY_BACKENDS "wechat=wechat_template").
+WECHAT = {
+    "APP_ID": os.environ.get("XINFANG_WECHAT_APP_ID", ""),
+    "APP_SECRET": os.environ.get("XINFANG_WECHAT_APP_SECRET", ""),
+    "TOKEN": os.environ.get("XINFANG_WECHAT_TOKEN", ""),
+    "ENCODING_AES_KEY": os.environ.get("XINFANG_WECHAT_ENCODING_AES_KEY", ""),
+    "TEMPLATE_ID": os.environ.get("XINFANG_WECHAT_TEMPLATE_ID", ""),
+    "TEMPLATE_URL": os.environ.get("XINFANG_WECHAT_TEMPLATE_URL", ""),
+    # A callback whose timestamp is further off than this is refused (a replayed message).
+    "MAX_SKEW_SECONDS": int(os.environ.get("XINFANG_WECHAT_MAX_SKEW_SECONDS", "300")),
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

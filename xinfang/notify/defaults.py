@@ -10,7 +10,9 @@ from xinfang.cases.workflow import message_keys
 
 SMS = "sms"
 EMAIL = "email"
-CHANNELS = {SMS: "短信", EMAIL: "电子邮件"}
+# Template messages of the official account, to citizens who subscribed to a case there.
+WECHAT = "wechat"
+CHANNELS = {SMS: "短信", EMAIL: "电子邮件", WECHAT: "微信"}
 
 # Which message each case event sends: declared on the move (or event) in cases/workflow.
 EVENT_TEMPLATES: dict[str, str] = message_keys()
@@ -117,4 +119,7 @@ def default(key: str, channel: str) -> tuple[str, str]:
     body = SMS_TEXTS[key]
     if channel == EMAIL:
         return EMAIL_SUBJECTS[key], body.removeprefix("【阳光信访】") + _EMAIL_FOOTER
+    if channel == WECHAT:
+        # The template's title line is the message's name; its text is the SMS text.
+        return KEYS[key], body
     return "", body

@@ -72,6 +72,10 @@ REGISTER = "register"
 REPEAT_MERGED = "repeat_merged"
 UNMASK = "unmask"
 OVERDUE_FLAGGED = "overdue_flagged"
+# A case received from another level through an exchange file (cases/exchange).
+HANDED_IN = "received"
+# A case handed to another level in an exchange file (export_cases --hand-over).
+HANDED_OVER = "handed_over"
 EVENTS: dict[str, Event] = {
     e.name: e
     for e in [
@@ -86,6 +90,8 @@ EVENTS: dict[str, Event] = {
         Event(REPEAT_MERGED, _("Merge as a repeat"), "W21/W22"),
         Event(UNMASK, _("Full personal data viewed")),
         Event(OVERDUE_FLAGGED, _("Flagged overdue"), "W40/X36"),
+        Event(HANDED_IN, _("Received from another level")),
+        Event(HANDED_OVER, _("Handed to another level")),
     ]
 }
 if set(MOVES) & set(EVENTS):
@@ -165,6 +171,8 @@ __all__ = [
     "NO_MESSAGE",
     "OPEN",
     "OVERDUE_FLAGGED",
+    "HANDED_IN",
+    "HANDED_OVER",
     "PAGES",
     "PETITIONER",
     "PORTAL",
