@@ -84,3 +84,12 @@ def test_the_stored_files_are_the_drawing():
     assert {p.name for p in _files()} == set(drawn)
     for p in _files():
         assert p.read_text(encoding="utf-8") == mapdraw.render(drawn[p.name])
+
+
+@pytest.mark.django_db
+def test_the_seeded_demo_county_passes_the_shapes_check():
+    from xinfang.demo.county import build_divisions_and_bodies
+    from xinfang.insights import shapes
+
+    build_divisions_and_bodies()
+    assert shapes.problems(FOLDER) == []

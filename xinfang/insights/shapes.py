@@ -58,3 +58,41 @@ def shaped_codes(data: dict | None) -> set[str]:
         for feat in data.get("features", [])
         if isinstance(feat, dict)
     }
+
+
+def problems(folder: Path | None = None) -> list[str]:
+    """What is wrong with the shapes in the folder, against the division table: files not named
+    by a division's code, unreadable files, features without a code or whose code is not a
+    division directly below the file's region, codes drawn twice, geometries not polygons."""
+    from xinfang.orgs.models import Division
+
+    folder = folder or shapes_dir()
+    if folder is None or not folder.is_dir():
+        return [f"{folder}: not a folder"]
+    found = []
+    for path in sorted(folder.glob("*.geojson")):
+        region = Division.objects.filter(code=path.stem).first()
+        if region is None:
+            found.append(f"{path.name}: no division has the code {path.stem}")
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            found.append(f"{path.name}: not readable GeoJSON ({e})")
+            continue
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+            found.append(f"{path.name}: not a FeatureCollection")
+            continue
+        children = set(region.children.values_list("code", flat=True))
+        seen: set[str] = set()
+        for i, feat in enumerate(data.get("features") or []):
+            code = str(((feat or {}).get("properties") or {}).get("code", ""))
+            kind = ((feat or {}).get("geometry") or {}).get("type")
+            if code not in children:
+                found.append(f"{path.name}: feature {i} has code {code!r}, not below {region}")
+            elif code in seen:
+                found.append(f"{path.name}: {code} is drawn twice")
+            seen.add(code)
+            if kind not in ("Polygon", "MultiPolygon"):
+                found.append(f"{path.name}: feature {i} is a {kind}, not a polygon")
+    return found
