@@ -218,6 +218,7 @@ def _desk_pages(cases) -> list[str]:
         "/desk/leaders/",
         "/desk/grid/",
         "/desk/map/",
+        "/desk/alerts/",
     ]
     for case in cases.values():
         pages += [f"/desk/case/{case.number}/", f"/desk/supervision/{case.number}/"]

@@ -24,10 +24,19 @@ LINKS = {
     "/desk/scorecards/": "考核评价",
     "/desk/backlog/": "积案台账",
     "/desk/map/": "地图",
+    "/desk/alerts/": "问题预警",
+    "/desk/reception/": "领导接待",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
-    "clerk": {"/desk/", "/desk/intake/", "/desk/intake/list/", "/desk/supervision/", "/desk/grid/"},
+    "clerk": {
+        "/desk/",
+        "/desk/intake/",
+        "/desk/intake/list/",
+        "/desk/supervision/",
+        "/desk/grid/",
+        "/desk/reception/",
+    },
     "handler": {"/desk/", "/desk/supervision/"},
     "head": {"/desk/", "/desk/supervision/"},
     "supervisor": {
@@ -39,6 +48,8 @@ EXPECTED = {
         "/desk/scorecards/",
         "/desk/backlog/",
         "/desk/map/",
+        "/desk/alerts/",
+        "/desk/reception/",
     },
     "leader": {
         "/desk/",
@@ -49,6 +60,8 @@ EXPECTED = {
         "/desk/scorecards/",
         "/desk/backlog/",
         "/desk/map/",
+        "/desk/alerts/",
+        "/desk/reception/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},

@@ -186,6 +186,12 @@ XINFANG = {
     "EXCHANGE_KEY": os.environ.get("XINFANG_EXCHANGE_KEY", ""),
     "EXCHANGE_SOURCE": os.environ.get("XINFANG_EXCHANGE_SOURCE", ""),
     "EXCHANGE_DIVISION": os.environ.get("XINFANG_EXCHANGE_DIVISION", ""),
+    # Video reception rooms: the address of a room, "{room}" replaced by its name (docs/reception.md).
+    "RECEPTION_VIDEO_URL": os.environ.get(
+        "XINFANG_RECEPTION_VIDEO_URL", "https://meet.jit.si/{room}"
+    ),
+    # Largest video recording a session record accepts, in megabytes.
+    "RECEPTION_RECORDING_MAX_MB": int(os.environ.get("XINFANG_RECEPTION_RECORDING_MAX_MB", "500")),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -373,6 +379,21 @@ XINFANG["IDEMPOTENCY_STALE_SECONDS"] = int(
 # A connection that died with a database restart is noticed and replaced at the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- end of audit trail, faults and backups ---
+
+# --- Early warning about issues (docs/metrics.md, "Early warning"; `manage.py warn_issues`) ---
+XINFANG["ALERTS"] = {
+    # Weekly test of each (category, division) cell against its own previous weeks.
+    "CATEGORY_LEVEL": int(os.environ.get("XINFANG_ALERT_CATEGORY_LEVEL", "2")),
+    "ALPHA": float(os.environ.get("XINFANG_ALERT_ALPHA", "0.002")),
+    "BASELINE_WEEKS": int(os.environ.get("XINFANG_ALERT_BASELINE_WEEKS", "12")),
+    "MIN_COUNT": int(os.environ.get("XINFANG_ALERT_MIN_COUNT", "5")),
+    # Look-alike groups counted over CLUSTER_WEEKS weeks ending with the tested week.
+    "CLUSTER_WEEKS": int(os.environ.get("XINFANG_ALERT_CLUSTER_WEEKS", "4")),
+    "CLUSTER_SIZE": int(os.environ.get("XINFANG_ALERT_CLUSTER_SIZE", "10")),
+    "CLUSTER_GROWTH": float(os.environ.get("XINFANG_ALERT_CLUSTER_GROWTH", "2")),
+    "CLUSTER_GROWTH_MIN": int(os.environ.get("XINFANG_ALERT_CLUSTER_GROWTH_MIN", "5")),
+}
+# --- end of early warning ---
 
 LOGGING = {
     "version": 1,

@@ -173,6 +173,27 @@ def queue_for_event(event: CaseEvent) -> list[Outbox]:
     return _write(case, key, message_context(case, event), dedupe=f"event:{event.pk}", event=event)
 
 
+def queue_case_message(case: Case, key: str, values: dict[str, str], *, dedupe: str) -> list[int]:
+    """A message about the case that is not a timeline entry (a reception booking, its reminder),
+    to the case's petitioners, in the caller's transaction; `dedupe` makes a second call a no-op.
+    Returns the ids of the rows it wrote."""
+    would_be = [
+        f"{dedupe}:{channel}:{party_id}"
+        for channel in backends.enabled_channels()
+        for party_id, _token in _recipients(case, channel)
+    ]
+    if Outbox.objects.filter(dedupe_key__in=would_be).exists():
+        return []
+    context = {**message_context(case), **{k: str(v) for k, v in values.items()}}
+    rows = _write(case, key, context, dedupe=dedupe)
+    keys = [r.dedupe_key for r in rows]
+    return list(
+        Outbox.objects.filter(dedupe_key__in=keys, status=Outbox.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def replay_event(event_id: int) -> list[int]:
     """Queue an event's messages again from the timeline; rows already written are kept."""
     with transaction.atomic():
