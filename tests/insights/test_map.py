@@ -166,3 +166,37 @@ def test_places_without_shapes_are_listed_in_the_table(month, client, settings, 
 def test_the_map_is_for_statistics_staff(month, client):
     client.force_login(month.county.users["handler"])
     assert client.get("/desk/map/").status_code == 403
+
+
+def test_early_warnings_per_place(month, client):
+    import datetime as dt
+
+    from xinfang.insights.models import Alert
+
+    c = month.county
+    weeks = [
+        dt.date(2026, 11, 2),
+        dt.date(2026, 11, 9),
+        dt.date(2026, 11, 16),
+        dt.date(2026, 10, 5),
+    ]
+    places = [c.town, c.town, c.village, c.village]  # the last one a week of October
+    for i, (week, place) in enumerate(zip(weeks, places, strict=True)):
+        Alert.objects.create(
+            key=f"test-{i}",
+            kind=Alert.SURGE,
+            week=week,
+            category_code="01",
+            division=place,
+            observed=9,
+            expected=2.0,
+            limit=6,
+            method="test",
+        )
+    assert figures(month.analyst, "alerts", c.county) == ({c.town.code: 3}, 0)
+    assert figures(month.analyst, "alerts", c.town) == ({c.village.code: 1}, 2)
+    with time_machine.travel(at(2026, 12, 20), tick=False):
+        client.force_login(month.analyst)
+        html = client.get(f"/desk/map/?{QUERY}&measure=alerts").content.decode()
+    row = re.search(r'<tr data-code="370687101">.*?</tr>', html, re.S).group(0)
+    assert ">3<" in row and "/desk/statistics/cases/" not in row  # issues, no case list
