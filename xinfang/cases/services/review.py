@@ -153,6 +153,9 @@ def start_hearing(
     members = [line.strip() for line in panel.splitlines() if line.strip()]
 
     def apply(c: Case, day):
+        if held_on < day:
+            message = _("The date may not be before today")
+            raise InvalidInput(message, fields={"held_on": [message]})
         paused = []
         for clock in _pausable_clocks(c):
             clock.status = Clock.PAUSED
