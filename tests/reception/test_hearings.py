@@ -38,7 +38,9 @@ def test_w31_a_hearing_while_handling_keeps_the_handling_clock_running(county):
         case = _hearing(case, county.users["handler"])
     notice = Notice.objects.get(case=case, kind="hearing_notice")
     assert notice.citizen_visible
-    assert notice.context["hearing_panel"] == "律师 王某（法律顾问）、人大代表 李某、群众代表 邻居赵某"
+    assert (
+        notice.context["hearing_panel"] == "律师 王某（法律顾问）、人大代表 李某、群众代表 邻居赵某"
+    )
     assert notice.context["hearing_on"] == "2026年3月5日" and not notice.context["stage_pauses"]
     assert case.decision_detail["hearing"]["panel"][0] == "律师 王某（法律顾问）"
     handle = Clock.objects.get(case=case, period="handle")
