@@ -137,7 +137,7 @@ def test_w39_minutes_print_as_a_pdf_with_every_decision(county, client):
     ).stdout.decode()
     flat = "".join(text.split())
     assert "信访工作联席会议纪要" in flat
-    assert "限期修复（约谈）由海阳市住房和城乡建设局负责，于2026年3月20日前办结" in flat
+    assert "（1）限期修复（约谈），由海阳市住房和城乡建设局负责，于2026年3月20日前办结" in flat
     assert case.number in flat
 
 

@@ -29,7 +29,7 @@ class MeetingForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=120)
     convenor = BodyChoiceField(label=_("Convening body"), queryset=Body.objects.none())
-    place = forms.CharField(label=_("Place"), max_length=120, required=False)
+    place = forms.CharField(label=_("Meeting place"), max_length=120, required=False)
     bodies = BodiesField(
         label=_("Attending bodies"),
         queryset=Body.objects.none(),
@@ -59,7 +59,7 @@ class DecisionForm(forms.Form):
     agenda_item = forms.ModelChoiceField(
         label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
     )
-    text = _text(_("Decision"))
+    text = _text(_("Agreed item"))
     body = BodyChoiceField(label=_("Responsible body"), queryset=Body.objects.none())
     measure = forms.ChoiceField(
         label=_("Measure"), choices=[("", "—"), *MEASURES.items()], required=False

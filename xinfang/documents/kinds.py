@@ -118,9 +118,11 @@ HEARING = f"""{_RECEIVED}，本机关决定依照《信访工作条例》第三�
 # Not tied to one case: the desk gathers the meeting (reception) and hands its fields here.
 MINUTES = """{{ convenor }}于{{ held_on }}{% if place %}在{{ place }}{% endif %}召开信访工作联席会议，研究{{ agenda_count }}项议题。{% if attending %}出席单位：{{ attending }}。{% endif %}
 {% if summary %}{{ summary }}
-{% endif %}一、会议议题：{% for item in agenda %}（{{ forloop.counter }}）{{ item }}{% if not forloop.last %}；{% endif %}{% empty %}无{% endfor %}。
-二、议定事项：
-{% for d in decisions %}（{{ forloop.counter }}）{{ d.text }}{% if d.measure %}（{{ d.measure }}）{% endif %}由{{ d.body }}负责，于{{ d.due }}前办结并报告结果{% if d.case_number %}（事项编号：{{ d.case_number }}）{% endif %}。
+{% endif %}一、会议议题：
+{% for item in agenda %}（{{ forloop.counter }}）{{ item }}。
+{% empty %}无。
+{% endfor %}二、议定事项：
+{% for d in decisions %}（{{ forloop.counter }}）{{ d.text }}{% if d.measure %}（{{ d.measure }}）{% endif %}，由{{ d.body }}负责，于{{ d.due }}前办结并报告结果{% if d.case_number %}（事项编号：{{ d.case_number }}）{% endif %}。
 {% empty %}本次会议未形成议定事项。
 {% endfor %}各责任单位按期办理，逾期未办结的，依照《信访工作条例》第三十九条、第四十条的规定督办。"""
 

@@ -37,8 +37,9 @@ class Minutes:
     decisions: tuple[MinutesDecision, ...] = field(default_factory=tuple)
 
 
-def minutes_layout(minutes: Minutes) -> render.Layout:
-    title, body = template_for(KIND)
+def minutes_layout(minutes: Minutes, *, template: tuple[str, str] | None = None) -> render.Layout:
+    """The minutes laid out; `template` (title, body) instead of the editable one, if given."""
+    title, body = template or template_for(KIND)
     context = {
         "convenor": minutes.convenor,
         "held_on": render.cn_date(minutes.held_on),
@@ -69,5 +70,5 @@ def minutes_layout(minutes: Minutes) -> render.Layout:
     )
 
 
-def minutes_pdf(minutes: Minutes) -> bytes:
-    return render.build_pdf(minutes_layout(minutes))
+def minutes_pdf(minutes: Minutes, *, template: tuple[str, str] | None = None) -> bytes:
+    return render.build_pdf(minutes_layout(minutes, template=template))

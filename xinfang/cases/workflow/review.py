@@ -39,7 +39,7 @@ class Reasons:
 @dataclass(frozen=True)
 class ScheduleHearing:
     held_on: str = i.date(_("Hearing date"))
-    place: str = i.line(_("Place"))
+    place: str = i.line(_("Hearing place"))
     host: str = i.line(_("Host"))
     panel: str = i.text(
         _("Panel"),
