@@ -106,14 +106,11 @@ RESULT_REPORT = """{{ addressee }}交办的“{{ case_title }}”信访事项（
 {% endif %}{% if note %}办理情况：{{ note }}
 {% endif %}该事项已办理完毕，特此报告。"""
 
-HEARING = f"""{_RECEIVED}，本机关决定依照《信访工作条例》第三十一条的规定举行听证{{% if stage %}}（{{{{ stage }}}}）{{% endif %}}。现将有关事项通知如下：
-一、听证时间：{{{{ hearing_on }}}}。
-二、听证地点：{{{{ hearing_place }}}}。
-三、听证主持人：{{{{ hearing_host }}}}。
-四、听证员：{{{{ hearing_panel }}}}。
-请你（你们）按时出席，并携带身份证明和有关证据材料；不能按时出席的，请提前告知本机关。{{% if stage_pauses %}}
-依照《信访工作条例》第三十六条的规定，听证所需时间不计算在复核期限内。{{% endif %}}
-特此通知。"""
+HEARING = f"""{_RECEIVED}，本机关决定依照《信访工作条例》第三十一条的规定举行听证{{% if stage %}}（{{{{ stage }}}}）{{% endif %}}，现通知如下：
+一、时间和地点：{{{{ hearing_on }}}}，{{{{ hearing_place }}}}。
+二、主持人：{{{{ hearing_host }}}}。
+三、听证员：{{{{ hearing_panel }}}}。
+请你（你们）按时出席并携带身份证明和证据材料，不能出席的请提前告知。{{% if stage_pauses %}}依照《信访工作条例》第三十六条的规定，听证时间不计入复核期限。{{% endif %}}特此通知。"""
 
 # Not tied to one case: the desk gathers the meeting (reception) and hands its fields here.
 MINUTES = """{{ convenor }}于{{ held_on }}{% if place %}在{{ place }}{% endif %}召开信访工作联席会议，研究{{ agenda_count }}项议题。{% if attending %}出席单位：{{ attending }}。{% endif %}
