@@ -37,6 +37,7 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/meetings/",
     },
     "leader": {
         "/desk/",
@@ -46,6 +47,8 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/meetings/",
+        "/desk/letters/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},

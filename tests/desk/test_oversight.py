@@ -394,7 +394,7 @@ def test_w36_hearing_pauses_the_rereview_clock_through_the_case_page(county, cli
                 client,
                 case,
                 "start_hearing",
-                held_on=(START + dt.timedelta(days=3)).isoformat(),
+                held_on=(START + dt.timedelta(days=3)).date().isoformat(),
                 place="省信访局听证室",
                 host="省信访局副局长",
                 panel="律师 王某\n人大代表 李某",
