@@ -75,3 +75,30 @@ def test_w31_a_hearing_needs_its_date_place_host_and_panel(county):
     assert "place" in exc.value.fields
     with pytest.raises(InvalidInput):
         _hearing(case, county.users["handler"], held_on=dt.date(2026, 3, 1))
+
+
+def test_w35_a_hearing_in_review_keeps_the_review_clock_running_w36_pauses_only_rereview(county):
+    """W35 gives review no pause; W36 says only that re-review does not count hearing time."""
+    from tests.conftest import replied_appeal
+
+    with time_machine.travel(START, tick=False):
+        case = replied_appeal(county)
+        case = services.request_review(
+            case=case, actor=services.CitizenActor(case_id=case.pk), reasons="不服"
+        )
+        review = Clock.objects.get(case=case, period="review_decide", status=Clock.RUNNING)
+        case = _hearing(case, county.users["city_handler"])
+    review.refresh_from_db()
+    assert review.status == Clock.RUNNING and review.paused_since is None
+    notice = Notice.objects.get(case=case, kind="hearing_notice")
+    assert notice.context["stage"] == "复查阶段" and not notice.context["stage_pauses"]
+    with pytest.raises(MoveNotAllowed):
+        services.decide_review(
+            case=case, actor=county.users["city_handler"], decision="reject", opinion="维持"
+        )
+    with time_machine.travel(START + dt.timedelta(days=4), tick=False):
+        case = services.end_hearing(
+            case=case, actor=county.users["city_handler"], minutes="陈述", conclusion="维持"
+        )
+    review.refresh_from_db()
+    assert review.paused_days == 0 and review.status == Clock.RUNNING
