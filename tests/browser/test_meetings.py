@@ -79,6 +79,8 @@ def test_a_joint_meeting_decision_appears_as_a_task_with_its_deadline_in_the_bod
     assert phone.locator("#tasks").count() == 0
     assert Task.objects.get().done_on == today()
 
-    desktop = desktop_page
-    login(desktop, live_server, "handler", "pw-handler")
-    _keep(shot(desktop, "3-inbox-after-desktop"))
+    # The meeting page on a phone: the decision now shows as done.
+    login(phone, live_server, "supervisor", "pw-supervisor")
+    phone.goto(page.url)
+    assert "已办结" in phone.locator("#decisions").inner_text()
+    _keep(shot(phone, "3-meeting-phone"))
