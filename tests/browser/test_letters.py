@@ -48,7 +48,9 @@ def test_a_leader_instructs_on_a_letter_and_a_hearing_conclusion_shows_when_deci
     _keep(shot(phone, "1-letters-phone"))
     phone.get_by_role("link", name=case.number).click()
     phone.locator("#move-instruct summary").click()
-    phone.fill("[name=instruct-instruction]", "请住建局七日内查明供暖不热原因，答复信访人并报结果。")
+    phone.fill(
+        "[name=instruct-instruction]", "请住建局七日内查明供暖不热原因，答复信访人并报结果。"
+    )
     phone.select_option("[name=instruct-body]", label="海阳市住房和城乡建设局")
     phone.fill("[name=instruct-deadline]", limit.isoformat())
     phone.get_by_role("button", name="领导批示").click()
