@@ -113,7 +113,7 @@ def test_w39_minutes_print_as_a_pdf_with_every_decision(county, client):
         created_by=county.users["supervisor"],
     )
     meeting.bodies.set([county.housing])
-    from xinfang.reception import services as reception
+    from xinfang.reception.services import meetings as reception
 
     item = reception.add_agenda_item(
         actor=county.users["supervisor"], meeting=meeting, kind="backlog", case_number=case.number

@@ -14,7 +14,7 @@ from xinfang.cases import services
 from xinfang.cases.models import Clock
 from xinfang.core.errors import MoveNotAllowed, PermissionDenied
 from xinfang.orgs.models import Membership
-from xinfang.reception import selectors as reception_selectors
+from xinfang.reception import meeting_selectors as reception_selectors
 from xinfang.reception.models import INSTRUCTION, Task
 
 pytestmark = pytest.mark.django_db

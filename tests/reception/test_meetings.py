@@ -12,9 +12,9 @@ from tests.conftest import accepted_appeal
 from xinfang.cases import selectors, services
 from xinfang.cases.models import Clock, SupervisionNotice
 from xinfang.core.errors import InvalidInput, PermissionDenied
-from xinfang.reception import selectors as reception_selectors
-from xinfang.reception import services as reception
+from xinfang.reception import meeting_selectors as reception_selectors
 from xinfang.reception.models import CORRECTION, LISTED, MEETING, SUMMONS, Task
+from xinfang.reception.services import meetings as reception
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 from xinfang.cases.models import Case
 from xinfang.core.timeutil import today
-from xinfang.reception import services as reception
 from xinfang.reception.models import Meeting
+from xinfang.reception.services import meetings as reception
 
 from .county import DemoCounty
 

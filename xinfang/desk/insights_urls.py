@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import alerts_views as a
 from . import backlog_views as b
 from . import insights_views as v
 from . import scorecard_views as s
@@ -14,4 +15,8 @@ urlpatterns = [
     path("scorecards/publish/", s.publish, name="scorecards_publish"),
     path("backlog/", b.ledger, name="backlog"),
     path("backlog/<int:pk>/", b.update, name="backlog_update"),
+    # Early warning about issues
+    path("alerts/", a.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", a.alert_detail, name="alert"),
+    path("alerts/<int:pk>/handle/", a.alert_handle, name="alert_handle"),
 ]

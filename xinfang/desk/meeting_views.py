@@ -19,9 +19,9 @@ from xinfang.core.errors import ApplicationError, NotFound, apply_to_form
 from xinfang.core.timeutil import today
 from xinfang.documents.minutes import Minutes, MinutesDecision, minutes_pdf
 from xinfang.insights.models import BacklogEntry
-from xinfang.reception import selectors
-from xinfang.reception import services as reception
+from xinfang.reception import meeting_selectors as selectors
 from xinfang.reception.models import MEASURES, Meeting
+from xinfang.reception.services import meetings as reception
 from xinfang.triage.selectors import hot_issues_cached
 
 from . import meeting_forms as f

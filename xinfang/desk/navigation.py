@@ -78,6 +78,18 @@ PAGES = {
         access.may_oversee,
         gettext_lazy("Joint meetings are for leaders and supervisors."),
     ),
+    "alerts": (
+        "desk:alerts",
+        gettext_lazy("Early warnings"),
+        access.may_use_statistics,
+        gettext_lazy("Early warnings are for analysts, supervisors and leaders."),
+    ),
+    "reception": (
+        "desk:reception",
+        gettext_lazy("Reception days"),
+        access.may_use_reception,
+        gettext_lazy("Reception days are kept by the petition office, supervisors and leaders."),
+    ),
 }
 
 

@@ -22,7 +22,7 @@ from xinfang.cases.models import GridItem
 from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Level
-from xinfang.reception import selectors as reception_selectors
+from xinfang.reception import meeting_selectors as reception_selectors
 from xinfang.triage.selectors import HOT_ISSUE_MAX_CASES, hot_issues_cached
 
 from . import moves as desk_moves

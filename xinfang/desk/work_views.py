@@ -19,7 +19,7 @@ from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
 from xinfang.documents import preview
 from xinfang.documents import selectors as doc_selectors
-from xinfang.reception import selectors as reception_selectors
+from xinfang.reception import meeting_selectors as reception_selectors
 
 from . import export
 from . import moves as desk_moves

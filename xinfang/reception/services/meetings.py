@@ -21,7 +21,7 @@ from xinfang.core.selectors import work_calendar
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Body
 
-from .models import (
+from ..models import (
     AGENDA_KINDS,
     CORRECTION,
     INSTRUCTION,

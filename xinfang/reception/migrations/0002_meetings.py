@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('reception', '0001_calendar'),
         ('cases', '0011_leader_letters'),
         ('orgs', '0005_superior_help'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
