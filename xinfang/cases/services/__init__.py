@@ -63,6 +63,7 @@ from .oversight import (
     supervise,
 )
 from .parties import ClearParty, open_for_citizen, reencrypt_parties, unmask_party
+from .reception import address_leader, instruct, meeting_decision, task_done
 from .registration import (
     MAX_REPRESENTATIVES,
     AttachmentInput,
@@ -96,6 +97,10 @@ from .routing import (
 )
 
 __all__ = [
+    "address_leader",
+    "instruct",
+    "meeting_decision",
+    "task_done",
     "record_carried_out",
     "record_hearing",
     "recuse",
