@@ -3,6 +3,8 @@
 from django.urls import path
 
 from . import backlog_views as b
+from . import insights_exports as x
+from . import report_views as r
 from . import insights_views as v
 from . import scorecard_views as s
 
@@ -14,4 +16,12 @@ urlpatterns = [
     path("scorecards/publish/", s.publish, name="scorecards_publish"),
     path("backlog/", b.ledger, name="backlog"),
     path("backlog/<int:pk>/", b.update, name="backlog_update"),
+    # Excel exports of each page's tables, and the monthly reports
+    path("statistics.xlsx", x.statistics_xlsx, name="statistics_xlsx"),
+    path("statistics/cases.xlsx", x.figure_cases_xlsx, name="statistics_cases_xlsx"),
+    path("scorecards.xlsx", x.scorecards_xlsx, name="scorecards_xlsx"),
+    path("backlog.xlsx", x.backlog_xlsx, name="backlog_xlsx"),
+    path("reports/", r.reports, name="reports"),
+    path("reports/<int:pk>/", r.report_row, name="report_row"),
+    path("reports/<int:pk>/pdf/", r.download, name="report_pdf"),
 ]
