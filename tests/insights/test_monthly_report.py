@@ -144,7 +144,7 @@ def test_only_staff_whose_divisions_cover_the_report_download_it(
     Membership.objects.create(user=town_analyst, body=c.town_gov, role="analyst")
     client.force_login(town_analyst)
     assert client.get(url).status_code == 404
-    assert client.get(reverse("desk:reports")).content.count(b'data-status=') == 0
+    assert client.get(reverse("desk:reports")).content.count(b"data-status=") == 0
     # Nor may a handler, who has no statistics at all.
     client.force_login(c.users["handler"])
     assert client.get(url).status_code == 403

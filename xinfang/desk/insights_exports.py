@@ -92,7 +92,10 @@ def statistics_tables(s: stats.Statistics, filters) -> list[Table]:
             filters,
         ),
         Table(
-            _("Intake by channel"), _change_columns(_("Channel")), _change_rows(s.by_channel), filters
+            _("Intake by channel"),
+            _change_columns(_("Channel")),
+            _change_rows(s.by_channel),
+            filters,
         ),
         Table(
             _("Intake by category"),
@@ -107,7 +110,10 @@ def statistics_tables(s: stats.Statistics, filters) -> list[Table]:
             filters,
         ),
         Table(
-            _("Intake by village"), _change_columns(_("Village")), _change_rows(s.by_village), filters
+            _("Intake by village"),
+            _change_columns(_("Village")),
+            _change_rows(s.by_village),
+            filters,
         ),
         Table(
             _("On-time rate by period"),
@@ -193,7 +199,10 @@ def scorecards_xlsx(request):
         ]
         for ln in card.lines
     ]
-    filters = [(_("Reporting period"), w.label()), (_("Scored"), _("Townships") if unit == "township" else _("Bodies"))]
+    filters = [
+        (_("Reporting period"), w.label()),
+        (_("Scored"), _("Townships") if unit == "township" else _("Bodies")),
+    ]
     if card.published:
         filters.append((_("Published"), card.published.published_at.date().isoformat()))
     return tables.response(

@@ -4,8 +4,8 @@ from django.urls import path
 
 from . import backlog_views as b
 from . import insights_exports as x
-from . import report_views as r
 from . import insights_views as v
+from . import report_views as r
 from . import scorecard_views as s
 
 urlpatterns = [
