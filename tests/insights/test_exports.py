@@ -13,7 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.conftest import report_against
-from xinfang.insights import fold
+from xinfang.insights import backlog, fold
+from xinfang.insights.models import BacklogEntry
 from xinfang.insights.selectors import StatFilters, statistics, windows
 from xinfang.orgs.models import Membership
 
@@ -118,10 +119,16 @@ def test_scorecard_and_backlog_workbooks(month, analyst_client):
     assert rows[0][0] == "考核评价"
     assert rows[2][:2] == ["排名", "单位"]
     assert len(rows) > 3
+    backlog.flag(day=TODAY)
     wb = _book(analyst_client, f"{reverse('desk:backlog_xlsx')}?show=all")
     rows = _rows(wb.active)
     assert rows[0][0] == "积案台账"
-    assert rows[2][0] == "事项编号"
+    assert rows[2][:5] == ["事项编号", "标题", "当前承办单位", "列入日期", "列入原因"]
+    listed = {r[0]: r for r in rows[3:]}
+    entries = BacklogEntry.objects.all()
+    assert set(listed) == {e.case.number for e in entries} and listed
+    e = entries.first()
+    assert listed[e.case.number][3] == dt.datetime.combine(e.flagged_on, dt.time())
 
 
 def test_each_page_links_its_export_with_the_same_filters(month, analyst_client):

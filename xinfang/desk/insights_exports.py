@@ -222,7 +222,7 @@ def backlog_xlsx(request):
         Column(_("Title"), width=36),
         Column(_("Held by")),
         Column(_("Flagged on"), DATE),
-        Column(_("Grounds")),
+        Column(_("Why flagged")),
         Column(_("Resolution plan"), width=40),
         Column(_("Owning leader"), width=14),
         Column(_("Time limit"), DATE),

@@ -71,10 +71,11 @@ def report_css() -> str:
 
 def build(report_id: int) -> MonthlyReport:
     """Run one report to done (or failed, with the error kept); a finished report is left as
-    it is, so a repeated task does nothing."""
+    it is, so a repeated task does nothing. A report left running by a worker that stopped is
+    run again by the next task for it."""
     with transaction.atomic():
         report = MonthlyReport.objects.select_for_update().get(pk=report_id)
-        if report.status in (MonthlyReport.DONE, MonthlyReport.RUNNING):
+        if report.status == MonthlyReport.DONE:
             return report
         _progress(report, 5, status=MonthlyReport.RUNNING, error="")
     try:
