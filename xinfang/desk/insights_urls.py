@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import alerts_views as a
 from . import backlog_views as b
 from . import insights_exports as x
 from . import insights_views as v
@@ -24,4 +25,8 @@ urlpatterns = [
     path("reports/", r.reports, name="reports"),
     path("reports/<int:pk>/", r.report_row, name="report_row"),
     path("reports/<int:pk>/pdf/", r.download, name="report_pdf"),
+    # Early warning about issues
+    path("alerts/", a.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", a.alert_detail, name="alert"),
+    path("alerts/<int:pk>/handle/", a.alert_handle, name="alert_handle"),
 ]

@@ -66,6 +66,18 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
     ),
+    "alerts": (
+        "desk:alerts",
+        gettext_lazy("Early warnings"),
+        access.may_use_statistics,
+        gettext_lazy("Early warnings are for analysts, supervisors and leaders."),
+    ),
+    "reception": (
+        "desk:reception",
+        gettext_lazy("Reception days"),
+        access.may_use_reception,
+        gettext_lazy("Reception days are kept by the petition office, supervisors and leaders."),
+    ),
 }
 
 

@@ -51,6 +51,7 @@ from .handling import (
     return_draft,
 )
 from .indexing import reindex_search
+from .notes import note_on_timeline
 from .oversight import (
     OVERDUE_FLAGGED,
     answer_supervision,
@@ -149,6 +150,7 @@ __all__ = [
     "merge_repeat",
     "move_arguments",
     "not_reaccept",
+    "note_on_timeline",
     "object_remit",
     "open_for_citizen",
     "performs",

@@ -72,6 +72,16 @@ REGISTER = "register"
 REPEAT_MERGED = "repeat_merged"
 UNMASK = "unmask"
 OVERDUE_FLAGGED = "overdue_flagged"
+# A case received from another level through an exchange file (cases/exchange).
+HANDED_IN = "received"
+# A case handed to another level in an exchange file (export_cases --hand-over).
+HANDED_OVER = "handed_over"
+
+RECEPTION_HELD = "reception_held"
+LAWYER_ASSIGNED = "lawyer_assigned"
+LAWYER_OPINION = "lawyer_opinion"
+# The events the rows above cases may note on a timeline (services.note_on_timeline).
+NOTED_EVENTS = frozenset({RECEPTION_HELD, LAWYER_ASSIGNED, LAWYER_OPINION})
 EVENTS: dict[str, Event] = {
     e.name: e
     for e in [
@@ -86,6 +96,18 @@ EVENTS: dict[str, Event] = {
         Event(REPEAT_MERGED, _("Merge as a repeat"), "W21/W22"),
         Event(UNMASK, _("Full personal data viewed")),
         Event(OVERDUE_FLAGGED, _("Flagged overdue"), "W40/X36"),
+        Event(HANDED_IN, _("Received from another level")),
+        Event(HANDED_OVER, _("Handed to another level")),
+        # Reception days (reception app): written through services.note_on_timeline.
+        Event(
+            RECEPTION_HELD,
+            _("Received at a reception day"),
+            "W18",
+            citizen_visible=True,
+            citizen_words=_("You were received at a reception day; what was decided is recorded."),
+        ),
+        Event(LAWYER_ASSIGNED, _("Resident lawyer assigned")),
+        Event(LAWYER_OPINION, _("Lawyer's opinion")),
     ]
 }
 if set(MOVES) & set(EVENTS):
@@ -159,17 +181,23 @@ __all__ = [
     "INTAKE",
     "LEADER",
     "LEADERS_PAGE",
+    "LAWYER_ASSIGNED",
+    "LAWYER_OPINION",
     "LEADER_LEVELS",
     "LEGAL_CHANNELS",
     "MOVES",
+    "NOTED_EVENTS",
     "NO_MESSAGE",
     "OPEN",
     "OVERDUE_FLAGGED",
+    "HANDED_IN",
+    "HANDED_OVER",
     "PAGES",
     "PETITIONER",
     "PORTAL",
     "RATINGS",
     "RECEIVED",
+    "RECEPTION_HELD",
     "REGISTER",
     "REGISTER_ROLES",
     "REPEAT_MERGED",
