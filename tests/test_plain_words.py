@@ -217,6 +217,7 @@ def _desk_pages(cases) -> list[str]:
         "/desk/supervision/",
         "/desk/leaders/",
         "/desk/grid/",
+        "/desk/map/",
         "/desk/alerts/",
     ]
     for case in cases.values():

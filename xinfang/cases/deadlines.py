@@ -37,6 +37,8 @@ START_EVENT_LABELS = {
     "registration of a suggestion": _("registration of a suggestion"),
     "supported decision": _("a decision supporting the request"),
     "hotline order": _("receipt of the hotline work order"),
+    "leader's instruction": _("a leader's instruction"),
+    "joint meeting decision": _("a joint meeting decision"),
 }
 
 # The grounds for supervision (W40; X36). The last three are what a staff deadline's passing is.
@@ -287,6 +289,26 @@ DEFAULT_PERIODS: dict[str, Period] = {
             15,
             WORKING,
             "hotline order",
+        ),
+        # Leaders' letters and joint meetings (W18, W39): the instruction or decision sets its
+        # own date; the length is the default when it sets none.
+        Period(
+            "instruction",
+            _("Carrying out a leader's instruction"),
+            "W18",
+            15,
+            WORKING,
+            "leader's instruction",
+            ground=NOT_REPORTED,
+        ),
+        Period(
+            "meeting_task",
+            _("Carrying out a joint meeting decision"),
+            "W39",
+            15,
+            WORKING,
+            "joint meeting decision",
+            ground=NOT_CARRIED_OUT,
         ),
     ]
 }

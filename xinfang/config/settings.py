@@ -165,6 +165,12 @@ LOGIN_REDIRECT_URL = "/desk/"
 LOGOUT_REDIRECT_URL = "/desk/login/"
 CSRF_FAILURE_VIEW = "xinfang.config.errors.csrf_failure"
 
+# The map's GeoJSON shapes, one file per region named by its division code (docs/map.md).
+# The default is the demo county's drawn shapes; a deployment points this at its own folder.
+MAP_SHAPES_DIR = os.environ.get(
+    "XINFANG_MAP_SHAPES_DIR", str(PACKAGE_DIR / "demo" / "data" / "map")
+)
+
 # Configurable defaults of the workflow (STATUTE.md, "Counting periods").
 XINFANG = {
     "DUE_SOON_DAYS": int(os.environ.get("XINFANG_DUE_SOON_DAYS", "3")),

@@ -72,6 +72,24 @@ PAGES = {
         access.may_use_hotline,
         gettext_lazy("The hotline page is for intake clerks, analysts, supervisors and leaders."),
     ),
+    "map": (
+        "desk:map",
+        gettext_lazy("Map"),
+        access.may_use_statistics,
+        gettext_lazy("Statistics are for analysts, supervisors and leaders."),
+    ),
+    "letters": (
+        "desk:letters",
+        gettext_lazy("Letters for instruction"),
+        access.is_leader,
+        gettext_lazy("Letters for instruction are for leaders."),
+    ),
+    "meetings": (
+        "desk:meetings",
+        gettext_lazy("Joint meetings"),
+        access.may_oversee,
+        gettext_lazy("Joint meetings are for leaders and supervisors."),
+    ),
     "alerts": (
         "desk:alerts",
         gettext_lazy("Early warnings"),

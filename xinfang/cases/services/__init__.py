@@ -64,6 +64,7 @@ from .oversight import (
     supervise,
 )
 from .parties import ClearParty, open_for_citizen, reencrypt_parties, unmask_party
+from .reception import address_leader, instruct, meeting_decision, task_done
 from .registration import (
     MAX_REPRESENTATIVES,
     AttachmentInput,
@@ -99,6 +100,10 @@ from .routing import (
 __all__ = [
     "answer_consultation",
     "return_call",
+    "address_leader",
+    "instruct",
+    "meeting_decision",
+    "task_done",
     "record_carried_out",
     "record_hearing",
     "recuse",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.errors import MoveNotAllowed
 
-from . import contact, handling, oversight, review, routing
+from . import contact, handling, oversight, reception, review, routing
 from .guards import Context, Guard
 from .inputs import Field, Input
 from .moves import (
@@ -67,7 +67,12 @@ from .vocabulary import (
 )
 
 MOVES: dict[str, Move] = table(
-    routing.MOVES, handling.MOVES, review.MOVES, oversight.MOVES, contact.MOVES
+    routing.MOVES,
+    handling.MOVES,
+    review.MOVES,
+    oversight.MOVES,
+    reception.MOVES,
+    contact.MOVES,
 )
 
 # Timeline entries that are not moves.
@@ -113,6 +118,7 @@ EVENTS: dict[str, Event] = {
         Event(LAWYER_OPINION, _("Lawyer's opinion")),
     ]
 }
+TASK_PERIODS = reception.TASK_PERIODS
 if set(MOVES) & set(EVENTS):
     raise ValueError("a timeline event may not share a move's name")
 

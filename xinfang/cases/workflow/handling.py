@@ -169,6 +169,7 @@ MOVES = (
         BODY_STAFF,
         "W32",
         citizen_visible=False,
+        guards=(g.hearing_off,),
         inputs=Decide,
     ),
     Move(
