@@ -27,24 +27,7 @@ RATINGS = [
 ]
 
 # Extension → the types its content may show (core/filetypes.py reads them from the bytes).
-_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ZIP = "application/zip"
-ALLOWED_FILES = {
-    ".jpg": {"image/jpeg"},
-    ".jpeg": {"image/jpeg"},
-    ".png": {"image/png"},
-    ".gif": {"image/gif"},
-    ".webp": {"image/webp"},
-    ".heic": {"image/heic", "image/heif"},
-    ".pdf": {"application/pdf"},
-    ".doc": {filetypes.OLE},
-    ".docx": {_DOCX, _ZIP},
-    ".xls": {filetypes.OLE},
-    ".xlsx": {_XLSX, _ZIP},
-    ".wps": {filetypes.OLE},
-    ".ofd": {_ZIP},
-}
+ALLOWED_FILES = filetypes.DOCUMENT_TYPES
 
 
 def upload_limits() -> tuple[int, int]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.errors import MoveNotAllowed
 
-from . import handling, oversight, review, routing
+from . import followups, handling, oversight, review, routing
 from .guards import Context, Guard
 from .inputs import Field, Input
 from .moves import (
@@ -65,7 +65,9 @@ from .vocabulary import (
     S,
 )
 
-MOVES: dict[str, Move] = table(routing.MOVES, handling.MOVES, review.MOVES, oversight.MOVES)
+MOVES: dict[str, Move] = table(
+    routing.MOVES, handling.MOVES, review.MOVES, oversight.MOVES, followups.MOVES
+)
 
 # Timeline entries that are not moves.
 REGISTER = "register"
