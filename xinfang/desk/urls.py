@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("xinfang.desk.work_urls")),
     path("", include("xinfang.desk.oversight_urls")),
     path("", include("xinfang.desk.insights_urls")),
+    path("", include("xinfang.desk.fieldwork_urls")),
 ]
