@@ -99,7 +99,14 @@ def test_the_public_opinion_log_holds_topics_not_people(county, time_machine):
     assert note.recorded_on == dt.date(2025, 3, 3) and note.place == county.village
     columns = {f.name for f in FieldNote._meta.get_fields()}
     assert columns == {
-        "id", "body", "place", "topic", "text", "recorded_on", "recorded_by", "recorded_at"
+        "id",
+        "body",
+        "place",
+        "topic",
+        "text",
+        "recorded_on",
+        "recorded_by",
+        "recorded_at",
     }
     with pytest.raises(InvalidInput) as e:
         gridwork.record_field_note(
