@@ -84,7 +84,7 @@ def _field_context(request, body, *, item_form=None, note_form=None, round_form=
     return {
         "body": body,
         "item_form": item_form or FieldItemForm(body=body),
-        "note_form": note_form or FieldNoteForm(body=body),
+        "note_form": note_form or FieldNoteForm(body=body, prefix="note"),
         "round_form": round_form or RoundForm(),
         "period": period,
         "round": done,
@@ -135,7 +135,7 @@ def field_item(request):
 @page_required("grid")
 def field_note(request):
     body = _grid_body_or_403(request.user)
-    form = FieldNoteForm(request.POST, body=body)
+    form = FieldNoteForm(request.POST, body=body, prefix="note")
     if form.is_valid():
         try:
             gridwork.record_field_note(actor=request.user, body=body, **form.cleaned_data)
