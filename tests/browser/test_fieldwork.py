@@ -91,3 +91,32 @@ def test_grid_worker_confirms_a_round_and_records_a_matter_on_a_phone(
     _shot(page, shot, "grid-item-page")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_village_agent_files_on_a_phone_and_overseer_sees_rounds(
+    live_server, county, phone_page, shot
+):
+    from tests.fieldwork.helpers import agent
+    from xinfang.cases.models import Case
+
+    agent("agent", county.village_committee)
+    page = phone_page
+    login(page, live_server, "agent", "pw-agent")
+    page.goto(f"{live_server.url}/desk/agent/")
+    page.get_by_label("村民姓名").fill("王大爷")
+    page.get_by_label("村民手机号码").fill("13700137000")
+    page.locator("#id_title").fill("村道路灯坏了三个月")
+    page.get_by_label("村民反映的问题和诉求").fill("村东头路灯不亮，夜里出行不便。")
+    _shot(page, shot, "agent-form")
+    page.get_by_role("button", name="提交代办").click()
+    page.wait_for_url("**/receipt/")
+    case = Case.objects.get(filed_by__username="agent")
+    assert page.get_by_text(case.tracking_code).first.is_visible()
+    _shot(page, shot, "agent-receipt")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    login(page, live_server, "supervisor", "pw-supervisor")
+    page.goto(f"{live_server.url}/desk/field/rounds/")
+    assert page.get_by_text(county.village_committee.name).first.is_visible()
+    _shot(page, shot, "rounds-page")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

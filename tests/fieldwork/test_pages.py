@@ -118,6 +118,10 @@ def test_an_agent_files_and_reaches_no_other_case(client, county):
     assert client.get(f"/desk/case/{other.number}/").status_code == 404
     listing = client.get("/desk/", {"q": other.title}).content.decode()
     assert other.number not in listing
+    # The same search finds it for the clerk who registered it: the search works, the rule hides.
+    client.force_login(county.users["clerk"])
+    assert other.number in client.get("/desk/", {"q": other.title}).content.decode()
+    client.force_login(a)
     out = io.StringIO()
     call_command("create_api_token", a.username, stdout=out)
     headers = {"Authorization": f"Bearer {out.getvalue().strip()}"}
