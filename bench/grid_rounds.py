@@ -166,7 +166,7 @@ def main() -> None:
 
     supervisor, rows = build()
     results = {}
-    with time_machine.travel(dt.datetime(2026, 3, 31, 10, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 31, 10, tzinfo=dt.UTC), tick=False):
         results["round_status"] = timed(
             lambda: gridwork.round_status(supervisor, on=DAY), args.repeat
         )
