@@ -55,20 +55,6 @@ PAGES = {
         access.is_village_agent,
         gettext_lazy("Filing for villagers is for village agents."),
     ),
-    "field": (
-        "desk:field",
-        gettext_lazy("Field work"),
-        access.grid_body,
-        gettext_lazy("Field work is for grid workers and village or township staff."),
-    ),
-    "rounds": (
-        "desk:field_rounds",
-        gettext_lazy("Screening rounds"),
-        access.may_use_grid,
-        gettext_lazy(
-            "The grid ledger is for grid workers and village, township and petition staff."
-        ),
-    ),
     "statistics": (
         "desk:statistics",
         gettext_lazy("Statistics"),

@@ -24,6 +24,9 @@ RETURN_VISIT_VIEWS = {
     "unsatisfied": _("Not satisfied"),
     "no_answer": _("Could not be reached"),
 }
+# Records of keeping in touch: they change nothing on the case, so they are made on any case,
+# a closed one included (回访 comes after the end).
+RECORDS = frozenset({"record_contact", "record_return_visit"})
 # Staff who keep in touch with a petitioner: the holder's and the offices' staff.
 CONTACT_ROLES = BODY_STAFF | {INTAKE}
 
