@@ -217,6 +217,8 @@ def _desk_pages(cases) -> list[str]:
         "/desk/supervision/",
         "/desk/leaders/",
         "/desk/grid/",
+        "/desk/map/",
+        "/desk/alerts/",
     ]
     for case in cases.values():
         pages += [f"/desk/case/{case.number}/", f"/desk/supervision/{case.number}/"]

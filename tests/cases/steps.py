@@ -132,12 +132,21 @@ MAIN_PATH: list[Step] = [
     (
         "start_hearing",
         "2025-04-22",
-        lambda w, c: services.start_hearing(case=c, actor=w["province_handler"]),
+        lambda w, c: services.start_hearing(
+            case=c,
+            actor=w["province_handler"],
+            held_on=dt.date(2025, 4, 25),
+            place="省信访局听证室",
+            host="省信访局副局长",
+            panel="律师 王某\n人大代表 李某\n群众代表 邻居赵某",
+        ),
     ),
     (
         "end_hearing",
         "2025-04-29",
-        lambda w, c: services.end_hearing(case=c, actor=w["province_handler"]),
+        lambda w, c: services.end_hearing(
+            case=c, actor=w["province_handler"], minutes="各方陈述", conclusion="建议维持"
+        ),
     ),
     (
         "decide_rereview",

@@ -358,9 +358,24 @@ def test_request_rereview_without_a_superior_is_refused_with_a_reason(path, worl
 
 def test_start_hearing_w36_pauses_the_rereview_clock(path, world):
     case = path.before("start_hearing")
-    case = reload(services.start_hearing(case=case, actor=world["province_handler"]))
+    case = reload(
+        services.start_hearing(
+            case=case,
+            actor=world["province_handler"],
+            held_on=D("2025-04-25"),
+            place="听证室",
+            host="副局长",
+            panel="律师 王某\n人大代表 李某",
+        )
+    )
     assert case.hearing_active and case.version == 12
-    assert_event(case, "start_hearing", actor=world["province_handler"], citizen_visible=True)
+    assert_event(
+        case,
+        "start_hearing",
+        actor=world["province_handler"],
+        citizen_visible=True,
+        notice="hearing_notice",
+    )
     paused = clock(case, "rereview_decide")
     assert (paused.status, paused.paused_since) == (Clock.PAUSED, D("2025-04-22"))
     with pytest.raises(MoveNotAllowed) as exc:
@@ -372,13 +387,19 @@ def test_start_hearing_w36_pauses_the_rereview_clock(path, world):
 
 def test_end_hearing_w36_hearing_days_do_not_count(path, world):
     case = path.before("end_hearing")
-    case = reload(services.end_hearing(case=case, actor=world["province_handler"]))
+    case = reload(
+        services.end_hearing(
+            case=case, actor=world["province_handler"], minutes="各方陈述", conclusion="维持"
+        )
+    )
     assert not case.hearing_active and case.version == 13
     assert last_event(case).extra["paused_days"] == 7
     c = clock(case, "rereview_decide")
     assert (c.status, c.paused_days, c.due_on) == (Clock.RUNNING, 7, D("2025-05-28"))
     with pytest.raises(MoveNotAllowed) as exc:
-        services.end_hearing(case=case, actor=world["province_handler"])
+        services.end_hearing(
+            case=case, actor=world["province_handler"], minutes="再次", conclusion="再次"
+        )
     assert str(exc.value) == "当前没有进行中的听证"
 
 

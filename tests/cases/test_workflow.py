@@ -41,6 +41,7 @@ GUARDS_MET: dict[str, dict] = {
     "request_review": {"due": {"review_request": SOON}},
     "request_rereview": {"due": {"rereview_request": SOON}},
     "end_hearing": {"hearing_active": True},
+    "instruct": {"letter_pending": True},
     "answer_supervision": {"due": {"supervision": SOON}},
     "escalate_grid": {"channel": "grid", "holder_level": 5},
     "answer_co_handling": {"co_handling": True},
@@ -274,11 +275,16 @@ def test_w36_rereview_only_from_a_review_decision_and_within_30_days():
     assert MOVES["request_rereview"].target == S.UNDER_REREVIEW
 
 
-def test_w36_hearing_only_in_rereview_and_decision_waits_for_it():
-    """W36: a hearing may be held in re-review; its time does not count; decide after it ends."""
-    assert can("start_hearing", ctx(S.UNDER_REREVIEW), HANDLER)
-    for state in (S.UNDER_REVIEW, S.ACCEPTED, S.REVIEW_DECIDED, S.FINAL):
+def test_w31_w35_w36_hearing_while_handling_in_review_and_rereview_decision_waits_for_it():
+    """W31, W35, W36: a hearing may be held while handling, in review and in re-review (the
+    pause of re-review's period is in the services); the decision waits for its end."""
+    for state in (S.ACCEPTED, S.UNDER_REVIEW, S.UNDER_REREVIEW):
+        assert can("start_hearing", ctx(state), HANDLER)
+    for state in (S.REGISTERED, S.TRANSFERRED, S.DECIDED, S.REPLIED, S.REVIEW_DECIDED, S.FINAL):
         refused_state("start_hearing", ctx(state), HANDLER, HEAD)
+    for state, decide in ((S.ACCEPTED, "decide"), (S.UNDER_REVIEW, "decide_review")):
+        during = ctx(state, hearing_active=True)
+        assert refused_state(decide, during, HANDLER, HEAD).code == "guard_failed"
     hearing = ctx(S.UNDER_REREVIEW, hearing_active=True)
     assert refused_state("start_hearing", hearing, HEAD).code == "guard_failed"
     assert refused_state("decide_rereview", hearing, HANDLER, HEAD).code == "guard_failed"
@@ -449,7 +455,8 @@ def _names(context: Context, *roles: str) -> set[str]:
 def test_w31_w34_handler_on_an_accepted_case_sees_handling_moves():
     """W31-W34: a handler may mediate, hold a hearing, ask for an extension or draft the
     decision; no more. W24: the lead body may bring in a co-handling body; W28: step aside."""
-    always = {"mediate", "decide", "add_co_handler", "record_hearing", "recuse"} | RECORDS
+    always = {"mediate", "decide", "add_co_handler", "record_hearing", "start_hearing", "recuse"}
+    always |= RECORDS
     assert _names(ctx(S.ACCEPTED), HANDLER) == always | {"request_extension"}
     assert _names(ctx(S.ACCEPTED, extension_used=True), HANDLER) == always
     supervised = ctx(S.ACCEPTED, due={"supervision": SOON})

@@ -87,6 +87,17 @@ class SeedDemoTests(StoryChecks, TestCase):
         kinds = set(CaseEvent.objects.values_list("kind", flat=True))
         assert shown <= kinds, shown - kinds
 
+    def test_the_demo_holds_a_joint_meeting_and_letters_to_the_leader(self):
+        """W39: a meeting whose decisions are tasks in the bodies' inboxes; W18: letters."""
+        from xinfang.reception.models import Meeting
+
+        meeting = Meeting.objects.get()
+        tasks = list(meeting.decisions.all())
+        assert len(tasks) == 2 and sum(1 for t in tasks if t.case_id) == 1
+        kinds = set(CaseEvent.objects.values_list("kind", flat=True))
+        assert {"address_leader", "instruct", "meeting_decision"} <= kinds
+        assert Case.objects.filter(letter_leader__username="leader").count() == 1
+
     def test_the_statistics_count_every_demo_case(self):
         from xinfang.insights.models import CaseFact
 

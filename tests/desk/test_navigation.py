@@ -23,10 +23,20 @@ LINKS = {
     "/desk/statistics/": "统计分析",
     "/desk/scorecards/": "考核评价",
     "/desk/backlog/": "积案台账",
+    "/desk/map/": "地图",
+    "/desk/alerts/": "问题预警",
+    "/desk/reception/": "领导接待",
 }
 # Who sees which workbench pages (conftest's county).
 EXPECTED = {
-    "clerk": {"/desk/", "/desk/intake/", "/desk/intake/list/", "/desk/supervision/", "/desk/grid/"},
+    "clerk": {
+        "/desk/",
+        "/desk/intake/",
+        "/desk/intake/list/",
+        "/desk/supervision/",
+        "/desk/grid/",
+        "/desk/reception/",
+    },
     "handler": {"/desk/", "/desk/supervision/"},
     "head": {"/desk/", "/desk/supervision/"},
     "supervisor": {
@@ -37,6 +47,10 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/map/",
+        "/desk/meetings/",
+        "/desk/alerts/",
+        "/desk/reception/",
     },
     "leader": {
         "/desk/",
@@ -46,6 +60,11 @@ EXPECTED = {
         "/desk/statistics/",
         "/desk/scorecards/",
         "/desk/backlog/",
+        "/desk/map/",
+        "/desk/meetings/",
+        "/desk/letters/",
+        "/desk/alerts/",
+        "/desk/reception/",
     },
     "grid": {"/desk/", "/desk/grid/"},
     "town_handler": {"/desk/", "/desk/supervision/", "/desk/grid/"},

@@ -389,11 +389,28 @@ def test_w36_hearing_pauses_the_rereview_clock_through_the_case_page(county, cli
     due = clock.due_on
     client.force_login(province_handler)
     with time_machine.travel(START + dt.timedelta(days=1), tick=False):
-        assert _move(client, case, "start_hearing", note="召开听证会").status_code == 302
+        assert (
+            _move(
+                client,
+                case,
+                "start_hearing",
+                held_on=(START + dt.timedelta(days=3)).date().isoformat(),
+                place="省信访局听证室",
+                host="省信访局副局长",
+                panel="律师 王某\n人大代表 李某",
+                note="召开听证会",
+            ).status_code
+            == 302
+        )
     with time_machine.travel(START + dt.timedelta(days=6), tick=False):
         page = client.get(reverse("desk:case", args=[case.number])).content.decode()
         assert "作出复核意见" not in page  # no decision while the hearing runs (W36)
-        assert _move(client, case, "end_hearing", note="听证结束").status_code == 302
+        assert (
+            _move(
+                client, case, "end_hearing", minutes="各方陈述", conclusion="建议维持原复查意见"
+            ).status_code
+            == 302
+        )
     clock.refresh_from_db()
     assert clock.paused_days == 5 and clock.due_on > due
 

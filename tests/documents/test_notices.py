@@ -335,7 +335,13 @@ def test_every_notice_a_move_issues_has_a_kind_and_an_editable_template(db):
     assert issued <= set(KINDS)
     assert set(NoticeTemplate.objects.values_list("kind", flat=True)) == set(KINDS)
     internal = {k for k, kind in KINDS.items() if not kind.citizen_visible}
-    assert internal == {"transfer_slip", "assign_slip", "supervision_notice", "result_report"}
+    assert internal == {
+        "transfer_slip",
+        "assign_slip",
+        "supervision_notice",
+        "result_report",
+        "meeting_minutes",
+    }
 
 
 def test_each_notice_of_a_full_case_renders_w22_w34_w35(county):

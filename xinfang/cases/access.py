@@ -330,3 +330,35 @@ def may_use_statistics(user) -> bool:
 def may_publish_scorecards(user) -> bool:
     """Supervisors and leaders publish (and so lock) a period's scorecard; analysts read it."""
     return may_oversee(user)
+
+
+# Reception days (W18): the petition office's clerks publish them and keep the day's list;
+# supervisors and leaders see those of their division, and a leader their own.
+RECEPTION_ROLES = frozenset({workflow.INTAKE, workflow.SUPERVISOR, workflow.LEADER})
+
+
+def may_use_reception(user) -> bool:
+    """The office's reception staff, and the staff of a station with a video room (they see the
+    sessions their station joins)."""
+    return any(m.role in RECEPTION_ROLES or m.body.has_video_room for m in memberships_of(user))
+
+
+def video_stations_of(user) -> list[Body]:
+    return [m.body for m in memberships_of(user) if m.body.has_video_room]
+
+
+def may_keep_reception(user, office: Body) -> bool:
+    """Publish days at `office`, book for walk-ins, record sessions, attach recordings."""
+    return any(m.role in RECEPTION_ROLES and covers(m.body, office) for m in memberships_of(user))
+
+
+def reception_scope_q(user, *, field: str = "office") -> Q:
+    """The reception days this user sees: those of offices within their posts' divisions, and
+    the days they receive at themselves."""
+    q = Q(**{f"{field}__pk__in": []})
+    for m in memberships_of(user):
+        if m.role in RECEPTION_ROLES:
+            q |= within_q(f"{field}__division", m.body.division)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(leader=user)
+    return q

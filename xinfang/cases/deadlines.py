@@ -36,6 +36,8 @@ START_EVENT_LABELS = {
     "supervision notice": _("issue of the supervision notice"),
     "registration of a suggestion": _("registration of a suggestion"),
     "supported decision": _("a decision supporting the request"),
+    "leader's instruction": _("a leader's instruction"),
+    "joint meeting decision": _("a joint meeting decision"),
 }
 
 # The grounds for supervision (W40; X36). The last three are what a staff deadline's passing is.
@@ -241,6 +243,26 @@ DEFAULT_PERIODS: dict[str, Period] = {
             CALENDAR,
             "supported decision",
             citizen_words=_("The supported decision is carried out by"),
+            ground=NOT_CARRIED_OUT,
+        ),
+        # Leaders' letters and joint meetings (W18, W39): the instruction or decision sets its
+        # own date; the length is the default when it sets none.
+        Period(
+            "instruction",
+            _("Carrying out a leader's instruction"),
+            "W18",
+            15,
+            WORKING,
+            "leader's instruction",
+            ground=NOT_REPORTED,
+        ),
+        Period(
+            "meeting_task",
+            _("Carrying out a joint meeting decision"),
+            "W39",
+            15,
+            WORKING,
+            "joint meeting decision",
             ground=NOT_CARRIED_OUT,
         ),
     ]

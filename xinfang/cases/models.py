@@ -160,6 +160,15 @@ class Case(models.Model):
     )
     leader_plan = models.TextField(_("resolution plan"), blank=True)
     leader_deadline = models.DateField(_("leader time limit"), null=True, blank=True)
+    # A letter addressed to a leader waits in that leader's queue until the instruction (W18).
+    letter_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader the letter is addressed to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letters",
+    )
 
     version = models.PositiveIntegerField(_("version"), default=1)
     event_count = models.PositiveIntegerField(default=0, editable=False)

@@ -165,6 +165,12 @@ LOGIN_REDIRECT_URL = "/desk/"
 LOGOUT_REDIRECT_URL = "/desk/login/"
 CSRF_FAILURE_VIEW = "xinfang.config.errors.csrf_failure"
 
+# The map's GeoJSON shapes, one file per region named by its division code (docs/map.md).
+# The default is the demo county's drawn shapes; a deployment points this at its own folder.
+MAP_SHAPES_DIR = os.environ.get(
+    "XINFANG_MAP_SHAPES_DIR", str(PACKAGE_DIR / "demo" / "data" / "map")
+)
+
 # Configurable defaults of the workflow (STATUTE.md, "Counting periods").
 XINFANG = {
     "DUE_SOON_DAYS": int(os.environ.get("XINFANG_DUE_SOON_DAYS", "3")),
@@ -183,6 +189,17 @@ XINFANG = {
         ).split(",")
         if "=" in pair
     ),
+    # Exchange between levels (docs/systems.md): the key both levels share to sign and check
+    # exchange files, and this system's name and division code in their header.
+    "EXCHANGE_KEY": os.environ.get("XINFANG_EXCHANGE_KEY", ""),
+    "EXCHANGE_SOURCE": os.environ.get("XINFANG_EXCHANGE_SOURCE", ""),
+    "EXCHANGE_DIVISION": os.environ.get("XINFANG_EXCHANGE_DIVISION", ""),
+    # Video reception rooms: the address of a room, "{room}" replaced by its name (docs/reception.md).
+    "RECEPTION_VIDEO_URL": os.environ.get(
+        "XINFANG_RECEPTION_VIDEO_URL", "https://meet.jit.si/{room}"
+    ),
+    # Largest video recording a session record accepts, in megabytes.
+    "RECEPTION_RECORDING_MAX_MB": int(os.environ.get("XINFANG_RECEPTION_RECORDING_MAX_MB", "500")),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +342,20 @@ NOTIFY = {
     "RATING_REMINDER_DAYS": int(os.environ.get("XINFANG_RATING_REMINDER_DAYS", "7")),
 }
 
+# The WeChat official account (docs/systems.md, "WeChat"): the callback's token and, for its safe
+# mode, the EncodingAESKey; the app id and secret and the template for template messages
+# (XINFANG_NOTIFY_BACKENDS "wechat=wechat_template").
+WECHAT = {
+    "APP_ID": os.environ.get("XINFANG_WECHAT_APP_ID", ""),
+    "APP_SECRET": os.environ.get("XINFANG_WECHAT_APP_SECRET", ""),
+    "TOKEN": os.environ.get("XINFANG_WECHAT_TOKEN", ""),
+    "ENCODING_AES_KEY": os.environ.get("XINFANG_WECHAT_ENCODING_AES_KEY", ""),
+    "TEMPLATE_ID": os.environ.get("XINFANG_WECHAT_TEMPLATE_ID", ""),
+    "TEMPLATE_URL": os.environ.get("XINFANG_WECHAT_TEMPLATE_URL", ""),
+    # A callback whose timestamp is further off than this is refused (a replayed message).
+    "MAX_SKEW_SECONDS": int(os.environ.get("XINFANG_WECHAT_MAX_SKEW_SECONDS", "300")),
+}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -356,6 +387,21 @@ XINFANG["IDEMPOTENCY_STALE_SECONDS"] = int(
 # A connection that died with a database restart is noticed and replaced at the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- end of audit trail, faults and backups ---
+
+# --- Early warning about issues (docs/metrics.md, "Early warning"; `manage.py warn_issues`) ---
+XINFANG["ALERTS"] = {
+    # Weekly test of each (category, division) cell against its own previous weeks.
+    "CATEGORY_LEVEL": int(os.environ.get("XINFANG_ALERT_CATEGORY_LEVEL", "2")),
+    "ALPHA": float(os.environ.get("XINFANG_ALERT_ALPHA", "0.002")),
+    "BASELINE_WEEKS": int(os.environ.get("XINFANG_ALERT_BASELINE_WEEKS", "12")),
+    "MIN_COUNT": int(os.environ.get("XINFANG_ALERT_MIN_COUNT", "5")),
+    # Look-alike groups counted over CLUSTER_WEEKS weeks ending with the tested week.
+    "CLUSTER_WEEKS": int(os.environ.get("XINFANG_ALERT_CLUSTER_WEEKS", "4")),
+    "CLUSTER_SIZE": int(os.environ.get("XINFANG_ALERT_CLUSTER_SIZE", "10")),
+    "CLUSTER_GROWTH": float(os.environ.get("XINFANG_ALERT_CLUSTER_GROWTH", "2")),
+    "CLUSTER_GROWTH_MIN": int(os.environ.get("XINFANG_ALERT_CLUSTER_GROWTH_MIN", "5")),
+}
+# --- end of early warning ---
 
 LOGGING = {
     "version": 1,

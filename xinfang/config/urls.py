@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from xinfang.accounts.forms import AdminSignInForm
+from xinfang.api import wechat
 from xinfang.api.urls import api
 
 admin.site.site_header = "阳光信访 Xinfang"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("xinfang.desk.urls")),
+    path("open311/v2/", include("xinfang.channels.open311.urls")),
+    path("open311/", include("xinfang.channels.open311.discovery_urls")),
+    path("wechat/callback", wechat.callback, name="wechat-callback"),
     path("", include("xinfang.portal.urls")),
 ]
 

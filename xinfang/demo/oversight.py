@@ -135,6 +135,21 @@ def plan_oversight(p: Planner) -> None:
     f = p.new_case(S.TRANSFERRED, r.choice(appeals), reg_ago=r.randint(5, 8)).route(gap=(0, 1))
     give_to_leader(f, "leader", "C", 20, gap=(1, 2))
 
+    # Letters to a leader (阅批, W18): one awaiting the instruction, one instructed to a body.
+    f = p.new_case(S.REGISTERED, r.choice(appeals), reg_ago=r.randint(1, 2), channel="letter")
+    f.then("address_leader", "clerk", gap=(0, 1), leader=leader, note=WORDS["letter_note"])
+    f = p.new_case(S.TRANSFERRED, r.choice(appeals), reg_ago=r.randint(6, 9), channel="letter")
+    f.route(gap=(0, 1))
+    f.then("address_leader", "clerk", gap=(0, 1), leader=leader, note=WORDS["letter_note"])
+    f.then(
+        "instruct",
+        "leader",
+        gap=(1, 2),
+        instruction=WORDS["leader_instruction"],
+        body=county.body(f.holder),
+        deadline=later(10),
+    )
+
     # A reporter's identity, seen by the discipline body holding the report (W30, W46).
     f = p.new_case(S.ACCEPTED, data.story("dibao_favour"), reg_ago=r.randint(15, 30))
     if not f.plan.register["parties"]:

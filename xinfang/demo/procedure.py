@@ -237,18 +237,32 @@ def plan_procedure(
         f = to_review(S.UNDER_REREVIEW, r.randint(108, 120), r.randint(45, 50))
         f.decide_review(gap=(10, 15)).request_rereview(gap=(3, 10))
         rereview.append(f)
+    hearing = dict(
+        held_on=Late(lambda: step_day() + dt.timedelta(days=1)),
+        place=WORDS["hearing_place"],
+        host=WORDS["hearing_host"],
+        panel=WORDS["hearing_panel"],
+    )
     rereview[0].then(
         "start_hearing",
         handler_of(rereview[0].holder),
         gap=(1, 3),
         note=WORDS["hearing_start"],
+        **hearing,
     )
     rereview[1].then(
         "start_hearing",
         handler_of(rereview[1].holder),
         gap=(1, 3),
         note=WORDS["hearing_start_short"],
-    ).then("end_hearing", handler_of(rereview[1].holder), gap=(1, 2), note=WORDS["hearing_end"])
+        **hearing,
+    ).then(
+        "end_hearing",
+        handler_of(rereview[1].holder),
+        gap=(1, 2),
+        minutes=WORDS["hearing_minutes"],
+        conclusion=WORDS["hearing_end"],
+    )
     # final (复核终结)
     finals = []
     for _ in range(3):

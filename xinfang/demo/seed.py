@@ -21,6 +21,7 @@ from xinfang.orgs.models import Level
 from xinfang.taxonomy.models import Category
 
 from .county import COUNTY_CODE, DemoCounty
+from .meetings import seed_meeting
 from .planner import SEED, CasePlan, GridPlan, Late, Step
 from .procedure import plan_demo
 from .routing import category_index, ensure_routing, ensure_taxonomy
@@ -189,6 +190,16 @@ def seed_cases(county: DemoCounty, *, seed: int = SEED) -> SeedResult:
             result.flagged = services.flag_overdue()
         except Exception as exc:  # noqa: BLE001 - the demo stands without the flags
             result.failures.append(f"超期标记：{type(exc).__name__}: {exc}")
+        try:
+            seed_meeting(county)
+        except Exception as exc:  # noqa: BLE001 - the demo stands without the meeting
+            result.failures.append(f"联席会议：{type(exc).__name__}: {exc}")
+    try:
+        from .reception import seed_reception
+
+        seed_reception(county)
+    except Exception as exc:  # noqa: BLE001 - the demo stands without its reception days
+        result.failures.append(f"接待日：{type(exc).__name__}: {exc}")
     # The statistics read folded facts; fold now rather than behind the demo's queued work.
     result.folded = fold.rebuild()
     _behind_new_work(queued_before)

@@ -82,7 +82,8 @@ class StatisticsForm(forms.Form):
         version = active_version()
         cats = Category.objects.filter(version=version) if version else Category.objects.none()
         self.fields["category"].choices = [("", _("Any"))] + [
-            (c.code, INDENT * (c.level - 1) + c.name) for c in cats.order_by("code")
+            (code, INDENT * (level - 1) + name)
+            for code, level, name in cats.order_by("code").values_list("code", "level", "name")
         ]
 
     def window(self) -> windows.Window:

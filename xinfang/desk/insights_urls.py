@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from . import alerts_views as a
 from . import backlog_views as b
 from . import insights_views as v
+from . import map_views as m
 from . import scorecard_views as s
 
 urlpatterns = [
@@ -14,4 +16,9 @@ urlpatterns = [
     path("scorecards/publish/", s.publish, name="scorecards_publish"),
     path("backlog/", b.ledger, name="backlog"),
     path("backlog/<int:pk>/", b.update, name="backlog_update"),
+    path("map/", m.region_map, name="map"),
+    # Early warning about issues
+    path("alerts/", a.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", a.alert_detail, name="alert"),
+    path("alerts/<int:pk>/handle/", a.alert_handle, name="alert_handle"),
 ]

@@ -73,6 +73,36 @@ PAGES = {
         access.may_use_statistics,
         gettext_lazy("The backlog ledger is for analysts, supervisors and leaders."),
     ),
+    "map": (
+        "desk:map",
+        gettext_lazy("Map"),
+        access.may_use_statistics,
+        gettext_lazy("Statistics are for analysts, supervisors and leaders."),
+    ),
+    "letters": (
+        "desk:letters",
+        gettext_lazy("Letters for instruction"),
+        access.is_leader,
+        gettext_lazy("Letters for instruction are for leaders."),
+    ),
+    "meetings": (
+        "desk:meetings",
+        gettext_lazy("Joint meetings"),
+        access.may_oversee,
+        gettext_lazy("Joint meetings are for leaders and supervisors."),
+    ),
+    "alerts": (
+        "desk:alerts",
+        gettext_lazy("Early warnings"),
+        access.may_use_statistics,
+        gettext_lazy("Early warnings are for analysts, supervisors and leaders."),
+    ),
+    "reception": (
+        "desk:reception",
+        gettext_lazy("Reception days"),
+        access.may_use_reception,
+        gettext_lazy("Reception days are kept by the petition office, supervisors and leaders."),
+    ),
 }
 
 

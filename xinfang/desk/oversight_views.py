@@ -22,6 +22,7 @@ from xinfang.cases.models import GridItem
 from xinfang.core.errors import ApplicationError, NotFound
 from xinfang.core.timeutil import today
 from xinfang.orgs.models import Level
+from xinfang.reception import meeting_selectors as reception_selectors
 from xinfang.triage.selectors import HOT_ISSUE_MAX_CASES, hot_issues_cached
 
 from . import moves as desk_moves
@@ -150,6 +151,7 @@ def supervision(request):
             due_soon_pages=_page_links(request, due_soon, "due-soon"),
             notices=notices.rows,
             notices_pages=_page_links(request, notices, "notices"),
+            late_tasks=reception_selectors.late_tasks(user, day),
         )
         days = request.GET.get("days", "")
         days = int(days) if days.isdigit() and int(days) in HOT_ISSUE_DAYS else 30

@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("xinfang.desk.oversight_urls")),
     path("", include("xinfang.desk.insights_urls")),
     path("", include("xinfang.desk.fieldwork_urls")),
+    path("", include("xinfang.desk.meeting_urls")),
+    path("", include("xinfang.desk.reception_urls")),
 ]

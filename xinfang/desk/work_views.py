@@ -16,8 +16,10 @@ from xinfang.accounts import securitylog
 from xinfang.cases import selectors as case_selectors
 from xinfang.cases import services, workflow
 from xinfang.core.errors import ApplicationError, NotFound
+from xinfang.core.timeutil import today
 from xinfang.documents import preview
 from xinfang.documents import selectors as doc_selectors
+from xinfang.reception import meeting_selectors as reception_selectors
 
 from . import export
 from . import moves as desk_moves
@@ -68,6 +70,10 @@ def inbox(request):
     counts = case_selectors.queue_counts(request.user, filters)
     due = case_selectors.staff_clock_due(page.items)
     rows = [(c, due.get(c.pk)) for c in page.items]
+    tasks = reception_selectors.open_tasks_for(request.user)
+    day = today()
+    for task in tasks:
+        task.days_left = (task.due_on - day).days
     params = request.GET.copy()
     params.pop("cursor", None)
     tab_params = params.copy()
@@ -87,6 +93,7 @@ def inbox(request):
             "tab_query": tab_params.urlencode(),
             "export_query": export_params.urlencode(),
             "rows": rows,
+            "tasks": tasks,
             "next_query": next_params.urlencode() if page.next_cursor else "",
             "first_page": not data.get("cursor"),
             "error": error,

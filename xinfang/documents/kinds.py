@@ -106,6 +106,23 @@ RESULT_REPORT = """{{ addressee }}交办的“{{ case_title }}”信访事项（
 {% endif %}{% if note %}办理情况：{{ note }}
 {% endif %}该事项已办理完毕，特此报告。"""
 
+HEARING = f"""{_RECEIVED}，本机关决定依照《信访工作条例》第三十一条的规定举行听证{{% if stage %}}（{{{{ stage }}}}）{{% endif %}}，现通知如下：
+一、时间和地点：{{{{ hearing_on }}}}，{{{{ hearing_place }}}}。
+二、主持人：{{{{ hearing_host }}}}。
+三、听证员：{{{{ hearing_panel }}}}。
+请你（你们）按时出席并携带身份证明和证据材料，不能出席的请提前告知。{{% if stage_pauses %}}依照《信访工作条例》第三十六条的规定，听证时间不计入复核期限。{{% endif %}}特此通知。"""
+
+# Not tied to one case: the desk gathers the meeting (reception) and hands its fields here.
+MINUTES = """{{ convenor }}于{{ held_on }}{% if place %}在{{ place }}{% endif %}召开信访工作联席会议，研究{{ agenda_count }}项议题。{% if attending %}出席单位：{{ attending }}。{% endif %}
+{% if summary %}{{ summary }}
+{% endif %}一、会议议题：
+{% for item in agenda %}（{{ forloop.counter }}）{{ item }}。
+{% empty %}无。
+{% endfor %}二、议定事项：
+{% for d in decisions %}（{{ forloop.counter }}）{{ d.text }}{% if d.measure %}（{{ d.measure }}）{% endif %}，由{{ d.body }}负责，于{{ d.due }}前办结并报告结果{% if d.case_number %}（事项编号：{{ d.case_number }}）{% endif %}。
+{% empty %}本次会议未形成议定事项。
+{% endfor %}各责任单位按期办理，逾期未办结的，依照《信访工作条例》第三十九条、第四十条的规定督办。"""
+
 KINDS: dict[str, Kind] = {
     k.key: k
     for k in [
@@ -178,6 +195,13 @@ KINDS: dict[str, Kind] = {
         Kind(
             "result_report", "办结报告", "信访事项办结报告", "结", TO_SENDER, "W22", RESULT_REPORT
         ),
+        # Hearings (W31, W35, W36) and joint meetings (W39).
+        Kind(
+            "hearing_notice", "听证通知书", "信访事项听证通知书", "听", TO_CITIZEN, "W31", HEARING
+        ),
+        Kind(
+            "meeting_minutes", "会议纪要", "信访工作联席会议纪要", "纪", TO_HOLDER, "W39", MINUTES
+        ),
     ]
 }
 
@@ -227,6 +251,20 @@ PLACEHOLDERS = {
     "grounds": "督办事由",
     "note": "附言",
     "article": "条文依据",
+    "stage": "听证所在阶段（办理、复查或复核）",
+    "stage_pauses": "听证时间是否不计入期限（仅复核）",
+    "hearing_on": "听证时间",
+    "hearing_place": "听证地点",
+    "hearing_host": "听证主持人",
+    "hearing_panel": "听证员（律师、人大代表、群众代表等）",
+    "convenor": "会议召集单位（会议纪要）",
+    "held_on": "会议日期（会议纪要）",
+    "place": "会议地点（会议纪要）",
+    "attending": "出席单位（会议纪要）",
+    "agenda": "会议议题（会议纪要）",
+    "agenda_count": "议题数（会议纪要）",
+    "summary": "会议概述（会议纪要）",
+    "decisions": "议定事项：每项有 text、measure、body、due、case_number（会议纪要）",
     "due.handle": "办理期限（另有 due.accept_notice、due.remit_objection、due.result_report、"
     "due.review_request、due.rereview_request、due.supervision 等）",
 }

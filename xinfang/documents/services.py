@@ -166,6 +166,24 @@ def _snapshot_values(case: Case, event: CaseEvent, kind: Kind, issuer: Body, num
         "note": extra.get("note", ""),
         "article": cite(extra.get("article") or kind.article),
         "due": due,
+        **_hearing_values(extra),
+    }
+
+
+_HEARING_STAGES = {"accepted": "办理阶段", "under_review": "复查阶段", "under_rereview": "复核阶段"}
+
+
+def _hearing_values(extra: dict) -> dict:
+    """What the 听证通知书 says: when, where, who hosts and who sits on the panel (W31, W36)."""
+    if "held_on" not in extra or "panel" not in extra:
+        return {}
+    return {
+        "stage": _HEARING_STAGES.get(extra.get("stage", ""), ""),
+        "stage_pauses": bool(extra.get("paused")),
+        "hearing_on": _iso_to_cn(extra.get("held_on")),
+        "hearing_place": extra.get("place", ""),
+        "hearing_host": extra.get("host", ""),
+        "hearing_panel": "、".join(extra.get("panel") or []),
     }
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccountabilityRecord, BacklogRules, ScoreWeight
+from .models import AccountabilityRecord, Alert, BacklogRules, ScoreWeight
 
 
 @admin.register(ScoreWeight)
@@ -18,3 +18,31 @@ class AccountabilityRecordAdmin(admin.ModelAdmin):
 @admin.register(BacklogRules)
 class BacklogRulesAdmin(admin.ModelAdmin):
     list_display = ("overdue_days", "repeats")
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """Early warnings, read-only here: supervisors handle them on /desk/alerts/."""
+
+    list_display = ("week", "kind", "category_code", "division", "observed", "limit", "status")
+    list_filter = ("kind", "status", "week")
+    fields = (
+        "kind",
+        "week",
+        "category_code",
+        "division",
+        "observed",
+        "expected",
+        "limit",
+        "method",
+        "owner",
+        "status",
+        "note",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

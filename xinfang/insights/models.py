@@ -202,3 +202,68 @@ class BacklogEntry(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.flagged_on}"
+
+
+class Alert(models.Model):
+    """An early warning about an issue (docs/metrics.md, Early warning): a cell (category,
+    division, week) above its own baseline's control limit, or a cluster of look-alike petitions
+    that crossed a size or growth threshold. About matters, never about persons."""
+
+    SURGE, CLUSTER = "surge", "cluster"
+    KINDS = [(SURGE, _("Rise above the usual level")), (CLUSTER, _("Look-alike petitions"))]
+    NEW, ACKNOWLEDGED, CLOSED = "new", "acknowledged", "closed"
+    STATUSES = [
+        (NEW, _("Awaiting attention")),
+        (ACKNOWLEDGED, _("Acknowledged")),
+        (CLOSED, _("Closed after follow-up")),
+    ]
+
+    # The alert's identity: re-running a week finds the key and records nothing new.
+    key = models.CharField(max_length=80, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    week = models.DateField(_("week"), db_index=True)  # the Monday the week starts on
+    category_code = models.CharField(_("category"), max_length=6, blank=True)
+    division = models.ForeignKey(
+        Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
+    )
+    observed = models.PositiveIntegerField(_("observed"))
+    expected = models.FloatField(_("expected"))
+    limit = models.PositiveIntegerField(_("limit"))
+    method = models.CharField(_("method"), max_length=300)  # in words, as recorded
+    params = models.JSONField(default=dict)  # the method's settings, for the page's wording
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=STATUSES, default=NEW)
+    note = models.TextField(_("note"), blank=True)
+    cases = models.ManyToManyField(Case, related_name="+", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        ordering = ["-week", "-observed", "-pk"]
+        indexes = [models.Index(fields=["status", "week"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.category_code} {self.week}"
+
+
+class AlertWatermark(models.Model):
+    """How far a scheduled warning job got: the last week it tested (never tested again)."""
+
+    job = models.CharField(max_length=20, unique=True)
+    week = models.DateField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.job} {self.week}"

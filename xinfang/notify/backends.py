@@ -155,11 +155,58 @@ def _snippet(exc: urllib.error.HTTPError) -> str:
         return ""
 
 
+class WechatTemplateBackend:
+    """Template messages of the official account (settings.WECHAT: APP_ID, APP_SECRET,
+    TEMPLATE_ID). The template has `first` (the message's name), `keyword1` (its text) and
+    `remark`. WeChat's own errors 43004 (the user no longer follows the account), 40003 (not an
+    openid of this account) and 40037 (no such template) are permanent; the rest are retried."""
+
+    PERMANENT = {40003, 40036, 40037, 43004, 43019, 47001}
+
+    def send(self, message: Message) -> None:
+        from wechatpy.exceptions import WeChatClientException
+
+        cfg = settings.WECHAT
+        if not (cfg.get("APP_ID") and cfg.get("APP_SECRET") and cfg.get("TEMPLATE_ID")):
+            raise TemporaryFailure("未配置微信公众号（XINFANG_WECHAT_APP_ID 等）")
+        data = {
+            "first": {"value": message.subject},
+            "keyword1": {"value": message.body},
+            "remark": {"value": ""},
+        }
+        try:
+            wechat_client().message.send_template(
+                message.to, cfg["TEMPLATE_ID"], data, url=cfg.get("TEMPLATE_URL") or None
+            )
+        except WeChatClientException as exc:
+            detail = f"微信返回 {exc.errcode}: {exc.errmsg}"
+            if exc.errcode in self.PERMANENT:
+                raise PermanentFailure(detail) from exc
+            raise TemporaryFailure(detail) from exc
+        except OSError as exc:  # requests' connection errors are OSErrors
+            raise TemporaryFailure(f"微信接口无法连接：{exc}") from exc
+
+
+_CLIENTS: dict = {}
+
+
+def wechat_client():
+    """One client per process and account, so its access token is fetched once, not per send."""
+    from wechatpy import WeChatClient
+
+    cfg = settings.WECHAT
+    key = (cfg.get("APP_ID"), cfg.get("APP_SECRET"))
+    if key not in _CLIENTS:
+        _CLIENTS[key] = WeChatClient(cfg["APP_ID"], cfg["APP_SECRET"], timeout=10)
+    return _CLIENTS[key]
+
+
 BACKENDS = {
     "console": ConsoleBackend,
     "file": FileBackend,
     "smtp": SmtpBackend,
     "sms_http": HttpSmsBackend,
+    "wechat_template": WechatTemplateBackend,
 }
 OFF = {"", "off", "none"}
 
@@ -170,7 +217,7 @@ def backend_name(channel: str) -> str:
 
 def enabled_channels() -> list[str]:
     """Channels that have a backend; messages for the others are not written at all."""
-    return [c for c in ("sms", "email") if backend_name(c).lower() not in OFF]
+    return [c for c in ("sms", "email", "wechat") if backend_name(c).lower() not in OFF]
 
 
 def for_channel(channel: str):

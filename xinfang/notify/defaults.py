@@ -10,7 +10,9 @@ from xinfang.cases.workflow import message_keys
 
 SMS = "sms"
 EMAIL = "email"
-CHANNELS = {SMS: "短信", EMAIL: "电子邮件"}
+# Template messages of the official account, to citizens who subscribed to a case there.
+WECHAT = "wechat"
+CHANNELS = {SMS: "短信", EMAIL: "电子邮件", WECHAT: "微信"}
 
 # Which message each case event sends: declared on the move (or event) in cases/workflow.
 EVENT_TEMPLATES: dict[str, str] = message_keys()
@@ -19,6 +21,14 @@ RATING_REMINDER = "rating_reminder"
 STAFF_DUE_SOON = "staff_due_soon"
 # To the staff of the body holding a case: the petitioner added material (follow-ups).
 STAFF_FOLLOWUP = "staff_followup"
+
+# To the supervisors of a division: an early warning about an issue (insights/alerts).
+ISSUE_ALERT = "issue_alert"
+
+# Reception days (reception app): booked, reminded the day before, cancelled.
+RECEPTION_BOOKED = "reception_booked"
+RECEPTION_REMINDER = "reception_reminder"
+RECEPTION_CANCELLED = "reception_cancelled"
 
 KEYS: dict[str, str] = {
     "registered": "已登记",
@@ -35,6 +45,10 @@ KEYS: dict[str, str] = {
     RATING_REMINDER: "评价提醒",
     STAFF_DUE_SOON: "办理期限临近提醒（工作人员）",
     STAFF_FOLLOWUP: "信访人补充材料提醒（工作人员）",
+    ISSUE_ALERT: "信访问题预警（工作人员）",
+    RECEPTION_BOOKED: "接待预约确认",
+    RECEPTION_REMINDER: "接待预约提醒",
+    RECEPTION_CANCELLED: "接待预约取消",
 }
 
 # The variables a template may use; shown beside the template in the admin.
@@ -55,6 +69,16 @@ VARIABLES: dict[str, str] = {
     "period": "临近届满的期限名称（工作人员提醒）",
     "period_due": "该期限届满日期（工作人员提醒）",
     "days_left": "该期限剩余天数（工作人员提醒）",
+    "area": "预警涉及的地区（问题预警）",
+    "category": "预警涉及的问题类别（问题预警）",
+    "week": "预警所在周的起始日期（问题预警）",
+    "observed": "该周信访件数（问题预警）",
+    "expected": "此前各周平均件数（问题预警）",
+    "limit": "预警线（问题预警）",
+    "reception_day": "接待日期和时间（接待预约）",
+    "reception_leader": "接待领导（接待预约）",
+    "reception_place": "接待地点或视频接待（接待预约）",
+    "room_link": "视频接待链接（视频预约）",
 }
 
 _TAIL = "请凭查询码{{ tracking_code }}和查询密码查看详情。"
@@ -111,11 +135,30 @@ SMS_TEXTS: dict[str, str] = {
     STAFF_FOLLOWUP: (
         "【阳光信访】信访人对信访事项{{ number }}补充了材料或留言，请{{ holder }}及时查看并记入办理。"
     ),
+    ISSUE_ALERT: (
+        "【阳光信访】问题预警：{{ area }}{{ category }}方面的信访，{{ week }}起一周"
+        "{{ observed }}件（此前平均每周{{ expected }}件，预警线{{ limit }}件）。"
+        "请登录工作台“问题预警”查看并处理。"
+    ),
+    RECEPTION_BOOKED: (
+        "【阳光信访】您已预约{{ reception_day }}{{ reception_leader }}接待（事项{{ number }}），"
+        "{{ reception_place }}。{% if room_link %}视频接待请届时打开：{{ room_link }}。{% endif %}"
+        "如不能到场，请凭查询码{{ tracking_code }}取消预约。"
+    ),
+    RECEPTION_REMINDER: (
+        "【阳光信访】提醒：您预约的{{ reception_leader }}接待在{{ reception_day }}，"
+        "{{ reception_place }}。{% if room_link %}视频接待链接：{{ room_link }}。{% endif %}"
+    ),
+    RECEPTION_CANCELLED: (
+        "【阳光信访】您预约的{{ reception_day }}{{ reception_leader }}接待已取消"
+        "（事项{{ number }}）。"
+    ),
 }
 
 EMAIL_SUBJECTS: dict[str, str] = {
     key: "【阳光信访】信访事项{{ number }}" + label for key, label in KEYS.items()
 }
+EMAIL_SUBJECTS[ISSUE_ALERT] = "【阳光信访】问题预警：{{ area }}{{ category }}"
 
 
 def default(key: str, channel: str) -> tuple[str, str]:
@@ -123,4 +166,7 @@ def default(key: str, channel: str) -> tuple[str, str]:
     body = SMS_TEXTS[key]
     if channel == EMAIL:
         return EMAIL_SUBJECTS[key], body.removeprefix("【阳光信访】") + _EMAIL_FOOTER
+    if channel == WECHAT:
+        # The template's title line is the message's name; its text is the SMS text.
+        return KEYS[key], body
     return "", body

@@ -116,3 +116,26 @@ class Outbox(models.Model):
 
     def __str__(self):
         return f"{self.get_template_key_display()} → {self.get_channel_display()} #{self.pk}"
+
+
+class WechatBinding(models.Model):
+    """A citizen who proved access to a case in the official account (tracking code and query
+    password) and asked to be told of its progress there. The openid is kept encrypted, with a
+    keyed index to find and end the citizen's bindings."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="信访事项", on_delete=models.CASCADE, related_name="wechat_bindings"
+    )
+    openid_enc = models.TextField(editable=False)
+    openid_index = models.CharField(max_length=32, db_index=True, editable=False)
+    bound_at = models.DateTimeField("订阅时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "微信订阅"
+        verbose_name_plural = "微信订阅"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "openid_index"], name="uniq_wechat_binding")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} 微信订阅"

@@ -27,7 +27,7 @@ from xinfang.core import crypto
 from xinfang.core.timeutil import now, today
 
 from . import backends, defaults, selectors
-from .models import ENGINE, Outbox
+from .models import ENGINE, Outbox, WechatBinding
 
 logger = logging.getLogger("xinfang.notify")
 
@@ -100,6 +100,11 @@ def _redact(case: Case, text: str) -> str:
 
 def _recipients(case: Case, channel: str) -> list[tuple[int, str]]:
     """(party id, encrypted address) pairs; a report's messages go to the reporter alone."""
+    if channel == defaults.WECHAT:
+        # Whoever subscribed in the official account with the case's code and password.
+        return [
+            (b.pk, b.openid_enc) for b in WechatBinding.objects.filter(case=case).order_by("pk")
+        ]
     # In Python, so parties a caller already holds (registration) are reused.
     parties = sorted(case.parties.all(), key=lambda p: p.pk)
     if case.content_type == "report":
@@ -166,6 +171,27 @@ def queue_for_event(event: CaseEvent) -> list[Outbox]:
         return []
     case = event.case
     return _write(case, key, message_context(case, event), dedupe=f"event:{event.pk}", event=event)
+
+
+def queue_case_message(case: Case, key: str, values: dict[str, str], *, dedupe: str) -> list[int]:
+    """A message about the case that is not a timeline entry (a reception booking, its reminder),
+    to the case's petitioners, in the caller's transaction; `dedupe` makes a second call a no-op.
+    Returns the ids of the rows it wrote."""
+    would_be = [
+        f"{dedupe}:{channel}:{party_id}"
+        for channel in backends.enabled_channels()
+        for party_id, _token in _recipients(case, channel)
+    ]
+    if Outbox.objects.filter(dedupe_key__in=would_be).exists():
+        return []
+    context = {**message_context(case), **{k: str(v) for k, v in values.items()}}
+    rows = _write(case, key, context, dedupe=dedupe)
+    keys = [r.dedupe_key for r in rows]
+    return list(
+        Outbox.objects.filter(dedupe_key__in=keys, status=Outbox.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def replay_event(event_id: int) -> list[int]:
@@ -305,6 +331,34 @@ def deliver(*, ids: list[int] | None = None, limit: int | None = None) -> Delive
     return report
 
 
+def bind_wechat(case: Case, openid: str) -> bool:
+    """The citizen who opened `case` in the official account asked for its news there; False
+    when they had already."""
+    index = crypto.blind_index(openid)
+    with transaction.atomic():
+        _row, created = WechatBinding.objects.get_or_create(
+            case=case, openid_index=index, defaults={"openid_enc": crypto.encrypt(openid)}
+        )
+    return created
+
+
+def unbind_wechat(openid: str) -> int:
+    """End every subscription of this WeChat user; the number ended."""
+    with transaction.atomic():
+        deleted, _rows = WechatBinding.objects.filter(
+            openid_index__in=crypto.blind_indexes(openid)
+        ).delete()
+    return deleted
+
+
 def reencrypt_outbox() -> int:
-    """After a data-key change: message recipients re-encrypted with the current key."""
-    return crypto.reencrypt_rows(Outbox.objects.all(), ["recipient_enc"])
+    """After a data-key change: message recipients (and WeChat subscribers) re-encrypted with
+    the current key."""
+
+    def index(row, plain):
+        row.openid_index = crypto.blind_index(plain["openid_enc"])
+
+    outbox = crypto.reencrypt_rows(Outbox.objects.all(), ["recipient_enc"])
+    return outbox + crypto.reencrypt_rows(
+        WechatBinding.objects.all(), ["openid_enc"], derive=index, derived=("openid_index",)
+    )

@@ -20,7 +20,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
     list_display = ("name", "notice_abbreviation", "kind", "division", "parent", "is_active")
-    list_filter = ("kind", "is_active")
+    list_filter = ("kind", "is_active", "has_video_room")
     search_fields = ("name", "notice_abbreviation", "division__name")
     autocomplete_fields = ("division", "parent")
     inlines = [MembershipInline]

@@ -138,6 +138,13 @@ class Body(models.Model):
         help_text=_("The number petitioners call to follow up, as printed on receipts."),
     )
 
+    # A township or village station with a video room: the remote end of video receptions.
+    has_video_room = models.BooleanField(
+        _("has a video room"),
+        default=False,
+        help_text=_("Its station can join video reception sessions from its own room."),
+    )
+
     class Meta:
         ordering = ["division_id", "name"]
         verbose_name = _("body")

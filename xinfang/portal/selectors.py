@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.cases.models import Case
+from xinfang.cases.selectors.public import mask_text, published_cases
 from xinfang.cases.workflow import DECISIONS, S
 from xinfang.core import tablecache
 from xinfang.orgs.models import Division, Level
@@ -16,24 +16,17 @@ from xinfang.orgs.selectors import division_children
 from xinfang.taxonomy.models import Category, TaxonomyVersion
 from xinfang.taxonomy.selectors import leaves
 
-# Answered cases only; reports (检举控告) never, whatever the consent: the reporter is protected
-# (W30, W46) and the accused is not yet judged.
+# Answered cases only, of those that may be published (cases/selectors/public.py).
 BOARD_STATES = (S.REPLIED, S.CLOSED, S.FINAL, S.REVIEW_DECIDED)
 BOARD_PAGE = 10
 CATEGORY_SEARCH_LIMIT = 20
-MASK_NAME = "某某"
-
-_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_LONG_DIGITS = re.compile(r"\d{7,}")
-_PHONE_PARTS = re.compile(r"(?<!\d)0\d{2,3}[-－ ]\d{7,8}(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
 def public_cases(q: str = "", after: int | None = None) -> QuerySet[Case]:
     """Consented, answered, non-report cases, newest first; keyset pages by id."""
     qs = (
-        Case.objects.filter(public_consent=True, state__in=BOARD_STATES, confidential=False)
-        .exclude(content_type="report")
+        published_cases()
+        .filter(state__in=BOARD_STATES)
         .select_related("category", "place")
         .order_by("-pk")
     )
@@ -46,17 +39,6 @@ def public_cases(q: str = "", after: int | None = None) -> QuerySet[Case]:
 
 def public_case(number: str) -> Case | None:
     return public_cases().filter(number=number).first()
-
-
-def mask_text(text: str, names: list[str]) -> str:
-    """Party names become 某某; ID numbers, phone numbers and e-mail addresses are starred."""
-    out = text or ""
-    for name in sorted({n for n in names if n}, key=len, reverse=True):
-        out = out.replace(name, MASK_NAME)
-    out = _EMAIL.sub(lambda m: "*" * 6, out)
-    out = _ID.sub(lambda m: "*" * len(m.group()), out)
-    out = _PHONE_PARTS.sub(lambda m: "*" * len(m.group()), out)
-    return _LONG_DIGITS.sub(lambda m: "*" * len(m.group()), out)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reception_views, views
 
 app_name = "portal"
 
@@ -20,4 +20,12 @@ urlpatterns = [
     path("track/<str:number>/material/", views.material, name="material"),
     path("board/", views.board, name="board"),
     path("board/<str:number>/", views.board_case, name="board_case"),
+    path("reception/", reception_views.calendar, name="reception"),
+    path("reception/<int:day_id>/book/", reception_views.book, name="reception_book"),
+    path("reception/mine/", reception_views.booked, name="reception_booked"),
+    path(
+        "reception/mine/<int:appointment_id>/cancel/",
+        reception_views.cancel,
+        name="reception_cancel",
+    ),
 ]

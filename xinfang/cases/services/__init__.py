@@ -62,6 +62,7 @@ from .handling import (
     return_draft,
 )
 from .indexing import reindex_search
+from .notes import note_on_timeline
 from .oversight import (
     OVERDUE_FLAGGED,
     answer_supervision,
@@ -73,6 +74,7 @@ from .oversight import (
     supervise,
 )
 from .parties import ClearParty, open_for_citizen, reencrypt_parties, unmask_party
+from .reception import address_leader, instruct, meeting_decision, task_done
 from .registration import (
     MAX_REPRESENTATIVES,
     AttachmentInput,
@@ -112,6 +114,10 @@ __all__ = [
     "material_limits",
     "record_contact",
     "record_return_visit",
+    "address_leader",
+    "instruct",
+    "meeting_decision",
+    "task_done",
     "record_carried_out",
     "record_hearing",
     "recuse",
@@ -166,6 +172,7 @@ __all__ = [
     "merge_repeat",
     "move_arguments",
     "not_reaccept",
+    "note_on_timeline",
     "object_remit",
     "open_for_citizen",
     "performs",

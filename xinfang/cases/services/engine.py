@@ -106,6 +106,7 @@ def context_for(case: Case, on: dt.date | None = None) -> workflow.Context:
         holder_is_discipline=case.holder_body.kind == BodyKind.DISCIPLINE,
         holder_level=case.holder_body.division.level,
         co_handling=case.co_handlers.exists(),
+        letter_pending=case.letter_leader_id is not None,
     )
 
 

@@ -13,7 +13,7 @@ from xinfang.orgs.models import Body
 from .. import deadlines, workflow
 from ..models import Case, Clock
 from ..selectors import periods
-from .clocks import recompute, running_clock
+from .clocks import recompute
 from .engine import performs, require_text, transition
 
 
@@ -117,17 +117,61 @@ def request_rereview(*, case, actor, reasons: str, expected_version: int | None 
     )
 
 
+def _pausable_clocks(c: Case):
+    """The running clocks whose period does not count hearing time: only where the law says so
+    (W36, re-review); handling (W31) and review (W35) keep counting."""
+    configured = periods()
+    return [
+        clock
+        for clock in c.clocks.filter(status=Clock.RUNNING)
+        if clock.period in configured and configured[clock.period].pausable
+    ]
+
+
 @performs("start_hearing")
-def start_hearing(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
-    """Hearing time does not count against the re-review period (W36): its clock pauses."""
+def start_hearing(
+    *,
+    case,
+    actor,
+    held_on,
+    place: str,
+    host: str,
+    panel: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Call a hearing (W31, W35, W36) with its 听证通知书: date, place, host and panel (lawyers,
+    deputies, neighbours, with their roles). Hearing time does not count against the re-review
+    period (W36): that clock pauses; no other does."""
+    place = require_text(place, "place", _("Enter the place of the hearing"))
+    host = require_text(host, "host", _("Enter who hosts the hearing"))
+    panel = require_text(panel, "panel", _("Name the members of the hearing panel"))
+    if held_on is None:
+        raise InvalidInput(
+            _("Enter the hearing date"), fields={"held_on": [_("Enter the hearing date")]}
+        )
+    members = [line.strip() for line in panel.splitlines() if line.strip()]
 
     def apply(c: Case, day):
-        clock = running_clock(c, "rereview_decide")
-        clock.status = Clock.PAUSED
-        clock.paused_since = day
-        clock.save(update_fields=["status", "paused_since"])
+        if held_on < day:
+            message = _("The date may not be before today")
+            raise InvalidInput(message, fields={"held_on": [message]})
+        paused = []
+        for clock in _pausable_clocks(c):
+            clock.status = Clock.PAUSED
+            clock.paused_since = day
+            clock.save(update_fields=["status", "paused_since"])
+            paused.append(clock.period)
         c.hearing_active = True
-        return {"note": note}
+        hearing = {
+            "stage": c.state,
+            "held_on": held_on.isoformat(),
+            "place": place,
+            "host": host,
+            "panel": members,
+        }
+        c.decision_detail = {**c.decision_detail, "hearing": hearing}
+        return {**hearing, "note": note, "paused": paused}
 
     return transition(
         "start_hearing", case=case, actor=actor, expected_version=expected_version, apply=apply
@@ -135,21 +179,35 @@ def start_hearing(*, case, actor, note: str = "", expected_version: int | None =
 
 
 @performs("end_hearing")
-def end_hearing(*, case, actor, note: str = "", expected_version: int | None = None) -> Case:
+def end_hearing(
+    *, case, actor, minutes: str, conclusion: str, expected_version: int | None = None
+) -> Case:
+    """The minutes and the conclusion of the hearing, kept on the case for the decision."""
+    minutes = require_text(minutes, "minutes", _("Enter the minutes of the hearing"))
+    conclusion = require_text(conclusion, "conclusion", _("Enter the conclusion of the hearing"))
     configured = periods()
 
     def apply(c: Case, day):
-        clock = running_clock(c, "rereview_decide")
         cal = work_calendar()
-        period = configured["rereview_decide"].with_settings(days=clock.days, unit=clock.unit)
-        added = deadlines.paused_units(period, clock.paused_since or day, day, cal)
-        clock.paused_days += added
-        clock.paused_since = None
-        clock.status = Clock.RUNNING
-        recompute(clock, cal, configured)
-        clock.save(update_fields=["paused_days", "paused_since", "status", "due_on"])
+        resumed = {}
+        for clock in c.clocks.filter(status=Clock.PAUSED):
+            period = configured[clock.period].with_settings(days=clock.days, unit=clock.unit)
+            added = deadlines.paused_units(period, clock.paused_since or day, day, cal)
+            clock.paused_days += added
+            clock.paused_since = None
+            clock.status = Clock.RUNNING
+            recompute(clock, cal, configured)
+            clock.save(update_fields=["paused_days", "paused_since", "status", "due_on"])
+            resumed[clock.period] = {"paused_days": added, "new_due": clock.due_on.isoformat()}
         c.hearing_active = False
-        return {"note": note, "paused_days": added, "new_due": clock.due_on.isoformat()}
+        hearing = {**c.decision_detail.get("hearing", {}), "conclusion": conclusion}
+        c.decision_detail = {**c.decision_detail, "hearing": hearing}
+        out = {"minutes": minutes, "conclusion": conclusion}
+        if "rereview_decide" in resumed:
+            out.update(resumed["rereview_decide"])
+        elif resumed:
+            out.update(next(iter(resumed.values())))
+        return out
 
     return transition(
         "end_hearing", case=case, actor=actor, expected_version=expected_version, apply=apply

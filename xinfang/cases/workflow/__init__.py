@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.errors import MoveNotAllowed
 
-from . import followups, handling, oversight, review, routing
+from . import followups, handling, oversight, reception, review, routing
 from .guards import Context, Guard
 from .inputs import Field, Input
 from .moves import (
@@ -66,7 +66,12 @@ from .vocabulary import (
 )
 
 MOVES: dict[str, Move] = table(
-    routing.MOVES, handling.MOVES, review.MOVES, oversight.MOVES, followups.MOVES
+    routing.MOVES,
+    handling.MOVES,
+    review.MOVES,
+    oversight.MOVES,
+    reception.MOVES,
+    followups.MOVES,
 )
 
 # Timeline entries that are not moves.
@@ -74,6 +79,16 @@ REGISTER = "register"
 REPEAT_MERGED = "repeat_merged"
 UNMASK = "unmask"
 OVERDUE_FLAGGED = "overdue_flagged"
+# A case received from another level through an exchange file (cases/exchange).
+HANDED_IN = "received"
+# A case handed to another level in an exchange file (export_cases --hand-over).
+HANDED_OVER = "handed_over"
+
+RECEPTION_HELD = "reception_held"
+LAWYER_ASSIGNED = "lawyer_assigned"
+LAWYER_OPINION = "lawyer_opinion"
+# The events the rows above cases may note on a timeline (services.note_on_timeline).
+NOTED_EVENTS = frozenset({RECEPTION_HELD, LAWYER_ASSIGNED, LAWYER_OPINION})
 EVENTS: dict[str, Event] = {
     e.name: e
     for e in [
@@ -88,8 +103,21 @@ EVENTS: dict[str, Event] = {
         Event(REPEAT_MERGED, _("Merge as a repeat"), "W21/W22"),
         Event(UNMASK, _("Full personal data viewed")),
         Event(OVERDUE_FLAGGED, _("Flagged overdue"), "W40/X36"),
+        Event(HANDED_IN, _("Received from another level")),
+        Event(HANDED_OVER, _("Handed to another level")),
+        # Reception days (reception app): written through services.note_on_timeline.
+        Event(
+            RECEPTION_HELD,
+            _("Received at a reception day"),
+            "W18",
+            citizen_visible=True,
+            citizen_words=_("You were received at a reception day; what was decided is recorded."),
+        ),
+        Event(LAWYER_ASSIGNED, _("Resident lawyer assigned")),
+        Event(LAWYER_OPINION, _("Lawyer's opinion")),
     ]
 }
+TASK_PERIODS = reception.TASK_PERIODS
 if set(MOVES) & set(EVENTS):
     raise ValueError("a timeline event may not share a move's name")
 
@@ -161,17 +189,23 @@ __all__ = [
     "INTAKE",
     "LEADER",
     "LEADERS_PAGE",
+    "LAWYER_ASSIGNED",
+    "LAWYER_OPINION",
     "LEADER_LEVELS",
     "LEGAL_CHANNELS",
     "MOVES",
+    "NOTED_EVENTS",
     "NO_MESSAGE",
     "OPEN",
     "OVERDUE_FLAGGED",
+    "HANDED_IN",
+    "HANDED_OVER",
     "PAGES",
     "PETITIONER",
     "PORTAL",
     "RATINGS",
     "RECEIVED",
+    "RECEPTION_HELD",
     "REGISTER",
     "REGISTER_ROLES",
     "REPEAT_MERGED",

@@ -30,6 +30,8 @@ class Context:
     holder_level: int = 3
     # Whether co-handling bodies work on the case beside the lead body (W24).
     co_handling: bool = False
+    # A letter addressed to a leader awaits the leader's instruction (W18).
+    letter_pending: bool = False
 
 
 Guard = Callable[[Context], str | None]
@@ -131,3 +133,7 @@ def running(period: str, message) -> Guard:
 
     guard.__name__ = f"running_{period}"
     return guard
+
+
+def letter_pending(ctx: Context) -> str | None:
+    return None if ctx.letter_pending else gettext("No letter awaits an instruction")

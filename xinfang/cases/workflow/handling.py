@@ -168,6 +168,7 @@ MOVES = (
         BODY_STAFF,
         "W32",
         citizen_visible=False,
+        guards=(g.hearing_off,),
         inputs=Decide,
     ),
     Move(

@@ -25,7 +25,11 @@ ROUTE_PAGE = "route"  # the intake desk's sorting and routing step
 SUPERVISION_PAGE = "supervision"  # the supervision page of a case
 LEADERS_PAGE = "leaders"  # the leaders' page (包案)
 PORTAL = "portal"  # the citizen's tracking page
-PAGES = frozenset({CASE_PAGE, ROUTE_PAGE, SUPERVISION_PAGE, LEADERS_PAGE, PORTAL})
+MEETING_PAGE = "meeting"  # a joint meeting's page (its decisions)
+TASKS_PAGE = "tasks"  # the inbox's tasks from instructions and meetings
+PAGES = frozenset(
+    {CASE_PAGE, ROUTE_PAGE, SUPERVISION_PAGE, LEADERS_PAGE, PORTAL, MEETING_PAGE, TASKS_PAGE}
+)
 
 # A citizen-visible move sends a message (a notify template key) or says it sends none.
 NO_MESSAGE = "-"

@@ -37,6 +37,30 @@ class Reasons:
 
 
 @dataclass(frozen=True)
+class ScheduleHearing:
+    held_on: str = i.date(_("Hearing date"))
+    place: str = i.line(_("Hearing place"))
+    host: str = i.line(_("Host"))
+    panel: str = i.text(
+        _("Panel"),
+        rows=4,
+        help=_("One member a line with their role: lawyer, deputy, neighbour, and so on."),
+    )
+    note: str = i.text(_("Note"), required=False, rows=2)
+
+
+@dataclass(frozen=True)
+class EndHearing:
+    minutes: str = i.text(_("Minutes of the hearing"), rows=6)
+    conclusion: str = i.text(_("Conclusion of the hearing"), rows=3)
+
+
+# A hearing may be held while handling (W31), in review (W35) and in re-review (W36); only
+# re-review's period does not count its time (the period's `pausable`).
+HEARING_STAGES = frozenset({S.ACCEPTED, S.UNDER_REVIEW, S.UNDER_REREVIEW})
+
+
+@dataclass(frozen=True)
 class DecideStage:
     decision: str = i.choice(_("Decision"), DECISIONS)
     opinion: str = i.text(_("Opinion"))
@@ -93,6 +117,7 @@ MOVES = (
         starts_if_supported=("carry_out",),
         stops=("review_decide", "carry_out"),
         notice="review_opinion",
+        guards=(g.hearing_off,),
         inputs=DecideStage,
         citizen_words=_("The review was decided."),
         message="review_decided",
@@ -125,24 +150,25 @@ MOVES = (
     Move(
         "start_hearing",
         _("Hold a hearing"),
-        frozenset({S.UNDER_REREVIEW}),
+        HEARING_STAGES,
         None,
         BODY_STAFF,
-        "W36",
+        "W31/W35/W36",
         guards=(g.hearing_off,),
-        inputs=Note,
-        citizen_words=_("A hearing is being held (it does not count against the time limit)."),
+        notice="hearing_notice",
+        inputs=ScheduleHearing,
+        citizen_words=_("A hearing was called; the hearing notice says when and where."),
         message=NO_MESSAGE,
     ),
     Move(
         "end_hearing",
         _("End the hearing"),
-        frozenset({S.UNDER_REREVIEW}),
+        HEARING_STAGES,
         None,
         BODY_STAFF,
-        "W36",
+        "W31/W35/W36",
         guards=(g.hearing_on,),
-        inputs=Note,
+        inputs=EndHearing,
         citizen_words=_("The hearing ended."),
         message=NO_MESSAGE,
     ),
