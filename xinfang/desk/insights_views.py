@@ -134,6 +134,7 @@ def statistics(request):
             "charts": charts,
             "links": {k: link(k) for k in (*FIGURE_LABELS, "answered")},
             "grid_href": f"{reverse('desk:statistics_grid')}?{_base_query(request)}",
+            "query": _base_query(request),
             "day": day,
         },
     )

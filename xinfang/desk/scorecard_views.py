@@ -59,6 +59,8 @@ def scorecards(request):
             "quarter": (w.start.month - 1) // 3 + 1,
             "months": range(1, 13),
             "quarters": range(1, 5),
+            "export_query": f"unit={unit}&period={w.kind}&year={w.start.year}"
+            f"&month={w.start.month}&quarter={(w.start.month - 1) // 3 + 1}",
             "may_publish": access.may_publish_scorecards(request.user) and not card.published,
             "weights": [(label, card.weights.get(k, 0)) for k, label in COLUMNS],
         },

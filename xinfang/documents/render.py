@@ -160,3 +160,41 @@ def build_pdf(layout: Layout) -> bytes:
 
     css, font_config = _stylesheet()
     return HTML(string=notice_html(layout)).write_pdf(stylesheets=[css], font_config=font_config)
+
+
+# ---------------------------------------------------------------------------------------------
+# Other printed documents (the monthly report): their own HTML and stylesheet, the same fonts.
+
+
+def font_context() -> dict:
+    """The @font-face rules and, per role, its font-family stack and weight, for a stylesheet."""
+    context = {"font_faces": fonts.font_faces_css()}
+    for role in fonts.faces():
+        context[role] = fonts.stack(role)
+        context[f"{role}_weight"] = fonts.weight(role)
+    return context
+
+
+_documents = threading.local()
+
+
+def print_document(html: str, css: str, *, base_url: str | None = None) -> tuple[bytes, int]:
+    """Print HTML with its stylesheet to PDF; (the PDF, its number of pages). The stylesheet
+    and its fonts are loaded once per thread and stylesheet."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    cached = getattr(_documents, "value", None)
+    if cached is None or cached[0] != css:
+        font_config = FontConfiguration()
+        cached = (css, CSS(string=css, font_config=font_config), font_config)
+        _documents.value = cached
+    document = HTML(string=html, base_url=base_url).render(
+        stylesheets=[cached[1]], font_config=cached[2]
+    )
+    return document.write_pdf(), len(document.pages)
+
+
+@atexit.register
+def _release_documents() -> None:
+    _documents.__dict__.pop("value", None)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccountabilityRecord, Alert, BacklogRules, ScoreWeight
+from .models import AccountabilityRecord, Alert, BacklogRules, MonthlyReport, ScoreWeight
 
 
 @admin.register(ScoreWeight)
@@ -18,6 +18,21 @@ class AccountabilityRecordAdmin(admin.ModelAdmin):
 @admin.register(BacklogRules)
 class BacklogRulesAdmin(admin.ModelAdmin):
     list_display = ("overdue_days", "repeats")
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    """Read-only: reports are requested on the desk; a failed one shows its error here."""
+
+    list_display = ("month", "scope_label", "requested_by", "status", "progress", "requested_at")
+    list_filter = ("status", "month")
+    readonly_fields = [f.name for f in MonthlyReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Alert)

@@ -204,6 +204,48 @@ class BacklogEntry(models.Model):
         return f"{self.case_id} {self.flagged_on}"
 
 
+def report_path(instance: MonthlyReport, filename: str) -> str:
+    return f"reports/{instance.month:%Y-%m}/{filename}"
+
+
+class MonthlyReport(models.Model):
+    """A requested monthly report (信访工作月报) of the requester's divisions, built on the
+    task queue (desk/monthly) and kept for download."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [
+        (QUEUED, _("Queued")),
+        (RUNNING, _("Being prepared")),
+        (DONE, _("Ready")),
+        (FAILED, _("Failed")),
+    ]
+    month = models.DateField(_("month"))  # its first day
+    # The division paths the report covers: the requester's, when asked.
+    scope = models.JSONField(_("scope"), default=list)
+    scope_label = models.CharField(_("covering"), max_length=200, blank=True)
+    # The day the figures are counted on (rating windows, overdue deadlines).
+    as_of = models.DateField(_("counted on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(_("file"), upload_to=report_path, max_length=300, blank=True)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.scope_label}"
+
+
 class Alert(models.Model):
     """An early warning about an issue (docs/metrics.md, Early warning): a cell (category,
     division, week) above its own baseline's control limit, or a cluster of look-alike petitions

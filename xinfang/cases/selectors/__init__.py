@@ -20,7 +20,13 @@ from .inbox import (
     queue_counts,
     staff_clock_due,
 )
-from .listing import category_filter_choices, export_headers, export_rows, place_filter_choices
+from .listing import (
+    case_export_rows,
+    category_filter_choices,
+    export_headers,
+    export_rows,
+    place_filter_choices,
+)
 from .oversight import (
     SUPERVISION_LIST_LIMIT,
     due_soon_for_user,
@@ -65,6 +71,7 @@ __all__ = [
     "SUPERVISION_LIST_LIMIT",
     "case_get_for_citizen",
     "category_filter_choices",
+    "case_export_rows",
     "export_headers",
     "export_rows",
     "place_filter_choices",

@@ -91,8 +91,14 @@ def export_rows(
     chunks so memory stays flat. Petitioners appear masked, and only where
     access.identity_in_export allows; a protected reporter never does."""
     day = on or today()
+    yield from case_export_rows(user, inbox_queryset(user, queue, filters, None, on=day), on=day)
+
+
+def case_export_rows(user, qs, *, on: dt.date) -> Iterator[list]:
+    """The export's cells (export_headers) of each case of `qs`, a list of cases the user may
+    see, with the same masking and protection as the inbox's export."""
+    day = on
     named = may_export_identities(user)
-    qs = inbox_queryset(user, queue, filters, None, on=day)
     if "next_due" not in qs.query.annotations:
         qs = qs.annotate(next_due=_next_due())
     if named:
