@@ -14,6 +14,7 @@ import pytest
 
 from xinfang.cases import workflow
 from xinfang.cases.workflow import MOVES, STATES, TERMINAL, Context, S
+from xinfang.cases.workflow.followups import RECORDS
 from xinfang.core.errors import MoveNotAllowed, PermissionDenied
 
 TODAY = dt.date(2026, 3, 2)
@@ -308,7 +309,7 @@ def test_w36_after_rereview_the_matter_is_final():
         "reply",
     ):
         refused_state(name, final, *ALL_ROLES)
-    assert {m.name for m in workflow.available(final, {PETITIONER})} == {"rate"}
+    assert {m.name for m in workflow.available(final, {PETITIONER})} == {"rate", "add_material"}
     # Only closing leaves the final state.
     assert {m.target for m in workflow.moves_from(S.FINAL)} <= {None, S.CLOSED}
 
@@ -372,7 +373,8 @@ def test_w21_w22_merge_a_repeat_only_while_received():
 def test_w22_terminal_states_allow_no_move(state):
     """W22/W36: declined, redirected, merged and closed items are done; no move applies."""
     assert state in TERMINAL
-    assert workflow.moves_from(state) == []
+    # Only the records of keeping in touch, which change nothing (contacts, 回访).
+    assert {m.name for m in workflow.moves_from(state)} == RECORDS
     windows = ("remit_objection", "rating", "review_request", "rereview_request", "supervision")
     everything = ctx(
         state,
@@ -382,8 +384,8 @@ def test_w22_terminal_states_allow_no_move(state):
         holder_is_discipline=True,
         due=dict.fromkeys(windows, SOON),
     )
-    assert workflow.available(everything, set(ALL_ROLES)) == []
-    for name in MOVES:
+    assert {m.name for m in workflow.available(everything, set(ALL_ROLES))} == RECORDS
+    for name in set(MOVES) - RECORDS:
         refused_state(name, everything, *ALL_ROLES)
 
 
@@ -455,6 +457,7 @@ def test_w31_w34_handler_on_an_accepted_case_sees_handling_moves():
     """W31-W34: a handler may mediate, hold a hearing, ask for an extension or draft the
     decision; no more. W24: the lead body may bring in a co-handling body; W28: step aside."""
     always = {"mediate", "decide", "add_co_handler", "record_hearing", "start_hearing", "recuse"}
+    always |= RECORDS
     assert _names(ctx(S.ACCEPTED), HANDLER) == always | {"request_extension"}
     assert _names(ctx(S.ACCEPTED, extension_used=True), HANDLER) == always
     supervised = ctx(S.ACCEPTED, due={"supervision": SOON})
@@ -470,8 +473,10 @@ def test_w34_head_sees_extend_only_after_a_request():
 def test_w22_w35_petitioner_on_a_replied_case_may_rate_and_ask_for_review():
     """W22/W35: after the reply the petitioner can rate it and request review, nothing else."""
     windows = {"review_request": SOON, "rating": SOON}
-    assert _names(ctx(S.REPLIED, due=windows), PETITIONER) == {"rate", "request_review"}
+    # Adding material stays open while the case is (follow-ups).
+    more = {"add_material"}
+    assert _names(ctx(S.REPLIED, due=windows), PETITIONER) == {"rate", "request_review"} | more
     rated = ctx(S.REPLIED, due=windows, rated="unsatisfied")
-    assert _names(rated, PETITIONER) == {"request_review"}
+    assert _names(rated, PETITIONER) == {"request_review"} | more
     late = ctx(S.REPLIED, due=windows, today=SOON + dt.timedelta(days=1))
-    assert _names(late, PETITIONER) == set()
+    assert _names(late, PETITIONER) == more

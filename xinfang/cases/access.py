@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from xinfang.core import crypto
 from xinfang.core.errors import NotFound
 from xinfang.orgs.models import Body, BodyKind, Role
-from xinfang.orgs.selectors import memberships_of, scope_q, within_q
+from xinfang.orgs.selectors import NO_BODY_SCOPE_ROLES, memberships_of, scope_q, within_q
 
 from . import workflow
 from .models import Case, CoHandler, Recusal
@@ -61,15 +61,26 @@ def protection_q(user) -> Q:
     return Q(accused_body__isnull=True) | ~Q(accused_body__in=own)
 
 
+def body_posts(user) -> list:
+    """The memberships that let a user see their body's cases (a village agent's does not)."""
+    return [m for m in memberships_of(user) if m.role not in NO_BODY_SCOPE_ROLES]
+
+
 def case_scope_q(user) -> Q:
-    """Holder-based scope, plus the cases a body registered or sent on (it follows them up)."""
-    own = [m.body_id for m in memberships_of(user)]
-    return (
-        scope_q(user)
-        | Q(registering_body__in=own)
-        | Q(sender_body__in=own)
-        | Q(pk__in=CoHandler.objects.filter(body__in=own).values("case_id"))
-    )
+    """Holder-based scope, plus the cases a body registered or sent on (it follows them up).
+    A village agent (代办员) sees the cases they filed themselves, by that key, and no other."""
+    own = [m.body_id for m in body_posts(user)]
+    q = Q(pk__in=[])
+    if own:
+        q = (
+            scope_q(user)
+            | Q(registering_body__in=own)
+            | Q(sender_body__in=own)
+            | Q(pk__in=CoHandler.objects.filter(body__in=own).values("case_id"))
+        )
+    if is_village_agent(user):
+        q |= Q(filed_by=user)
+    return q
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -200,7 +211,7 @@ def grid_scope_q(user) -> Q:
     """Ledger rows a user may see: those their bodies hold or they recorded, and those in the
     area of a township or petition office they belong to, or that they oversee."""
     q = Q(pk__in=[]) | Q(reported_by=user)
-    for m in memberships_of(user):
+    for m in body_posts(user):
         q |= Q(holder_body_id=m.body_id)
         if m.body.kind in (BodyKind.TOWNSHIP, BodyKind.PETITION_OFFICE) or m.role in (
             OVERSIGHT_ROLES
@@ -218,6 +229,28 @@ def roles_at(actor, body: Body) -> set[str]:
 
 def may_register_at(actor, body: Body) -> bool:
     return bool(roles_at(actor, body) & workflow.REGISTER_ROLES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Village agents (代办员): they file for villagers of their own village and see only those cases.
+
+AGENT = Role.VILLAGE_AGENT
+
+
+def is_village_agent(user) -> bool:
+    return any(m.role == AGENT for m in memberships_of(user))
+
+
+def agent_body(user) -> Body | None:
+    """The village committee a village agent files at, if the user is one."""
+    return next((m.body for m in memberships_of(user) if m.role == AGENT), None)
+
+
+def may_file_as_agent(actor, body: Body) -> bool:
+    """An agent files at the village committee of their own village, nowhere else."""
+    if isinstance(actor, CitizenActor):
+        return False
+    return AGENT in roles_at(actor, body) and body.kind == BodyKind.VILLAGE
 
 
 def grid_roles_at(actor, body: Body) -> set[str]:

@@ -205,7 +205,7 @@ def find(tracking_code: str, password: str, *, ip: str) -> Case:
 
 # The portal has pages of its own for these; any other move the portal offers gets a form
 # drawn from its declared inputs.
-OWN_PAGES = frozenset({"rate", "request_review", "request_rereview"})
+OWN_PAGES = frozenset({"rate", "request_review", "request_rereview", "add_material"})
 
 
 @dataclass
@@ -269,3 +269,18 @@ def make_move(case: Case, *, move: str, payload: dict) -> Case:
     if PORTAL not in workflow.get_move(move).pages:
         raise NotFound(_("Unknown move: %(name)s") % {"name": move})
     return services.make_citizen_move(case=case, move=move, payload=payload)
+
+
+def add_material(case: Case, *, message: str, files: Iterable[services.AttachmentInput] = ()):
+    """A message and files added to the petitioner's open case (limits and types checked by
+    the service); one transaction."""
+    from django.db import transaction
+
+    with transaction.atomic(durable=True):
+        return services.add_material_with_files(
+            case=case, actor=CitizenActor(case.pk), message=message, attachments=files
+        )
+
+
+def may_add_material(case: Case) -> bool:
+    return case.state in workflow.OPEN

@@ -175,6 +175,15 @@ class Case(models.Model):
     audit_head = models.CharField(max_length=80, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A village agent (代办员) who filed the case for a villager; the villager stays the party.
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by agent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filed_cases",
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -541,6 +550,13 @@ class GridItem(models.Model):
     )
     # Escalations and settlements, oldest first: [{"at", "from", "to", "by", "reason"}].
     history = models.JSONField(default=list, blank=True)
+    # Where the issue is, as the grid worker placed the pin: never a device's own position.
+    latitude = models.DecimalField(
+        _("latitude of the issue"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude of the issue"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-reported_at"]
@@ -550,3 +566,7 @@ class GridItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# Field work of the grid: photos of ledger items, the 民情日志 and the 排查 rounds.
+from .fieldwork_models import FieldNote, GridPhoto, GridRound  # noqa: E402, F401

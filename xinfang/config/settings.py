@@ -181,6 +181,14 @@ XINFANG = {
     "API_MAX_BODY_BYTES": int(os.environ.get("XINFANG_API_MAX_BODY_BYTES", str(256 * 1024))),
     # Days an API token lives before it must be replaced.
     "API_TOKEN_DAYS": int(os.environ.get("XINFANG_API_TOKEN_DAYS", "90")),
+    # 排查 rounds per level: day, week, half_month or month (docs/fieldwork.md).
+    "GRID_ROUNDS": dict(
+        pair.strip().split("=", 1)
+        for pair in os.environ.get(
+            "XINFANG_GRID_ROUNDS", "village=day,township=week,county=half_month"
+        ).split(",")
+        if "=" in pair
+    ),
     # Exchange between levels (docs/systems.md): the key both levels share to sign and check
     # exchange files, and this system's name and division code in their header.
     "EXCHANGE_KEY": os.environ.get("XINFANG_EXCHANGE_KEY", ""),

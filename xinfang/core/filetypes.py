@@ -30,3 +30,40 @@ def sniff_upload(upload) -> str:
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
     return sniff(head)
+
+
+# What a petitioner may attach (the portal's forms and the services check both): extension → the
+# types its content may show. Documents and images only: nothing that runs.
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ZIP = "application/zip"
+DOCUMENT_TYPES = {
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".png": {"image/png"},
+    ".gif": {"image/gif"},
+    ".webp": {"image/webp"},
+    ".heic": {"image/heic", "image/heif"},
+    ".pdf": {"application/pdf"},
+    ".doc": {OLE},
+    ".docx": {_DOCX, _ZIP},
+    ".xls": {OLE},
+    ".xlsx": {_XLSX, _ZIP},
+    ".wps": {OLE},
+    ".ofd": {_ZIP},
+}
+# Photos of the grid: the kinds a phone's camera writes and a browser shows.
+IMAGE_TYPES = {
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".png": {"image/png"},
+    ".webp": {"image/webp"},
+}
+
+
+def accepted(name: str, content: bytes, table: dict[str, set[str]]) -> bool:
+    """Whether a file of this name and content is of a type `table` accepts."""
+    import os
+
+    allowed = table.get(os.path.splitext(name or "")[1].lower())
+    return bool(allowed) and sniff(content) in allowed

@@ -48,6 +48,13 @@ PAGES = {
             "The grid ledger is for grid workers and village, township and petition staff."
         ),
     ),
+    # Field work (village agents, grid rounds).
+    "agent": (
+        "desk:agent",
+        gettext_lazy("File for a villager"),
+        access.is_village_agent,
+        gettext_lazy("Filing for villagers is for village agents."),
+    ),
     "statistics": (
         "desk:statistics",
         gettext_lazy("Statistics"),

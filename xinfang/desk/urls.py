@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("xinfang.desk.oversight_urls")),
     path("", include("xinfang.desk.insights_urls")),
     path("", include("xinfang.desk.hotline_urls")),
+    path("", include("xinfang.desk.fieldwork_urls")),
     path("", include("xinfang.desk.meeting_urls")),
     path("", include("xinfang.desk.reception_urls")),
 ]

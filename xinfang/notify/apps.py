@@ -9,7 +9,8 @@ class NotifyConfig(AppConfig):
     def ready(self):
         from xinfang.core import events
 
-        from . import subscribers
+        from . import staff, subscribers
 
         events.subscribe(subscribers.write_outbox)
+        events.subscribe(staff.queue_followup_notice)
         events.subscribe(subscribers.enqueue_delivery, after_commit=True)

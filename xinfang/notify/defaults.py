@@ -19,6 +19,9 @@ EVENT_TEMPLATES: dict[str, str] = message_keys()
 RATING_REMINDER = "rating_reminder"
 # To the staff of the body holding a case: a staff deadline ends soon (sent by e-mail).
 STAFF_DUE_SOON = "staff_due_soon"
+# To the staff of the body holding a case: the petitioner added material (follow-ups).
+STAFF_FOLLOWUP = "staff_followup"
+
 # To the supervisors of a division: an early warning about an issue (insights/alerts).
 ISSUE_ALERT = "issue_alert"
 
@@ -41,6 +44,7 @@ KEYS: dict[str, str] = {
     "rereview_decided": "复核意见",
     RATING_REMINDER: "评价提醒",
     STAFF_DUE_SOON: "办理期限临近提醒（工作人员）",
+    STAFF_FOLLOWUP: "信访人补充材料提醒（工作人员）",
     ISSUE_ALERT: "信访问题预警（工作人员）",
     RECEPTION_BOOKED: "接待预约确认",
     RECEPTION_REMINDER: "接待预约提醒",
@@ -127,6 +131,9 @@ SMS_TEXTS: dict[str, str] = {
     STAFF_DUE_SOON: (
         "【阳光信访】信访事项{{ number }}的{{ period }}将于{{ period_due }}届满"
         "（还剩{{ days_left }}天），请{{ holder }}抓紧办理。"
+    ),
+    STAFF_FOLLOWUP: (
+        "【阳光信访】信访人对信访事项{{ number }}补充了材料或留言，请{{ holder }}及时查看并记入办理。"
     ),
     ISSUE_ALERT: (
         "【阳光信访】问题预警：{{ area }}{{ category }}方面的信访，{{ week }}起一周"

@@ -132,3 +132,40 @@ def queue_due_soon_reminders(
             ).values_list("pk", flat=True)
         )
     return ids
+
+
+def queue_followup_notice(event) -> list[Outbox]:
+    """In the move's transaction: the petitioner added material, so the holder's staff are told
+    (the case's handler, else the body's handlers and heads). The text names the case only."""
+    if event.kind != "add_material":
+        return []
+    channels = [c for c in (defaults.EMAIL, defaults.SMS) if c in backends.enabled_channels()]
+    case = event.case
+    recipients = staff_recipients(case) if channels else []
+    context = services.message_context(case)
+    moment = now()
+    rows = []
+    for channel in channels:
+        rendered = services.render(defaults.STAFF_FOLLOWUP, channel, context)
+        if rendered is None:
+            continue
+        subject, body = (services._redact(case, part) for part in rendered)
+        for user in recipients:
+            address = _address(user, channel)
+            if not address:
+                continue
+            rows.append(
+                Outbox(
+                    case=case,
+                    event=event,
+                    channel=channel,
+                    recipient_enc=crypto.encrypt(address),
+                    template_key=defaults.STAFF_FOLLOWUP,
+                    subject=subject[:200],
+                    body=body,
+                    next_attempt_at=moment,
+                    dedupe_key=f"staff_followup:{event.pk}:{user.pk}:{channel}",
+                )
+            )
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows

@@ -181,6 +181,8 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("analyst")
     ADMIN = "admin", _("administrator")
     GRID_WORKER = "grid_worker", _("grid worker")
+    # 代办员: files petitions for villagers of their village; sees only the cases they filed.
+    VILLAGE_AGENT = "village_agent", _("village agent")
 
 
 # Roles whose scope covers their body's division and everything below it (DESIGN.md, Access).

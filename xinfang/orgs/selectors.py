@@ -6,7 +6,11 @@ from django.db.models import Q, QuerySet
 
 from xinfang.core import tablecache
 
-from .models import WIDE_SCOPE_ROLES, Body, BodyKind, Division, Membership
+from .models import WIDE_SCOPE_ROLES, Body, BodyKind, Division, Membership, Role
+
+# Posts that give no sight of their body's rows: a village agent sees only what they filed
+# (cases/access.py).
+NO_BODY_SCOPE_ROLES = frozenset({Role.VILLAGE_AGENT})
 
 
 def within_q(field: str, division: Division) -> Q:
@@ -44,6 +48,8 @@ def scope_q(user, *, body_field: str = "holder_body") -> Q:
     own = set()
     prefixes = set()
     for m in memberships_of(user):
+        if m.role in NO_BODY_SCOPE_ROLES:
+            continue
         own.add(m.body_id)
         if m.role in WIDE_SCOPE_ROLES:
             prefixes.add(m.body.division)
@@ -59,6 +65,8 @@ def bodies_in_scope(user, role: str | None = None) -> QuerySet[Body]:
     prefixes = set()
     for m in memberships_of(user):
         if role and m.role != role:
+            continue
+        if m.role in NO_BODY_SCOPE_ROLES and role != m.role:
             continue
         own.add(m.body_id)
         if m.role in WIDE_SCOPE_ROLES:

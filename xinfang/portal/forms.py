@@ -27,24 +27,7 @@ RATINGS = [
 ]
 
 # Extension → the types its content may show (core/filetypes.py reads them from the bytes).
-_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ZIP = "application/zip"
-ALLOWED_FILES = {
-    ".jpg": {"image/jpeg"},
-    ".jpeg": {"image/jpeg"},
-    ".png": {"image/png"},
-    ".gif": {"image/gif"},
-    ".webp": {"image/webp"},
-    ".heic": {"image/heic", "image/heif"},
-    ".pdf": {"application/pdf"},
-    ".doc": {filetypes.OLE},
-    ".docx": {_DOCX, _ZIP},
-    ".xls": {filetypes.OLE},
-    ".xlsx": {_XLSX, _ZIP},
-    ".wps": {filetypes.OLE},
-    ".ofd": {_ZIP},
-}
+ALLOWED_FILES = filetypes.DOCUMENT_TYPES
 
 
 def upload_limits() -> tuple[int, int]:
@@ -344,3 +327,35 @@ def citizen_field(field) -> forms.Field:
     if spec.kind == inputs.LINE:
         return forms.CharField(max_length=spec.max_length, **common)
     raise ValueError(f"a citizen does not choose a {spec.kind}")
+
+
+class MaterialForm(forms.Form):
+    """Material or a message added to an open case from the tracking page."""
+
+    message = forms.CharField(
+        label=_("Your message or further material"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you want to add to your petition. Files can be attached below."),
+        error_messages={"required": _("Write what you want to add")},
+    )
+    files = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        max_mb, max_files = upload_limits()
+        self.fields["files"].help_text = _(
+            "Up to %(n)s files of at most %(mb)s MB each: images, PDF or office documents."
+        ) % {"n": max_files, "mb": max_mb}
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        _mb, max_files = upload_limits()
+        if len(files) > max_files:
+            raise forms.ValidationError(
+                _("Attach at most %(n)s files at a time.") % {"n": max_files}
+            )
+        problems = [p for p in (check_upload(f) for f in files) if p]
+        if problems:
+            raise forms.ValidationError(problems)
+        return files

@@ -17,6 +17,7 @@ urlpatterns = [
     path("track/<str:number>/move/<str:move>/", views.move, name="move"),
     path("track/<str:number>/notices/<int:notice_id>/", views.notice, name="notice"),
     path("track/<str:number>/forget/", views.forget, name="forget"),
+    path("track/<str:number>/material/", views.material, name="material"),
     path("board/", views.board, name="board"),
     path("board/<str:number>/", views.board_case, name="board_case"),
     path("reception/", reception_views.calendar, name="reception"),

@@ -35,6 +35,7 @@ from xinfang.documents import selectors as doc_selectors
 from . import selectors
 from .forms import (
     BoardSearchForm,
+    MaterialForm,
     MoveForm,
     RateForm,
     ReviewForm,
@@ -270,10 +271,14 @@ def _notices(case: Case) -> list:
     return list(doc_selectors.notices_for_citizen(case))
 
 
-def _case_context(request, case: Case, rate_form=None, review_form=None, move_form=None) -> dict:
+def _case_context(
+    request, case: Case, rate_form=None, review_form=None, move_form=None, material_form=None
+) -> dict:
     seen = citizen.track(case)
     detail = case.decision_detail or {}
     return {
+        "can_add_material": citizen.may_add_material(case),
+        "material_form": material_form or MaterialForm(),
         "case": case,
         "answer": seen,
         "clocks": [{**c, "words": c["citizen_words"]} for c in seen.clocks],
@@ -369,6 +374,37 @@ def move(request, number: str, move: str):
             return redirect("portal:case", number=number)
     _mark_invalid(form)
     return render(request, "portal/case.html", _case_context(request, case, move_form=form))
+
+
+@never_cache
+@require_POST
+def material(request, number: str):
+    """Material or a message added to the open case; the holding body is told."""
+    case = _granted_case(request, number)
+    form = MaterialForm(request.POST, request.FILES)
+    status = 422
+    if form.is_valid():
+        files = [
+            case_services.AttachmentInput(name=f.name, content=f.read())
+            for f in form.cleaned_data["files"]
+        ]
+        try:
+            citizen.add_material(case, message=form.cleaned_data["message"], files=files)
+        except StorageFull as exc:
+            form.add_error(None, str(exc.message))
+            status = exc.http_status
+        except ApplicationError as exc:
+            apply_to_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(
+                request, _("Your material was added. The body handling your case is told.")
+            )
+            return redirect("portal:case", number=number)
+    _mark_invalid(form)
+    case.refresh_from_db()
+    ctx = _case_context(request, case, material_form=form)
+    return render(request, "portal/case.html", ctx, status=status)
 
 
 @never_cache

@@ -14,6 +14,7 @@ from ..access import (
     grid_roles_at,
     is_protected_from,
 )
+from .agents import file_for_villager
 from .clocks import recompute, recompute_clocks, running_clock, start_clock, stop_clock
 from .contact import answer_consultation, return_call
 from .dispatch import make_citizen_move, make_move, move_arguments, to_argument
@@ -32,7 +33,17 @@ from .engine import (
     require_text,
     transition,
 )
-from .followup import record_carried_out, record_hearing, recuse, report_result
+from .followup import (
+    add_material,
+    add_material_with_files,
+    material_limits,
+    record_carried_out,
+    record_contact,
+    record_hearing,
+    record_return_visit,
+    recuse,
+    report_result,
+)
 from .grid import (
     convert_grid_item,
     escalate_grid,
@@ -100,6 +111,12 @@ from .routing import (
 __all__ = [
     "answer_consultation",
     "return_call",
+    "add_material",
+    "add_material_with_files",
+    "file_for_villager",
+    "material_limits",
+    "record_contact",
+    "record_return_visit",
     "address_leader",
     "instruct",
     "meeting_decision",

@@ -116,3 +116,145 @@ def _heads_the_holder(actor, case: Case) -> bool:
     return any(
         m.role == workflow.HEAD and m.body_id == case.holder_body_id for m in memberships_of(actor)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-ups: the petitioner adds material to an open case; staff record contacts and return
+# visits (回访) on any case. All on the timeline.
+
+
+def material_limits() -> tuple[int, int]:
+    """(largest file in MB, most files): the portal's limits (settings.XINFANG)."""
+    from django.conf import settings
+
+    conf = getattr(settings, "XINFANG", {})
+    return int(conf.get("PORTAL_MAX_UPLOAD_MB", 10)), int(conf.get("PORTAL_MAX_FILES", 5))
+
+
+def _material_problems(attachments) -> list[str]:
+    from xinfang.core import filetypes
+
+    max_mb, max_files = material_limits()
+    out = []
+    if len(attachments) > max_files:
+        out.append(_("Attach at most %(n)s files at a time.") % {"n": max_files})
+    for a in attachments:
+        if not a.content:
+            out.append(_("“%(name)s” is empty.") % {"name": a.name})
+        elif len(a.content) > max_mb * 1024 * 1024:
+            out.append(_("“%(name)s” is larger than %(mb)s MB.") % {"name": a.name, "mb": max_mb})
+        elif not filetypes.accepted(a.name, a.content, filetypes.DOCUMENT_TYPES):
+            out.append(
+                _(
+                    "“%(name)s” is not an accepted file type. Use images (JPG, PNG), PDF or "
+                    "office documents (Word, Excel, WPS, OFD)."
+                )
+                % {"name": a.name}
+            )
+    return out
+
+
+@performs("add_material")
+def add_material(*, case, actor, message: str, expected_version: int | None = None) -> Case:
+    """The petitioner adds a message to an open case (files: add_material_with_files)."""
+    return add_material_with_files(
+        case=case, actor=actor, message=message, attachments=(), expected_version=expected_version
+    )
+
+
+def add_material_with_files(
+    *, case, actor, message: str, attachments=(), expected_version: int | None = None
+) -> Case:
+    """A message and files added to an open case from the tracking page (W31). The files go
+    through the attachment storage and its type checks; the holding body's staff are told
+    through the outbox (notify hears the "add_material" event)."""
+    from xinfang.core.errors import MoveNotAllowed
+
+    from .registration import _store_attachment
+
+    attachments = list(attachments)
+    message = require_text(message, "message", _("Write what you want to add"))
+    if len(message) > 2000:
+        problem = _("Write at most 2000 characters")
+        raise InvalidInput(problem, fields={"message": [problem]})
+    problems = _material_problems(attachments)
+    if problems:
+        raise InvalidInput(problems[0], fields={"files": problems})
+    pk = getattr(case, "pk", case)
+    state = Case.objects.filter(pk=pk).values_list("state", flat=True).first()
+    if state is not None and state not in workflow.OPEN:
+        raise MoveNotAllowed(
+            _(
+                "This case is closed, so nothing more can be added to it. If there is something "
+                "new, submit a new petition."
+            ),
+            code="case_closed",
+        )
+
+    def apply(c: Case, day):
+        stored = [_store_attachment(c, a) for a in attachments]
+        return {"message": message, "files": [a.name for a in stored]}
+
+    return transition(
+        "add_material", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
+
+
+def _contact_fields(means: str, held_on, summary: str) -> dict:
+    from ..workflow.followups import CONTACT_MEANS
+
+    summary = require_text(summary, "summary", _("Say what was said"))
+    if means not in CONTACT_MEANS:
+        message = _("Choose how you were in touch")
+        raise InvalidInput(message, fields={"means": [message]})
+    if held_on is None:
+        message = _("Enter the day")
+        raise InvalidInput(message, fields={"held_on": [message]})
+    return {"means": means, "held_on": held_on.isoformat(), "summary": summary}
+
+
+def _not_later(held_on, day) -> None:
+    if held_on > day:
+        message = _("Record it once it has happened: the day may not be later than today")
+        raise InvalidInput(message, fields={"held_on": [message]})
+
+
+@performs("record_contact")
+def record_contact(
+    *, case, actor, means: str, held_on: dt.date, summary: str, expected_version=None
+) -> Case:
+    """A phone call, visit or message with the petitioner, on any case, open or closed."""
+    fields = _contact_fields(means, held_on, summary)
+
+    def apply(c: Case, day):
+        _not_later(held_on, day)
+        return fields
+
+    return transition(
+        "record_contact", case=case, actor=actor, expected_version=expected_version, apply=apply
+    )
+
+
+@performs("record_return_visit")
+def record_return_visit(
+    *, case, actor, means: str, held_on: dt.date, view: str, summary: str, expected_version=None
+) -> Case:
+    """回访: staff call back or visit the petitioner about the handling and note their view."""
+    from ..workflow.followups import RETURN_VISIT_VIEWS
+
+    fields = _contact_fields(means, held_on, summary)
+    if view not in RETURN_VISIT_VIEWS:
+        message = _("Choose the petitioner's view")
+        raise InvalidInput(message, fields={"view": [message]})
+
+    def apply(c: Case, day):
+        _not_later(held_on, day)
+        return {**fields, "view": view}
+
+    return transition(
+        "record_return_visit",
+        case=case,
+        actor=actor,
+        expected_version=expected_version,
+        apply=apply,
+    )

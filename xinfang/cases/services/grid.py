@@ -77,9 +77,17 @@ def register_grid_item(
     responsible_person: str,
     due_on: dt.date,
     address: str = "",
+    latitude=None,
+    longitude=None,
+    photos=(),
 ):
-    """Record a dispute or hazard found in the field, in the ledger of the worker's body."""
+    """Record a dispute or hazard found in the field, in the ledger of the worker's body, with
+    photos of the issue (images only, stored without their EXIF data) and the pin the worker
+    placed on the issue (never a device's own position)."""
     from ..models import GridItem
+    from .gridwork import clean_photo, pin_problems, store_photo
+
+    photos = list(photos)
 
     if not grid_roles_at(actor, body):
         raise PermissionDenied(_("You may not record grid matters at this body"))
@@ -96,6 +104,13 @@ def register_grid_item(
         errors["place"] = [_("The place must lie within this grid (your body's area)")]
     if due_on is None or due_on < today():
         errors["due_on"] = [_("The settlement date may not be before today")]
+    errors.update(pin_problems(latitude, longitude))
+    cleaned = []
+    for photo in photos:
+        try:
+            cleaned.append(clean_photo(photo))
+        except InvalidInput as e:
+            errors.setdefault("photos", []).append(str(e.message))
     if errors:
         raise InvalidInput(
             _("Some of what you entered is not right; correct it and try again"), fields=errors
@@ -111,10 +126,14 @@ def register_grid_item(
         holder_body=body,
         responsible_person=responsible_person.strip()[:50],
         due_on=due_on,
+        latitude=latitude,
+        longitude=longitude,
     )
     _grid_history(item, "record", actor, to=body.name)
     with transaction.atomic(durable=True):
         item.save()
+        for name, content, mime in cleaned:
+            store_photo(item, name, content, mime)
     return item
 
 

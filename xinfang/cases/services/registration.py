@@ -23,7 +23,7 @@ from xinfang.orgs.models import Body, Division
 from xinfang.taxonomy.models import Category
 
 from .. import search, workflow
-from ..access import may_register_at
+from ..access import may_file_as_agent, may_register_at
 from ..models import Attachment, Case, Clock, Party
 from ..selectors import periods
 from .clocks import new_clock
@@ -188,6 +188,7 @@ def register(
     durable: bool = False,
     clocks_from: Iterable[str] = (),
     received_on: dt.date | None = None,
+    filed_by=None,
 ) -> Registration:
     """Register a petition item (W17, W21). Nothing received is ever dropped. `before_number`
     runs inside the transaction right before the number is taken (e.g. counting rate limits, so
@@ -214,7 +215,10 @@ def register(
         is_group=is_group,
         accused_body=accused_body,
     )
-    if not may_register_at(actor, body):
+    if filed_by is not None and filed_by is not actor:
+        raise PermissionDenied(_("You may not register cases at this body"))
+    allowed = may_file_as_agent(actor, body) if filed_by is not None else False
+    if not (allowed or may_register_at(actor, body)):
         raise PermissionDenied(_("You may not register cases at this body"))
     if category is not None and category.level != 3:
         raise InvalidInput(
@@ -263,6 +267,7 @@ def register(
         accused_body=accused_body,
         confidential=confidential or content_type == "report",
         public_consent=public_consent and content_type != "report",
+        filed_by=filed_by,
     )
     # `durable` for an entry point (citizen.submit) whose transaction this is: it opens here,
     # after the work above.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.errors import MoveNotAllowed
 
-from . import contact, handling, oversight, reception, review, routing
+from . import contact, followups, handling, oversight, reception, review, routing
 from .guards import Context, Guard
 from .inputs import Field, Input
 from .moves import (
@@ -73,6 +73,7 @@ MOVES: dict[str, Move] = table(
     oversight.MOVES,
     reception.MOVES,
     contact.MOVES,
+    followups.MOVES,
 )
 
 # Timeline entries that are not moves.

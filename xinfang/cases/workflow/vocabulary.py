@@ -90,6 +90,7 @@ CHANNELS = {
     "video": _("Video"),
     "grid": _("Grid report"),
     "hotline": _("12345 hotline transfer"),
+    "agent": _("Filed by a village agent"),
 }
 LEGAL_CHANNELS = {
     "litigation": _("Litigation"),
