@@ -216,6 +216,7 @@ IDENTITY_ROLES = (
     "analyst",
     "admin",
     "grid_worker",
+    "village_agent",
 )
 _otp_roles = os.environ.get("XINFANG_OTP_REQUIRED_ROLES")
 SIGNIN = {

@@ -290,6 +290,13 @@ class Planner:
             address += f"{slots['estate']}{slots['building']}号楼"
         if registrar == "grid":
             channel, actor, body_key = "grid", "grid_worker", "village"
+        elif registrar == "agent":
+            # A village agent files for a villager of the agent's own village (代办员).
+            channel, actor, body_key = "agent", "village_agent", "village"
+            place = county.body("village").division
+            address = "".join(
+                d.name for d in reversed(place.ancestors()) if d.level >= Level.COUNTY
+            )
         elif registrar == "office":
             channel = channel or self.pick_channel()
             actor = "citizen" if channel in ("web", "mobile") else "clerk"

@@ -61,6 +61,12 @@ def plan_procedure(
         p.new_case(S.REGISTERED, pick(any_appeals + suggestions), reg_ago=r.randint(1, 9))
     for _ in range(2):
         p.new_case(S.REGISTERED, pick(appeals), reg_ago=r.randint(17, 26))
+    p.new_case(S.REGISTERED, pick(appeals), reg_ago=r.randint(1, 6), registrar="agent")
+    # A question put to the 12345 hotline, answered directly (咨询).
+    consult = data.story("consult_pension")
+    p.new_case(S.REPLIED, consult, reg_ago=r.randint(3, 8), channel="hotline").then(
+        "answer_consultation", "clerk", gap=(0, 1), answer=consult.facts
+    )
     for _ in range(2):
         p.new_case(S.REGISTERED, pick(grid_topics), reg_ago=r.randint(1, 5), registrar="grid")
     p.new_case(S.REGISTERED, pick(grid_topics), reg_ago=r.randint(3, 8), registrar="grid").grid_up(

@@ -90,7 +90,10 @@ def _run_step(
     if step.action == "register":
         kwargs = dict(plan.register)
         kwargs["category"] = categories.get(kwargs.pop("category_path"))
-        reg = services.register(actor=actor, **kwargs)
+        if kwargs["channel"] == "agent":
+            reg = _file_as_agent(actor, kwargs)
+        else:
+            reg = services.register(actor=actor, **kwargs)
         plan.case = reg.case
         result.cases += 1
         if len(result.samples) < 3 and plan.target in ("accepted", "replied", "closed"):
@@ -108,6 +111,22 @@ def _run_step(
         move = services.MOVE_FUNCTIONS.get(step.action) or SERVICE_STEPS[step.action]
         move(case=plan.case, actor=actor, **kwargs)
     result.steps += 1
+
+
+def _file_as_agent(agent, kwargs: dict[str, Any]):
+    villager = kwargs["parties"][0]
+    reg = services.file_for_villager(
+        agent=agent,
+        name=villager.name,
+        phone=villager.phone,
+        title=kwargs["title"],
+        text=kwargs["text"],
+        content_type=kwargs["content_type"],
+        place=kwargs["place"],
+        address=kwargs["address"],
+        category=kwargs["category"],
+    )
+    return reg
 
 
 # Services beside the moves that the demo shows on timelines.

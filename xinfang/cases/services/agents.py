@@ -31,6 +31,7 @@ def file_for_villager(
     id_number: str = "",
     place: Division | None = None,
     address: str = "",
+    category=None,
 ) -> Registration:
     """Register a villager's petition at the agent's village committee, in one transaction."""
     body = agent_body(agent)
@@ -64,6 +65,7 @@ def file_for_villager(
         text=text,
         place=place,
         address=address,
+        category=category,
         parties=[PartyInput(name=name, phone=phone, id_number=id_number)],
         durable=True,
         filed_by=agent,
