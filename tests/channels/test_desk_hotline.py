@@ -108,7 +108,15 @@ def test_the_hotline_page_shows_the_three_rates(client, county, platform, monday
         case=case, actor=u["handler"], decision="support", facts="属实", reasons="已修复"
     )
     case = services.reply(case=case, actor=u["head"])
-    services.return_call(case=case, actor=u["clerk"], satisfied="yes", solved="no")
+    services.record_return_visit(
+        case=case,
+        actor=u["clerk"],
+        means="phone",
+        held_on=dt.date(2026, 3, 2),
+        view="satisfied",
+        solved="no",
+        summary="已修复，但还会漏",
+    )
     analyst = u["clerk"].__class__.objects.create_user("analyst", password="x")
     Membership.objects.create(user=analyst, body=county.office, role="analyst")
     client.force_login(analyst)
@@ -131,7 +139,7 @@ def test_return_call_and_consultation_answer_from_the_case_page(client, county, 
     client.post("/desk/hotline/phone/", call(caller_name="", content_type="consultation"))
     case = Case.objects.get()
     page = client.get(f"/desk/case/{case.number}/").content.decode()
-    assert "答复咨询" in page and "登记回访" not in page
+    assert "答复咨询" in page
     url = f"/desk/case/{case.number}/move/"
     r = client.post(
         url + "answer_consultation/",
@@ -143,14 +151,15 @@ def test_return_call_and_consultation_answer_from_the_case_page(client, county, 
     assert r.status_code == 302
     case.refresh_from_db()
     page = client.get(f"/desk/case/{case.number}/").content.decode()
-    assert "登记回访" in page and "来电人是否满意" in page
     r = client.post(
-        url + "return_call/",
+        url + "record_return_visit/",
         {
-            "return_call-version": case.version,
-            "return_call-satisfied": "yes",
-            "return_call-solved": "no",
-            "return_call-note": "",
+            "record_return_visit-version": case.version,
+            "record_return_visit-means": "phone",
+            "record_return_visit-held_on": "2026-03-02",
+            "record_return_visit-view": "satisfied",
+            "record_return_visit-solved": "no",
+            "record_return_visit-summary": "来电人说答复清楚，但油烟还在",
         },
     )
     assert r.status_code == 302

@@ -16,7 +16,7 @@ from xinfang.channels import signing
 from xinfang.channels.models import HotlineOrder, StatusPush
 from xinfang.channels.rates import hotline_rates
 from xinfang.channels.services import OrderInput, receive_order
-from xinfang.core.errors import MoveNotAllowed
+from xinfang.core.errors import InvalidInput
 
 from .conftest import KEY, MONDAY
 
@@ -194,23 +194,38 @@ def test_the_answer_stops_the_time_class_clock(county, platform, monday, sent):
     assert (clock.status, clock.met) == ("stopped", True)
 
 
-@pytest.mark.django_db
-def test_the_return_call_records_satisfied_and_solved(county, platform, monday, sent):
-    case = receive_order(platform=platform, order=order()).order.case
-    with pytest.raises(MoveNotAllowed):
-        services.return_call(case=case, actor=county.users["clerk"], satisfied="yes", solved="yes")
-    case = answer_the_order(county, case)
-    services.return_call(
-        case=case, actor=county.users["clerk"], satisfied="no", solved="yes", note="修得太慢"
+def return_visit(case, actor, view, solved, summary="回访了来电人"):
+    return services.record_return_visit(
+        case=case,
+        actor=actor,
+        means="phone",
+        held_on=dt.date(2026, 3, 2),
+        view=view,
+        solved=solved,
+        summary=summary,
     )
+
+
+@pytest.mark.django_db
+def test_the_return_visit_records_satisfied_and_solved(county, platform, monday, sent):
+    case = answer_the_order(county, receive_order(platform=platform, order=order()).order.case)
+    clerk = county.users["clerk"]
+    return_visit(case, clerk, "unsatisfied", "yes", summary="修得太慢")
     o = HotlineOrder.objects.get()
     assert (o.satisfied, o.solved, o.returned_at is not None) == (False, True, True)
-    case.refresh_from_db()
-    assert case.decision_detail["return_call"]["note"] == "修得太慢"
-    # Another call later: the last one counts.
-    services.return_call(case=case, actor=county.users["clerk"], satisfied="yes", solved="yes")
+    # Another call later: the last one counts; 基本满意 counts as satisfied.
+    return_visit(case, clerk, "basically", "yes")
     o.refresh_from_db()
     assert (o.satisfied, o.solved) == (True, True)
+    # A call nobody answered changes nothing, and cannot say the matter is solved.
+    with pytest.raises(InvalidInput):
+        return_visit(case, clerk, "no_answer", "no")
+    return_visit(case, clerk, "no_answer", "")
+    o.refresh_from_db()
+    assert (o.satisfied, o.solved) == (True, True)
+    # Someone reached is asked whether the matter is solved.
+    with pytest.raises(InvalidInput):
+        return_visit(case, clerk, "satisfied", "")
 
 
 @pytest.mark.django_db
@@ -229,12 +244,12 @@ def test_the_three_rates_against_hand_worked_values(county, platform, monday, se
     clerk = county.users["clerk"]
     made["A"] = answer_the_order(county, made["A"])
     made["E"] = services.answer_consultation(case=made["E"], actor=clerk, answer="办理地点在三楼。")
-    for key, satisfied, solved in (("A", "yes", "yes"), ("E", "yes", "no")):
-        services.return_call(case=made[key], actor=clerk, satisfied=satisfied, solved=solved)
+    for key, view, solved in (("A", "satisfied", "yes"), ("E", "satisfied", "no")):
+        return_visit(made[key], clerk, view, solved)
     # B is answered after its limit has passed.
     Clock.objects.filter(case=made["B"]).update(due_on=dt.date(2026, 2, 27))
     made["B"] = answer_the_order(county, made["B"])
-    services.return_call(case=made["B"], actor=clerk, satisfied="no", solved="yes")
+    return_visit(made["B"], clerk, "unsatisfied", "yes")
     Clock.objects.filter(case=made["C"], period="hotline_urgent").update(
         due_on=dt.date(2026, 2, 27)
     )

@@ -123,12 +123,14 @@ def test_staff_record_contacts_and_return_visits_even_on_a_closed_case(county, t
         means="visit",
         held_on=dt.date(2025, 3, 5),
         view="satisfied",
+        solved="yes",
         summary="上门回访，漏水已修好。",
     )
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds[-2:] == ["record_contact", "record_return_visit"]
     last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
     assert last.extra["view"] == "satisfied" and last.extra["held_on"] == "2025-03-05"
+    assert last.extra["solved"] == "yes"
     # Staff records: the petitioner's timeline does not list them.
     citizen_kinds = [e["kind"] for e in selectors.timeline_entries(case, for_citizen=True)]
     assert "record_contact" not in citizen_kinds

@@ -4,10 +4,13 @@ queues the status the platform is owed and mirrors the return call onto the work
 from __future__ import annotations
 
 from xinfang.cases.workflow import DECISIONS, TERMINAL
+from xinfang.cases.workflow.followups import SATISFIED_VIEWS
 
 from . import push
 from .models import HotlineOrder, StatusPush
 
+# The return visit (回访) is mirrored onto the work order for the three rates.
+RETURN_VISIT = "record_return_visit"
 # The move → the status the platform is told. Moves that end a case tell it "closed".
 STATUS_OF_MOVE = {
     "accept": StatusPush.ACCEPTED,
@@ -44,14 +47,16 @@ def on_move(event) -> None:
     if case.channel != "hotline" or event.kind == "register":
         return
     status = status_for(event)
-    if status is None and event.kind != "return_call":
+    if status is None and event.kind != RETURN_VISIT:
         return
     order = HotlineOrder.objects.filter(case_id=case.pk).first()
     if order is None:
         return
-    if event.kind == "return_call":
-        order.satisfied = bool(event.extra.get("satisfied"))
-        order.solved = bool(event.extra.get("solved"))
+    if event.kind == RETURN_VISIT:
+        if event.extra.get("view") == "no_answer":
+            return  # nobody reached: no return call to count
+        order.satisfied = event.extra.get("view") in SATISFIED_VIEWS
+        order.solved = event.extra.get("solved") == "yes"
         order.returned_at = event.at
         order.save(update_fields=["satisfied", "solved", "returned_at"])
         return

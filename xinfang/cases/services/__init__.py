@@ -16,7 +16,7 @@ from ..access import (
 )
 from .agents import file_for_villager
 from .clocks import recompute, recompute_clocks, running_clock, start_clock, stop_clock
-from .contact import answer_consultation, return_call
+from .contact import answer_consultation
 from .dispatch import make_citizen_move, make_move, move_arguments, to_argument
 from .engine import (
     LOCK_CONFLICT_SQLSTATES,
@@ -110,7 +110,6 @@ from .routing import (
 
 __all__ = [
     "answer_consultation",
-    "return_call",
     "add_material",
     "add_material_with_files",
     "file_for_villager",

@@ -237,19 +237,37 @@ def record_contact(
 
 @performs("record_return_visit")
 def record_return_visit(
-    *, case, actor, means: str, held_on: dt.date, view: str, summary: str, expected_version=None
+    *,
+    case,
+    actor,
+    means: str,
+    held_on: dt.date,
+    view: str,
+    summary: str,
+    solved: str = "",
+    expected_version=None,
 ) -> Case:
-    """回访: staff call back or visit the petitioner about the handling and note their view."""
-    from ..workflow.followups import RETURN_VISIT_VIEWS
+    """回访: staff call back or visit the petitioner about the handling and note their view and
+    whether the matter is solved (asked of everyone reached). The last one made counts."""
+    from ..workflow.followups import RETURN_VISIT_VIEWS, SOLVED
 
     fields = _contact_fields(means, held_on, summary)
     if view not in RETURN_VISIT_VIEWS:
         message = _("Choose the petitioner's view")
         raise InvalidInput(message, fields={"view": [message]})
+    solved = solved or ""
+    reached = view != "no_answer"
+    if (reached and solved not in SOLVED) or (not reached and solved):
+        message = (
+            _("Say whether the matter is solved")
+            if reached
+            else _("Nobody was reached, so nothing can be said about the matter")
+        )
+        raise InvalidInput(message, fields={"solved": [message]})
 
     def apply(c: Case, day):
         _not_later(held_on, day)
-        return {**fields, "view": view}
+        return {**fields, "view": view, "solved": solved}
 
     return transition(
         "record_return_visit",

@@ -1,6 +1,5 @@
-"""Moves of contact with the caller: a consultation answered directly (咨询) and the return call
-(回访) after an answer and before the case is closed, which records whether the caller is
-satisfied and whether the matter is solved."""
+"""A consultation answered directly (咨询). The return visit (回访), which also records whether the
+caller is satisfied and the matter solved, is one move for every channel (workflow/followups.py)."""
 
 from __future__ import annotations
 
@@ -14,27 +13,16 @@ from . import inputs as i
 from .guards import Context
 from .moves import NO_MESSAGE, Move
 from .vocabulary import (
-    ANSWERED,
     BODY_STAFF,
     CONSULTATION,
-    IN_SCOPE,
     INTAKE,
     S,
 )
-
-YES_NO = {"yes": _("Yes"), "no": _("No")}
 
 
 @dataclass(frozen=True)
 class AnswerConsultation:
     answer: str = i.text(_("Answer to the question"), rows=4)
-
-
-@dataclass(frozen=True)
-class ReturnCall:
-    satisfied: str = i.choice(_("Is the caller satisfied?"), YES_NO)
-    solved: str = i.choice(_("Is the matter solved?"), YES_NO)
-    note: str = i.text(_("What the caller said"), required=False, rows=2)
 
 
 def consultation(ctx: Context) -> str | None:
@@ -56,16 +44,5 @@ MOVES = (
         inputs=AnswerConsultation,
         citizen_words=_("Your question was answered."),
         message=NO_MESSAGE,
-    ),
-    Move(
-        "return_call",
-        _("Record the return call"),
-        ANSWERED,
-        None,
-        BODY_STAFF | {INTAKE},
-        "W22 (configurable default)",
-        IN_SCOPE,
-        citizen_visible=False,
-        inputs=ReturnCall,
     ),
 )

@@ -24,6 +24,10 @@ RETURN_VISIT_VIEWS = {
     "unsatisfied": _("Not satisfied"),
     "no_answer": _("Could not be reached"),
 }
+# Whether the matter is solved, in the petitioner's words (the hotline's 解决率 reads it).
+SOLVED = {"yes": _("Solved"), "no": _("Not solved")}
+# Views that count as satisfied in the hotline's 满意率 (docs/metrics.md).
+SATISFIED_VIEWS = frozenset({"satisfied", "basically"})
 # Records of keeping in touch: they change nothing on the case, so they are made on any case,
 # a closed one included (回访 comes after the end).
 RECORDS = frozenset({"record_contact", "record_return_visit"})
@@ -54,6 +58,12 @@ class RecordReturnVisit:
     held_on: str = i.date(_("Day of the return visit"), past=True)
     view: str = i.choice(_("The petitioner's view"), RETURN_VISIT_VIEWS)
     summary: str = i.text(_("What was said"))
+    solved: str = i.choice(
+        _("Is the matter solved?"),
+        SOLVED,
+        required=False,
+        help=_("Leave empty when the petitioner could not be reached"),
+    )
 
 
 MOVES = (

@@ -2,7 +2,7 @@
 
 from django import template
 
-from xinfang.cases.workflow.followups import CONTACT_MEANS, RETURN_VISIT_VIEWS
+from xinfang.cases.workflow.followups import CONTACT_MEANS, RETURN_VISIT_VIEWS, SOLVED
 
 register = template.Library()
 
@@ -15,3 +15,8 @@ def contact_means(key: str) -> str:
 @register.filter
 def return_view(key: str) -> str:
     return str(RETURN_VISIT_VIEWS.get(key, key))
+
+
+@register.filter
+def solved_words(key: str) -> str:
+    return str(SOLVED.get(key, key))
