@@ -204,7 +204,8 @@ def enqueue_rendering(event_id: int) -> None:
 
 
 def _petitioners(case: Case) -> list[str]:
-    parties = list(case.parties.all())
+    # In the order they were registered: the first named petitioner leads the address line.
+    parties = sorted(case.parties.all(), key=lambda p: p.pk)
     return [p.name for p in parties if p.kind == Party.PETITIONER and p.name] or [
         p.name for p in parties if p.kind == Party.REPRESENTATIVE and p.name
     ]
