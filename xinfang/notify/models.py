@@ -74,8 +74,14 @@ class Outbox(models.Model):
     # Rows a worker may pick up once next_attempt_at has come (for SENDING: the lease ran out).
     DUE_STATUSES = (PENDING, FAILED, SENDING)
 
+    # Empty for a message about no one case (an early warning to supervisors).
     case = models.ForeignKey(
-        Case, verbose_name="信访事项", on_delete=models.PROTECT, related_name="outbox"
+        Case,
+        verbose_name="信访事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbox",
     )
     # No database constraint: the timeline's integrity is verify_audit's job (a missing event is
     # reported there), and a delivery log must not change what can happen to the timeline.

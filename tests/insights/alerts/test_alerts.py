@@ -55,6 +55,7 @@ def test_a_rise_is_flagged_once_with_its_cases_owner_and_message(county, surge):
     for case in surge["surge"]:  # about the matter: no case number, no petitioner
         assert case.number not in sms.body
     assert "居民" not in sms.body
+    assert sms.case is None  # filed under no case: it is about an issue
     assert out["sent"] >= 1
 
     # Running again the same day (or the next) tests nothing and records nothing.

@@ -90,9 +90,8 @@ def attach(alert: Alert, case_ids: list[int], *, message: bool = True) -> list[i
                     continue
                 rows.append(
                     Outbox(
-                        # The outbox files every message under a case: the newest one behind
-                        # the count. The text carries no case number.
-                        case_id=case_ids[0],
+                        # About an issue, not a case: the text names no case either.
+                        case_id=None,
                         channel=channel,
                         recipient_enc=crypto.encrypt(address),
                         template_key=defaults.ISSUE_ALERT,
