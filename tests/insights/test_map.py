@@ -3,11 +3,13 @@ scope of a township's staff; the drill-down carrying the same filters to the cas
 
 from __future__ import annotations
 
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from openpyxl import load_workbook
 
 from tests.conftest import register_appeal
 from xinfang.cases import services
@@ -200,3 +202,21 @@ def test_early_warnings_per_place(month, client):
         html = client.get(f"/desk/map/?{QUERY}&measure=alerts").content.decode()
     row = re.search(r'<tr data-code="370687101">.*?</tr>', html, re.S).group(0)
     assert ">3<" in row and "/desk/statistics/cases/" not in row  # issues, no case list
+
+
+def test_the_map_table_exports_with_the_same_filters(month, client):
+    """The workbook holds the table beside the map: each place with its figure, the region's
+    own row, and the filters applied."""
+    c = month.county
+    with time_machine.travel(at(2026, 12, 20), tick=False):
+        client.force_login(month.analyst)
+        page = client.get(f"/desk/map/?{QUERY}&division={c.town.code}&measure=intake")
+        href = re.search(r'id="export-xlsx" href="([^"]+)"', page.content.decode()).group(1)
+        r = client.get(href.replace("&amp;", "&"))
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+    rows = [list(x) for x in wb.active.iter_rows(values_only=True)]
+    flat = [v for row in rows for v in row if v is not None]
+    assert any("2026年11月" in str(v) for v in flat)  # the filters row
+    assert ["东村", 3] in [row[:2] for row in rows]  # A D F in the village
+    assert [f"登记在{c.town.name}本级", 2] in [row[:2] for row in rows]  # B E

@@ -19,6 +19,7 @@ urlpatterns = [
     path("backlog/", b.ledger, name="backlog"),
     path("backlog/<int:pk>/", b.update, name="backlog_update"),
     path("map/", m.region_map, name="map"),
+    path("map.xlsx", m.region_map_xlsx, name="map_xlsx"),
     # Excel exports of each page's tables, and the monthly reports
     path("statistics.xlsx", x.statistics_xlsx, name="statistics_xlsx"),
     path("statistics/cases.xlsx", x.figure_cases_xlsx, name="statistics_cases_xlsx"),

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from xinfang.insights import shapes
@@ -17,6 +18,8 @@ from xinfang.insights.selectors import FIGURES
 from xinfang.insights.selectors.regions import MEASURES, region_figures
 from xinfang.orgs.models import Division
 
+from . import tables
+from .insights_exports import _xlsx_name, form_filters
 from .insights_forms import divisions_in_scope
 from .insights_views import FILTER_KEYS, _form
 from .navigation import page_required
@@ -90,14 +93,38 @@ class Links:
         return None
 
 
+def _measure(request) -> str:
+    measure = request.GET.get("measure") or DEFAULT_MEASURE
+    return measure if measure in MEASURES else DEFAULT_MEASURE
+
+
+@require_GET
+@page_required("statistics")
+def region_map_xlsx(request):
+    """The map's table as a workbook: each place below the region with its figure."""
+    form, day = _form(request)
+    f = form.filters()
+    region, _area = _region(request.user, f.division)
+    figures = region_figures(request.user, f, _measure(request), parent=region, day=day)
+    label = str(figures.measure.label)
+    rows = [[r.name, r.count] for r in figures.regions]
+    if figures.at_parent:
+        rows.append([_("Recorded at %(where)s itself") % {"where": region.name}, figures.at_parent])
+    table = tables.Table(
+        f"{region.name} · {label}",
+        [tables.Column(_("Place")), tables.Column(label, tables.NUMBER)],
+        rows,
+        form_filters(form),
+    )
+    return tables.response([table], _xlsx_name(_("map"), f.window.label()))
+
+
 @require_GET
 @page_required("statistics")
 def region_map(request):
     form, day = _form(request)
     f = form.filters()
-    measure = request.GET.get("measure") or DEFAULT_MEASURE
-    if measure not in MEASURES:
-        measure = DEFAULT_MEASURE
+    measure = _measure(request)
     region, area = _region(request.user, f.division)
     figures = region_figures(request.user, f, measure, parent=region, day=day)
     links = Links(request, measure)
@@ -159,6 +186,7 @@ def region_map(request):
             ],
             "measure": figures.measure,
             "all_cases_href": links.cases(region.code),
+            "xlsx_href": f"{reverse('desk:map_xlsx')}?{_q(request, region, measure)}",
             "statistics_href": f"{reverse('desk:statistics')}?"
             f"{_filters_query(request, division=region.code).urlencode()}",
         },
