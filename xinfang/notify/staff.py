@@ -52,7 +52,47 @@ def _address(user, channel: str) -> str:
     if channel == defaults.EMAIL:
         return user.email
     contact = getattr(user, "staff_contact", None)
-    return crypto.normalise_phone(contact.work_phone) if contact else ""
+    return crypto.normalise_phone(contact.work_phone) if contact and contact.work_phone else ""
+
+
+def staff_channels() -> list[str]:
+    """The channels staff are reached on, of those this deployment has on."""
+    return [c for c in (defaults.EMAIL, defaults.SMS) if c in backends.enabled_channels()]
+
+
+def staff_rows(
+    *, key: str, users, channels, context: dict, dedupe, case=None, **fields
+) -> list[Outbox]:
+    """One unsaved outbox row per channel and staff user with an address on it. `dedupe(user,
+    channel)` gives the row's key; a case's messages are redacted of the petitioner's identity;
+    `fields` are the row's own links (event, clock)."""
+    moment = now()
+    rows = []
+    for channel in channels:
+        rendered = services.render(key, channel, context)
+        if rendered is None:
+            continue
+        subject, body = (
+            (services._redact(case, part) for part in rendered) if case is not None else rendered
+        )
+        for user in users:
+            address = _address(user, channel)
+            if not address:
+                continue
+            rows.append(
+                Outbox(
+                    case=case,
+                    channel=channel,
+                    recipient_enc=crypto.encrypt(address),
+                    template_key=key,
+                    subject=subject[:200],
+                    body=body,
+                    next_attempt_at=moment,
+                    dedupe_key=dedupe(user, channel),
+                    **fields,
+                )
+            )
+    return rows
 
 
 def due_soon_clocks(on: dt.date, within_days: int):
@@ -77,7 +117,7 @@ def queue_due_soon_reminders(
 
     Running the job twice on a day queues nothing new (the dedupe key holds the day).
     """
-    channels = [c for c in (defaults.EMAIL, defaults.SMS) if c in backends.enabled_channels()]
+    channels = staff_channels()
     if not channels:
         return []
     day = on or today()
@@ -96,31 +136,18 @@ def queue_due_soon_reminders(
             period_due=services._date(clock.due_on),
             days_left=str((clock.due_on - day).days),
         )
-        moment = now()
-        rows = []
-        for channel in channels:
-            rendered = services.render(defaults.STAFF_DUE_SOON, channel, context)
-            if rendered is None:
-                continue
-            subject, body = (services._redact(case, part) for part in rendered)
-            for user in recipients:
-                address = _address(user, channel)
-                if not address:
-                    continue
-                rows.append(
-                    Outbox(
-                        case=case,
-                        clock=clock,
-                        channel=channel,
-                        recipient_enc=crypto.encrypt(address),
-                        template_key=defaults.STAFF_DUE_SOON,
-                        subject=subject[:200],
-                        body=body,
-                        next_attempt_at=moment,
-                        dedupe_key=f"staff_due_soon:{clock.pk}:{day:%Y%m%d}:{user.pk}"
-                        + ("" if channel == defaults.EMAIL else f":{channel}"),
-                    )
-                )
+        rows = staff_rows(
+            key=defaults.STAFF_DUE_SOON,
+            users=recipients,
+            channels=channels,
+            context=context,
+            dedupe=lambda user, channel, clock=clock: (
+                f"staff_due_soon:{clock.pk}:{day:%Y%m%d}:{user.pk}"
+                + ("" if channel == defaults.EMAIL else f":{channel}")
+            ),
+            case=case,
+            clock=clock,
+        )
         with transaction.atomic():
             Outbox.objects.bulk_create(rows, ignore_conflicts=True)
         keys.extend(r.dedupe_key for r in rows)
@@ -139,33 +166,16 @@ def queue_followup_notice(event) -> list[Outbox]:
     (the case's handler, else the body's handlers and heads). The text names the case only."""
     if event.kind != "add_material":
         return []
-    channels = [c for c in (defaults.EMAIL, defaults.SMS) if c in backends.enabled_channels()]
+    channels = staff_channels()
     case = event.case
-    recipients = staff_recipients(case) if channels else []
-    context = services.message_context(case)
-    moment = now()
-    rows = []
-    for channel in channels:
-        rendered = services.render(defaults.STAFF_FOLLOWUP, channel, context)
-        if rendered is None:
-            continue
-        subject, body = (services._redact(case, part) for part in rendered)
-        for user in recipients:
-            address = _address(user, channel)
-            if not address:
-                continue
-            rows.append(
-                Outbox(
-                    case=case,
-                    event=event,
-                    channel=channel,
-                    recipient_enc=crypto.encrypt(address),
-                    template_key=defaults.STAFF_FOLLOWUP,
-                    subject=subject[:200],
-                    body=body,
-                    next_attempt_at=moment,
-                    dedupe_key=f"staff_followup:{event.pk}:{user.pk}:{channel}",
-                )
-            )
+    rows = staff_rows(
+        key=defaults.STAFF_FOLLOWUP,
+        users=staff_recipients(case) if channels else [],
+        channels=channels,
+        context=services.message_context(case),
+        dedupe=lambda user, channel: f"staff_followup:{event.pk}:{user.pk}:{channel}",
+        case=case,
+        event=event,
+    )
     Outbox.objects.bulk_create(rows, ignore_conflicts=True)
     return rows

@@ -8,11 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from xinfang.cases import workflow
-from xinfang.core import crypto
-from xinfang.core.timeutil import now
-from xinfang.notify import backends, defaults
-from xinfang.notify import services as notify_services
+from xinfang.notify import defaults
 from xinfang.notify.models import Outbox
+from xinfang.notify.staff import staff_channels, staff_rows
 from xinfang.orgs.models import Division, Membership
 from xinfang.taxonomy.models import Category
 
@@ -58,13 +56,6 @@ def context(alert: Alert) -> dict[str, str]:
     }
 
 
-def _address(user, channel: str) -> str:
-    if channel == defaults.EMAIL:
-        return user.email
-    contact = getattr(user, "staff_contact", None)
-    return crypto.normalise_phone(contact.work_phone) if contact and contact.work_phone else ""
-
-
 def attach(alert: Alert, case_ids: list[int], *, message: bool = True) -> list[int]:
     """Link the cases, set the owner and queue the messages (unless `message` is off); returns
     the outbox rows' ids."""
@@ -75,32 +66,15 @@ def attach(alert: Alert, case_ids: list[int], *, message: bool = True) -> list[i
         alert.save(update_fields=["owner"])
     if not case_ids or not message:
         return []
-    channels = [c for c in (defaults.SMS, defaults.EMAIL) if c in backends.enabled_channels()]
-    values = context(alert)
-    rows = []
     with translation.override("zh-hans"):
-        for channel in channels:
-            rendered = notify_services.render(defaults.ISSUE_ALERT, channel, values)
-            if rendered is None:
-                continue
-            subject, body = rendered
-            for user in people:
-                address = _address(user, channel)
-                if not address:
-                    continue
-                rows.append(
-                    Outbox(
-                        # About an issue, not a case: the text names no case either.
-                        case_id=None,
-                        channel=channel,
-                        recipient_enc=crypto.encrypt(address),
-                        template_key=defaults.ISSUE_ALERT,
-                        subject=subject[:200],
-                        body=body,
-                        next_attempt_at=now(),
-                        dedupe_key=f"issue_alert:{alert.pk}:{user.pk}:{channel}",
-                    )
-                )
+        # About an issue, not a case: filed under no case, and the text names none either.
+        rows = staff_rows(
+            key=defaults.ISSUE_ALERT,
+            users=people,
+            channels=staff_channels(),
+            context=context(alert),
+            dedupe=lambda user, channel: f"issue_alert:{alert.pk}:{user.pk}:{channel}",
+        )
     made = Outbox.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [r.dedupe_key for r in made]
     return list(
