@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-
+from xinfang.core.jobcommand import ScheduledJobCommand
 from xinfang.desk import tasks
 
 
-class Command(BaseCommand):
+class Command(ScheduledJobCommand):
     help = (
         "Flag staff deadlines that have passed (once per clock) and e-mail due-soon reminders to "
         "the bodies holding the cases (once per clock per day)."
     )
+    task = tasks.run_supervision_task
 
-    def add_arguments(self, parser):
-        parser.add_argument("--date", help="run as of this day (YYYY-MM-DD); default today")
-        parser.add_argument(
-            "--no-send", action="store_true", help="only queue; the deliver_outbox worker sends"
-        )
-        parser.add_argument(
-            "--enqueue", action="store_true", help="hand the run to the task queue instead"
-        )
+    def run(self, *, on, send):
+        return tasks.run_supervision(on=on, send=send)
 
-    def handle(self, *args, date: str | None, no_send: bool, enqueue: bool, **options):
-        if enqueue:
-            result = tasks.run_supervision_task.enqueue()
-            self.stdout.write(f"enqueued {result.id}")
-            return
-        try:
-            on = dt.date.fromisoformat(date) if date else None
-        except ValueError as exc:
-            raise CommandError("--date must be YYYY-MM-DD") from exc
-        out = tasks.run_supervision(on=on, send=not no_send)
-        self.stdout.write(
+    def summary(self, out):
+        return (
             f"flagged {out['overdue_flagged']} overdue, queued {out['reminders_queued']} "
             f"reminders, sent {out['sent']}"
         )
