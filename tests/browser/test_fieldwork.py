@@ -87,7 +87,13 @@ def test_grid_worker_confirms_a_round_and_records_a_matter_on_a_phone(
     item = GridItem.objects.get()
     assert item.photos.count() == 1 and str(item.latitude) == "36.683333"
     image = page.locator("img[alt^='现场照片']")
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 40
+    # The photo arrives after the page: wait until it has loaded, then read its size.
+    image.wait_for()
+    page.wait_for_function(
+        "() => { const i = document.querySelector(\"img[alt^='现场照片']\");"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert image.evaluate("img => img.naturalWidth") == 40
     _shot(page, shot, "grid-item-page")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
