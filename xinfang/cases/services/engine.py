@@ -46,6 +46,26 @@ def performs(name: str):
     return mark
 
 
+def record_entry(locked: Case, *, kind: str, actor, extra: dict, citizen_visible: bool):
+    """A timeline entry that is not a move (an unmask, an overdue mark, a note from a row above):
+    on the locked case, in the caller's transaction. The version stays, so forms others have
+    open are not made stale."""
+    event = append_event(
+        locked,
+        kind=kind,
+        actor=actor,
+        from_state=locked.state,
+        to_state=locked.state,
+        extra=extra,
+        citizen_visible=citizen_visible,
+    )
+    Case.objects.filter(pk=locked.pk).update(
+        event_count=locked.event_count, audit_head=locked.audit_head
+    )
+    events.publish(event)
+    return event
+
+
 def append_event(
     case: Case,
     *,

@@ -9,13 +9,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xinfang.core import events
 from xinfang.core.errors import InvalidInput
 
 from .. import workflow
 from ..access import case_get_for_user
 from ..models import Case, CaseEvent
-from .engine import append_event
+from .engine import record_entry
 
 
 def note_on_timeline(*, case: Case, actor, kind: str, extra: dict) -> CaseEvent:
@@ -27,17 +26,10 @@ def note_on_timeline(*, case: Case, actor, kind: str, extra: dict) -> CaseEvent:
     visible = case_get_for_user(actor, case.number)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=visible.pk)
-        event = append_event(
+        return record_entry(
             locked,
             kind=kind,
             actor=actor,
-            from_state=locked.state,
-            to_state=locked.state,
             extra=extra,
             citizen_visible=workflow.EVENTS[kind].citizen_visible,
         )
-        Case.objects.filter(pk=locked.pk).update(
-            event_count=locked.event_count, audit_head=locked.audit_head
-        )
-        events.publish(event)
-    return event

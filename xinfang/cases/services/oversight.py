@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from xinfang.core import events
 from xinfang.core.errors import (
     InvalidInput,
     MoveNotAllowed,
@@ -23,7 +22,7 @@ from ..deadlines import SUPERVISION_GROUNDS
 from ..models import Case, CaseEvent, Clock
 from ..selectors import periods
 from .clocks import running_clock
-from .engine import append_event, performs, require_text, transition
+from .engine import performs, record_entry, require_text, transition
 
 
 @performs("supervise")
@@ -254,12 +253,10 @@ def _flag_one(case_id: int, clock_id: int, day: dt.date) -> bool:
         clock = Clock.objects.filter(pk=clock_id, status=Clock.RUNNING, due_on__lt=day).first()
         if case is None or clock is None or clock_id in flagged_clocks([case_id]):
             return False
-        event = append_event(
+        record_entry(
             case,
             kind=OVERDUE_FLAGGED,
             actor=None,
-            from_state=case.state,
-            to_state=case.state,
             extra={
                 "clock": clock.pk,
                 "period": clock.period,
@@ -269,9 +266,4 @@ def _flag_one(case_id: int, clock_id: int, day: dt.date) -> bool:
             },
             citizen_visible=False,
         )
-        # A mark, not a move: the version stays, so forms others have open are not made stale.
-        Case.objects.filter(pk=case.pk).update(
-            event_count=case.event_count, audit_head=case.audit_head
-        )
-        events.publish(event)
     return True

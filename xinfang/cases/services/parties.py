@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xinfang.core import crypto, events
+from xinfang.core import crypto
 from xinfang.core.errors import (
     NotFound,
     PermissionDenied,
 )
 
 from ..models import Case, Party
-from .engine import append_event, require_text
+from .engine import record_entry, require_text
 
 
 @dataclass(frozen=True)
@@ -43,20 +43,13 @@ def unmask_party(*, case, actor, party_id: int, reason: str) -> ClearParty:
         party = Party.objects.filter(case=locked, pk=party_id).first()
         if party is None:
             raise NotFound(_("Petitioner not found"))
-        event = append_event(
+        record_entry(
             locked,
             kind="unmask",
             actor=actor,
-            from_state=locked.state,
-            to_state=locked.state,
             extra={"party": party.pk, "reason": reason},
             citizen_visible=False,
         )
-        # Not a move: the version stays, so forms others have open are not made stale.
-        Case.objects.filter(pk=locked.pk).update(
-            event_count=locked.event_count, audit_head=locked.audit_head
-        )
-        events.publish(event)
     return ClearParty(
         id=party.pk,
         kind=party.kind,
