@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -85,30 +83,10 @@ def main() -> None:
         print(json.dumps(run_one(args.n)))
         return
     results = {"what": "POST /api/v1/petitions, one client, in-process", "cpus": os.cpu_count()}
-    for engine, url in ENGINES.items():
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "XINFANG_DEBUG": "false",
-            # Debug off starts only with real keys; the in-process client speaks plain HTTP.
-            "XINFANG_SECRET_KEY": secrets.token_urlsafe(50),
-            "XINFANG_DATA_KEY": secrets.token_urlsafe(48),
-            "XINFANG_AUDIT_KEY": secrets.token_urlsafe(48),
-            "XINFANG_HTTPS": "false",
-            "XINFANG_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        out = subprocess.run(
-            [sys.executable, __file__, "--n", str(args.n), "--engine", engine],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        results[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+    sys.path.insert(0, str(ROOT))
+    from bench._engines import run_per_engine
+
+    results.update(run_per_engine(__file__, ENGINES, ["--n", str(args.n)]))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=1, ensure_ascii=False))

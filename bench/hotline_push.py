@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -95,15 +93,6 @@ def run_one(n: int) -> dict:
     return {"new_order": _summary(new), "duplicate": _summary(again)}
 
 
-def _drop_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300)
@@ -113,7 +102,7 @@ def main() -> None:
         print(json.dumps(run_one(args.n)))
         return
     sys.path.insert(0, str(ROOT))
-    from bench._pg import ensure_database
+    from bench._engines import run_per_engine
 
     load = os.getloadavg()
     results = {
@@ -121,34 +110,7 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_before": [round(x, 2) for x in load],
     }
-    for engine, url in ENGINES.items():
-        if engine == "postgresql":
-            _drop_database(url)  # a fresh database of its own, migrated from nothing
-            ensure_database(url)
-        else:
-            Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "XINFANG_DEBUG": "false",
-            "XINFANG_SECRET_KEY": secrets.token_urlsafe(50),
-            "XINFANG_DATA_KEY": secrets.token_urlsafe(48),
-            "XINFANG_AUDIT_KEY": secrets.token_urlsafe(48),
-            "XINFANG_HTTPS": "false",
-            "XINFANG_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
-        }
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        out = subprocess.run(
-            [sys.executable, __file__, "--n", str(args.n), "--engine", engine],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        results[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+    results.update(run_per_engine(__file__, ENGINES, ["--n", str(args.n)]))
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
