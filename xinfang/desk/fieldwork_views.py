@@ -131,44 +131,50 @@ def field_item(request):
     return render(request, "desk/fieldwork/field.html", ctx, status=status)
 
 
-@require_POST
-@page_required("grid")
-def field_note(request):
-    body = _grid_body_or_403(request.user)
-    form = FieldNoteForm(request.POST, body=body, prefix="note")
+def _post_on_field_page(request, body, form, slot: str, save, done: str):
+    """A form of the field page: run `save(data)`, then back to the page with `done`; a refusal
+    shows the page again with the form's errors (422, or the error's own status)."""
     if form.is_valid():
         try:
-            gridwork.record_field_note(actor=request.user, body=body, **form.cleaned_data)
+            save(form.cleaned_data)
         except ApplicationError as e:
             apply_to_form(form, e)
             status = e.http_status
         else:
-            messages.success(request, _("Added to the public opinion log."))
+            messages.success(request, done)
             return redirect("desk:field")
     else:
         status = 422
-    ctx = _field_context(request, body, note_form=form)
+    ctx = _field_context(request, body, **{slot: form})
     return render(request, "desk/fieldwork/field.html", ctx, status=status)
+
+
+@require_POST
+@page_required("grid")
+def field_note(request):
+    body = _grid_body_or_403(request.user)
+    return _post_on_field_page(
+        request,
+        body,
+        FieldNoteForm(request.POST, body=body, prefix="note"),
+        "note_form",
+        lambda data: gridwork.record_field_note(actor=request.user, body=body, **data),
+        _("Added to the public opinion log."),
+    )
 
 
 @require_POST
 @page_required("grid")
 def field_round(request):
     body = _grid_body_or_403(request.user)
-    form = RoundForm(request.POST)
-    if form.is_valid():
-        try:
-            gridwork.confirm_round(actor=request.user, body=body, **form.cleaned_data)
-        except ApplicationError as e:
-            apply_to_form(form, e)
-            status = e.http_status
-        else:
-            messages.success(request, _("The screening round is confirmed."))
-            return redirect("desk:field")
-    else:
-        status = 422
-    ctx = _field_context(request, body, round_form=form)
-    return render(request, "desk/fieldwork/field.html", ctx, status=status)
+    return _post_on_field_page(
+        request,
+        body,
+        RoundForm(request.POST),
+        "round_form",
+        lambda data: gridwork.confirm_round(actor=request.user, body=body, **data),
+        _("The screening round is confirmed."),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
