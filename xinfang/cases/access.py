@@ -55,10 +55,27 @@ def covers(member_body: Body, target: Body) -> bool:
     return target.division.lies_within(member_body.division)
 
 
-def protection_q(user) -> Q:
+@dataclass(frozen=True)
+class ScopeColumns:
+    """Where the columns the visibility rules read live: on the case itself, or copied onto
+    another table (the statistics' fact rows) so that it can be filtered without joining."""
+
+    pk: str = "pk"
+    holder_body: str = "holder_body"
+    registering_body: str = "registering_body"
+    sender_body: str = "sender_body"
+    accused_body: str = "accused_body"
+    filed_by: str = "filed_by"
+
+
+CASE_COLUMNS = ScopeColumns()
+
+
+def protection_q(user, columns: ScopeColumns = CASE_COLUMNS) -> Q:
     """Hide a report from the body it accuses and from that body's staff (W30, W46)."""
     own = [m.body_id for m in memberships_of(user)]
-    return Q(accused_body__isnull=True) | ~Q(accused_body__in=own)
+    accused = columns.accused_body
+    return Q(**{f"{accused}__isnull": True}) | ~Q(**{f"{accused}__in": own})
 
 
 def body_posts(user) -> list:
@@ -66,27 +83,33 @@ def body_posts(user) -> list:
     return [m for m in memberships_of(user) if m.role not in NO_BODY_SCOPE_ROLES]
 
 
-def case_scope_q(user) -> Q:
+def case_scope_q(user, columns: ScopeColumns = CASE_COLUMNS) -> Q:
     """Holder-based scope, plus the cases a body registered or sent on (it follows them up).
     A village agent (代办员) sees the cases they filed themselves, by that key, and no other."""
+    c = columns
     own = [m.body_id for m in body_posts(user)]
-    q = Q(pk__in=[])
+    q = Q(**{f"{c.pk}__in": []})
     if own:
         q = (
-            scope_q(user)
-            | Q(registering_body__in=own)
-            | Q(sender_body__in=own)
-            | Q(pk__in=CoHandler.objects.filter(body__in=own).values("case_id"))
+            scope_q(user, body_field=c.holder_body)
+            | Q(**{f"{c.registering_body}__in": own})
+            | Q(**{f"{c.sender_body}__in": own})
+            | Q(**{f"{c.pk}__in": CoHandler.objects.filter(body__in=own).values("case_id")})
         )
     if is_village_agent(user):
-        q |= Q(filed_by=user)
+        q |= Q(**{c.filed_by: user})
     return q
+
+
+def visible_q(user, columns: ScopeColumns = CASE_COLUMNS) -> Q:
+    """The cases a user may see, as a filter over `columns` (cases_visible_to's rule)."""
+    return case_scope_q(user, columns) & protection_q(user, columns)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
     if user is None or not user.is_authenticated:
         return Case.objects.none()
-    return Case.objects.filter(case_scope_q(user) & protection_q(user))
+    return Case.objects.filter(visible_q(user))
 
 
 def reporter_visible_q(user) -> Q:

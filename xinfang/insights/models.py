@@ -33,6 +33,24 @@ class CaseFact(models.Model):
         Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     holder_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+    # Copies of the case's columns its visibility rule reads (cases/access.py ScopeColumns), so
+    # that a figure filters these rows alone, without joining a million cases.
+    registering_body = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sender_body = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accused_body = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     state = models.CharField(max_length=20)
     # A petition registered as a repeat of an earlier case (merged into it).
     is_repeat = models.BooleanField(default=False)

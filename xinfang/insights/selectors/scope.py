@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from xinfang.cases.access import cases_visible_to
+from xinfang.cases.access import ScopeColumns, visible_q
 from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
 from xinfang.cases.models import Case, Clock
 from xinfang.cases.selectors.ratings import (
@@ -38,9 +38,20 @@ class StatFilters:
     extra: dict = field(default_factory=dict)
 
 
+# The fact row carries the case's visibility columns under the same names; its key is case_id.
+FACT_COLUMNS = ScopeColumns(pk="case_id")
+
+
+def facts_visible_to(user) -> QuerySet[CaseFact]:
+    """Fact rows of the cases the user may see (cases_visible_to's rule, on the fact columns)."""
+    if user is None or not user.is_authenticated:
+        return CaseFact.objects.none()
+    return CaseFact.objects.filter(visible_q(user, FACT_COLUMNS))
+
+
 def scoped_facts(user, f: StatFilters) -> QuerySet[CaseFact]:
     """Fact rows of the cases the user may see, after every filter but the window."""
-    qs = CaseFact.objects.filter(case__in=cases_visible_to(user).values("pk"))
+    qs = facts_visible_to(user)
     if f.division is not None:
         qs = qs.filter(place_path__startswith=f.division.path)
     if f.body:

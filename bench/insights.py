@@ -1,16 +1,19 @@
-"""Time the map request (/desk/map/) on PostgreSQL with many cases.
+"""Time the statistics, scorecard and map requests on PostgreSQL with many cases.
 
 Reuses the scale builder (bench/scale.py, bench/_scale_data.py) for the demo county and N
-synthetic cases with their clocks, then fills the statistics' fact rows for them in one
-INSERT ... SELECT (the scale builder writes no fact rows; the fold would take an hour at this
-size, and the map reads only the columns filled here). Then, in-process through the test client
-(middleware, view, queries, template), runs each map page: the county analyst's county and
-township maps for intake, overdue cases and grid items over a year, with a filter, and a
-township leader's own map. Writes bench/results/map.json with p50/p95 and the machine load.
+synthetic cases with their clocks and timelines, then fills the statistics' fact rows for them
+in one INSERT ... SELECT from the cases and their timelines (the fold, case by case, would take
+an hour at this size; the columns filled are those the pages read), then brings the daily count
+table up to date the way the scheduled job does (`fold_counts`). Then, in-process through the
+test client (middleware, view, queries, template), runs each page: the county analyst's
+statistics over a year, a quarter and a month, with filters; the scorecards of bodies and
+townships for a month and a quarter; the county and township maps for intake, overdue cases
+and grid items; and a township leader's own statistics and map. Writes
+bench/results/insights_<cases>.json with p50/p95 and the machine load.
 
-Usage (the machine is shared: run it niced):
+Usage (the machine may be shared: say so with the figures):
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/xinfang_map \\
-    nice -n 19 .venv/bin/python bench/map.py --cases 100000
+    .venv/bin/python bench/insights.py --cases 1000000
   options: --runs 15  --workers 2
 """
 
@@ -32,14 +35,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/xinfang_map")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.config.settings")
 os.environ.setdefault("XINFANG_ALLOWED_HOSTS", "testserver,localhost")
-OUT = ROOT / "bench" / "results" / "map.json"
+RESULTS = ROOT / "bench" / "results"
 
 import scale  # noqa: E402
 
 FILL_FACTS = """
 INSERT INTO insights_casefact (
     case_id, registered_on, channel, content_type, online, category_id, category_code,
-    place_id, place_path, township_id, village_id, holder_body_id, state, is_repeat,
+    place_id, place_path, township_id, village_id, holder_body_id, registering_body_id,
+    sender_body_id, accused_body_id, filed_by_id, state, is_repeat,
     answered_on, handling_days, rating, rating_window_status, rating_window_due, resolved,
     leader_body_id, leader_deadline, folded_events, folded_at)
 SELECT c.id, (c.registered_at AT TIME ZONE %(tz)s)::date, c.channel, c.content_type,
@@ -47,11 +51,21 @@ SELECT c.id, (c.registered_at AT TIME ZONE %(tz)s)::date, c.channel, c.content_t
     c.place_id, d.path,
     CASE WHEN d.level = 4 THEN d.code WHEN d.level = 5 THEN d.parent_id END,
     CASE WHEN d.level = 5 THEN d.code END,
-    c.holder_body_id, c.state, false, NULL, NULL, COALESCE(c.rating, ''), NULL, NULL, false,
+    c.holder_body_id, c.registering_body_id, c.sender_body_id, c.accused_body_id,
+    c.filed_by_id, c.state, false,
+    (a.at AT TIME ZONE %(tz)s)::date,
+    (a.at AT TIME ZONE %(tz)s)::date - (c.registered_at AT TIME ZONE %(tz)s)::date,
+    COALESCE(c.rating, ''), r.status, r.due_on,
+    a.at IS NOT NULL AND COALESCE(c.rating, '') <> 'unsatisfied',
     NULL, NULL, c.event_count, now()
 FROM cases_case c
 JOIN orgs_division d ON d.code = c.place_id
 LEFT JOIN taxonomy_category cat ON cat.id = c.category_id
+LEFT JOIN (
+    SELECT case_id, min(at) AS at FROM cases_caseevent
+    WHERE to_state IN ('replied', 'mediated', 'review_decided', 'final') GROUP BY case_id
+) a ON a.case_id = c.id
+LEFT JOIN cases_clock r ON r.case_id = c.id AND r.period = 'rating'
 WHERE NOT EXISTS (SELECT 1 FROM insights_casefact f WHERE f.case_id = c.id)
 """
 
@@ -84,43 +98,61 @@ def township_leader():
     return user
 
 
-def measure(runs: int, *, log=print) -> list[dict]:
+def pages(today: dt.date) -> list[tuple[str, str, str]]:
+    """(who, kind, url) of every request timed."""
+    from xinfang.demo.county import STAFFED_TOWNSHIP
+
+    y, m = today.year, today.month
+    quarter = (m - 1) // 3 + 1
+    st = "/desk/statistics/?"
+    mp = f"/desk/map/?period=year&year={y}"
+    sc = "/desk/scorecards/?"
+    return [
+        ("analyst", "statistics", f"{st}period=year&year={y}"),
+        ("analyst", "statistics", f"{st}period=quarter&year={y}&quarter={quarter}"),
+        ("analyst", "statistics", f"{st}period=month&year={y}&month={m}"),
+        ("analyst", "statistics", f"{st}period=year&year={y}&channel=web"),
+        ("analyst", "statistics", f"{st}period=year&year={y}&division={STAFFED_TOWNSHIP}"),
+        ("analyst", "statistics", f"{st}period=year&year={y}&category=01&level=2"),
+        ("township leader", "statistics", f"{st}period=year&year={y}"),
+        ("analyst", "scorecard", f"{sc}period=month&year={y}&month={m}"),
+        ("analyst", "scorecard", f"{sc}period=quarter&year={y}&quarter={quarter}"),
+        ("analyst", "scorecard", f"{sc}period=month&year={y}&month={m}&unit=township"),
+        ("analyst", "scorecard", f"{sc}period=quarter&year={y}&quarter={quarter}&unit=township"),
+        ("analyst", "map", f"{mp}&measure=intake"),
+        ("analyst", "map", f"{mp}&measure=overdue"),
+        ("analyst", "map", f"{mp}&measure=grid"),
+        ("analyst", "map", f"{mp}&measure=intake&channel=web"),
+        ("analyst", "map", f"{mp}&measure=intake&division={STAFFED_TOWNSHIP}"),
+        ("analyst", "map", f"{mp}&measure=overdue&division={STAFFED_TOWNSHIP}"),
+        ("township leader", "map", f"{mp}&measure=intake"),
+        ("township leader", "map", f"{mp}&measure=overdue"),
+    ]
+
+
+def measure(runs: int, *, only: str = "", log=print) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     from xinfang.core.timeutil import today
-    from xinfang.demo.county import STAFFED_TOWNSHIP
 
-    year = today().year
     analyst = Client()
     analyst.force_login(get_user_model().objects.get(username="analyst"))
     town = Client()
     town.force_login(township_leader())
-    q = f"/desk/map/?period=year&year={year}"
-    pages = [
-        ("analyst", analyst, f"{q}&measure=intake"),
-        ("analyst", analyst, f"{q}&measure=overdue"),
-        ("analyst", analyst, f"{q}&measure=grid"),
-        ("analyst", analyst, f"{q}&measure=intake&channel=web"),
-        ("analyst", analyst, f"{q}&measure=intake&division={STAFFED_TOWNSHIP}"),
-        ("analyst", analyst, f"{q}&measure=overdue&division={STAFFED_TOWNSHIP}"),
-        ("township leader", town, f"{q}&measure=intake"),
-        ("township leader", town, f"{q}&measure=overdue"),
-        # For comparison: the statistics page over the same cases and filters.
-        ("analyst", analyst, f"/desk/statistics/?period=year&year={year}"),
-    ]
+    clients = {"analyst": analyst, "township leader": town}
     out = []
-    for who, client, url in pages:
+    for who, kind, url in pages(today()):
+        if only and kind != only:
+            continue
+        client = clients[who]
         warm = client.get(url)  # warm: connection, templates, shapes
         if warm.status_code != 200:
             raise SystemExit(f"{url} answered {warm.status_code}")
         total = re.search(r'id="map-total">(\d+)<', warm.content.decode())
-        row = {"user": who, "total": int(total.group(1)) if total else None}
+        row = {"user": who, "kind": kind, "total": int(total.group(1)) if total else None}
         row.update(scale._timed(client, url, runs))
-        log(
-            f"  {row['p50_ms']:8.1f} ms p50 {row['p95_ms']:8.1f} ms p95"
-            f"  total {row['total']}  {who}  {url}"
-        )
+        log(f"  {row['p50_ms']:8.1f} ms p50 {row['p95_ms']:8.1f} ms p95  {who}  {url}")
         out.append(row)
     return out
 
@@ -130,9 +162,14 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--only", choices=["statistics", "scorecard", "map"], default="")
+    ap.add_argument("--out", help="results file (default bench/results/insights_<cases>.json)")
     args = ap.parse_args()
 
-    result = {"what": "map request (/desk/map/)", "uptime_before": scale.uptime()}
+    result = {
+        "what": "statistics, scorecard and map requests, in-process (Django test client)",
+        "uptime_before": scale.uptime(),
+    }
     scale.prepare()
     from django.conf import settings
     from django.db import connection
@@ -154,14 +191,15 @@ def main() -> None:
         result["database"] = cur.fetchone()[0].split(",")[0]
     print(f"{result['cases']:,} cases, {result['fact_rows']:,} fact rows; measuring")
     result["runs"] = args.runs
-    result["pages"] = measure(args.runs)
+    result["pages"] = measure(args.runs, only=args.only)
     result["uptime_after"] = scale.uptime()
     result["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     result["python"] = platform.python_version()
     result["cpus"] = os.cpu_count()
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    print(f"wrote {OUT}")
+    out = Path(args.out) if args.out else RESULTS / f"insights_{args.cases}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
