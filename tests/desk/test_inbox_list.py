@@ -5,6 +5,7 @@ in it only where access allows (W30, W46 for reporters)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 from zoneinfo import ZoneInfo
 
@@ -71,6 +72,23 @@ def test_queue_tabs_show_how_many_cases_each_queue_holds(county, client):
     with at(DAY0 + dt.timedelta(days=1)):
         narrowed = queue_counts(u["handler"], InboxFilters(q="停车"))
     assert narrowed["all"] == 1 and narrowed["supervised"] == 0
+
+
+def test_a_tab_counts_up_to_its_cap_and_then_says_more(county, client, monkeypatch):
+    """Counting every case of a county on each page would read them all: past the cap a tab
+    reads "N+" and its count stops there."""
+    inbox_module = importlib.import_module("xinfang.cases.selectors.inbox")
+    monkeypatch.setattr(inbox_module, "COUNT_CAP", 2)
+    for hour in range(4):
+        to_housing(county, DAY0 + dt.timedelta(hours=hour), title=f"楼道灯不亮{hour}")
+    with at(DAY0 + dt.timedelta(days=1)):
+        counts = queue_counts(county.users["handler"])
+        html = sign_in(client, county.users["handler"]).get("/desk/").content.decode()
+    assert counts["all"] == 3 and counts["new"] == 3  # stopped one past the cap
+    assert '<span class="count" data-count="3">2+</span>' in html
+    with at(DAY0 + dt.timedelta(days=1)):
+        narrowed = queue_counts(county.users["handler"], InboxFilters(q="楼道灯不亮1"))
+    assert narrowed["all"] == 1
 
 
 def test_category_and_place_are_picked_by_name(county, client, taxonomy):

@@ -89,7 +89,15 @@ def inbox(request):
         {
             "form": form,
             "queue": queue,
-            "queues": [(q, case_selectors.QUEUES[q], counts.get(q, 0)) for q in queues],
+            "queues": [
+                (
+                    q,
+                    case_selectors.QUEUES[q],
+                    counts.get(q, 0),
+                    case_selectors.count_label(counts.get(q, 0)),
+                )
+                for q in queues
+            ],
             "tab_query": tab_params.urlencode(),
             "export_query": export_params.urlencode(),
             "rows": rows,

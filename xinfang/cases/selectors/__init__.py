@@ -6,11 +6,13 @@ from ..access import case_get_for_citizen, case_get_for_user, cases_visible_to, 
 from ..deadlines import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS
 from .decisions import DecisionRecord, decision_record
 from .inbox import (
+    COUNT_CAP,
     INBOX_MAX_LIMIT,
     QUEUES,
     SORTS,
     InboxFilters,
     InboxPage,
+    count_label,
     decode_cursor,
     encode_cursor,
     inbox,
@@ -75,6 +77,8 @@ __all__ = [
     "export_headers",
     "export_rows",
     "place_filter_choices",
+    "COUNT_CAP",
+    "count_label",
     "queue_counts",
     "registration_event",
     "case_get_for_user",

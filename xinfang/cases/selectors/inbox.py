@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -123,10 +123,10 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
     if queue == "due_soon":
         soon = day + dt.timedelta(days=settings.XINFANG["DUE_SOON_DAYS"])
         clocks = _staff_clocks().filter(due_on__gte=day, due_on__lte=soon)
-        return Q(pk__in=clocks.values("case_id"), state__in=OPEN)
+        return Q(Exists(clocks.filter(case=OuterRef("pk"))), state__in=OPEN)
     if queue == "overdue":
         clocks = _staff_clocks().filter(due_on__lt=day)
-        return Q(pk__in=clocks.values("case_id"), state__in=OPEN)
+        return Q(Exists(clocks.filter(case=OuterRef("pk"))), state__in=OPEN)
     if queue == "signoff":
         heads = bodies_where(user, {HEAD})
         return Q(holder_body__in=heads) & (
@@ -228,16 +228,28 @@ def inbox_queryset(
     return qs.order_by("-registered_at", "-pk")
 
 
+# A queue's tab counts its cases up to this many and then says "999+": an exact count of all of
+# an office's cases would read every one of them on each page, and nobody works from that figure.
+COUNT_CAP = 999
+
+
 def queue_counts(
     user, filters: InboxFilters | None = None, *, on: dt.date | None = None
 ) -> dict[str, int]:
-    """How many cases each of the user's queues holds under the same filters, in one query."""
+    """How many cases each of the user's queues holds under the same filters, each counted up
+    to COUNT_CAP + 1 (more than COUNT_CAP reads as "999+"), so a count costs at most that many
+    rows however many cases there are."""
     day = on or today()
-    queues = inbox_queues(user)
-    qs = _filtered(user, filters or InboxFilters())
-    return qs.aggregate(
-        **{q: Count("pk", filter=_queue_q(user, q, day) or Q(pk__isnull=False)) for q in queues}
-    )
+    qs = _filtered(user, filters or InboxFilters()).order_by()
+    return {
+        q: qs.filter(_queue_q(user, q, day)).values("pk")[: COUNT_CAP + 1].count()
+        for q in inbox_queues(user)
+    }
+
+
+def count_label(n: int) -> str:
+    """A queue count as its tab shows it: "999+" past the cap."""
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 def inbox(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from xinfang.cases.deadlines import DEFAULT_PERIODS
@@ -16,13 +16,14 @@ from xinfang.cases.selectors.ratings import (
     LAPSED,
     RATED,
     RATING_STATUS_LABELS,
-    SATISFIED_RATINGS,
 )
 from xinfang.cases.workflow import CHANNELS
 from xinfang.orgs.models import Body, Division
 from xinfang.taxonomy.models import Category
 
 from .scope import (
+    ANSWERED_FIGURES,
+    REGISTERED_FIGURES,
     StatFilters,
     category_prefix,
     figure_facts,
@@ -142,18 +143,34 @@ class Statistics:
         ]
 
 
-def _grouped(user, f, column, windows, day) -> dict[str, list[int]]:
-    """{value: [count in each window]} of intake grouped by a fact column or expression."""
+# The dimensions intake is broken down by, as columns of a fact row ("group": the category at
+# the filters' level).
+INTAKE_DIMENSIONS = ("channel", "group", "township_id", "village_id")
+
+
+def _registered_cells(user, f: StatFilters, w: Window, day) -> list[dict]:
+    """Each registered-axis figure (scope.REGISTERED_FIGURES) counted per combination of the
+    intake dimensions, in one pass over the window's facts."""
+    return list(
+        figure_facts(user, f, "registered", day=day, window=w)
+        .annotate(group=category_prefix(f.level))
+        .values(*INTAKE_DIMENSIONS)
+        .annotate(**{name: Count("pk", filter=q) for name, q in REGISTERED_FIGURES.items()})
+        .order_by()
+    )
+
+
+def _total(cells: list[dict], figure: str) -> int:
+    return sum(c[figure] for c in cells)
+
+
+def _by(cells_per_window: list[list[dict]], dimension: str) -> dict:
+    """{value: [intake in each window]} of one dimension."""
     out: dict = {}
-    for i, w in enumerate(windows):
-        qs = figure_facts(user, f, "intake", day=day, window=w)
-        if not isinstance(column, str):
-            qs = qs.annotate(group=column)
-            name = "group"
-        else:
-            name = column
-        for r in qs.values(name).annotate(n=Count("pk")).order_by():
-            out.setdefault(r[name], [0] * len(windows))[i] = r["n"]
+    for i, cells in enumerate(cells_per_window):
+        for c in cells:
+            counts = out.setdefault(c[dimension], [0] * len(cells_per_window))
+            counts[i] += c["intake"]
     return out
 
 
@@ -170,14 +187,53 @@ def _rows(dim: str, grouped: dict, labels: dict) -> list[Row]:
     return sorted(rows, key=lambda r: (-r.count, r.key))
 
 
+def _on_time(facts, w: Window) -> tuple[list[Rate], list[Rate], Rate]:
+    """Body deadlines stopped in the window, met or not: by period, by holder body and in all,
+    from one grouped count."""
+    cells = list(
+        staff_clocks_stopped(facts, w)
+        .values("period", "case__fact__holder_body")
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
+        .order_by()
+    )
+    periods: dict[str, list[int]] = {}
+    bodies: dict[int, list[int]] = {}
+    for c in cells:
+        for key, table in ((c["period"], periods), (c["case__fact__holder_body"], bodies)):
+            met_n = table.setdefault(key, [0, 0])
+            met_n[0] += c["met"]
+            met_n[1] += c["n"]
+    by_period = [
+        Rate(
+            f"period:{period}",
+            str(DEFAULT_PERIODS[period].label) if period in DEFAULT_PERIODS else "",
+            met,
+            n,
+        )
+        for period, (met, n) in sorted(periods.items())
+    ]
+    names = dict(Body.objects.filter(pk__in=list(bodies)).values_list("pk", "name"))
+    by_body = sorted(
+        (Rate(f"body:{body}", names.get(body, ""), met, n) for body, (met, n) in bodies.items()),
+        key=lambda r: (-(r.value or 0), r.label),
+    )
+    total = Rate("", _("All deadlines"), _total(cells, "met"), _total(cells, "n"))
+    return by_period, by_body, total
+
+
 def statistics(user, f: StatFilters, *, day: dt.date) -> Statistics:
     w = f.window
     windows = (w, w.previous(), w.year_before())
-    counts = [figure_facts(user, f, "intake", day=day, window=x).count() for x in windows]
-    channel = _grouped(user, f, "channel", windows, day)
-    category = _grouped(user, f, category_prefix(f.level), windows, day)
-    township = _grouped(user, f, "township_id", windows, day)
-    village = _grouped(user, f, "village_id", windows, day)
+    # A year's "previous period" is the year before: count each distinct window once.
+    by_window: dict[tuple, list[dict]] = {}
+    for x in windows:
+        if (x.start, x.end) not in by_window:
+            by_window[(x.start, x.end)] = _registered_cells(user, f, x, day)
+    cells = [by_window[(x.start, x.end)] for x in windows]
+    current = cells[0]
+    category = _by(cells, "group")
+    township = _by(cells, "township_id")
+    village = _by(cells, "village_id")
     cat_names = dict(
         Category.objects.filter(code__in=[c for c in category if c]).values_list("code", "name")
     )
@@ -186,74 +242,47 @@ def statistics(user, f: StatFilters, *, day: dt.date) -> Statistics:
     )
 
     facts = scoped_facts(user, f)
-    clocks = staff_clocks_stopped(facts, w)
-    by_period = [
-        Rate(
-            f"period:{r['period']}",
-            str(DEFAULT_PERIODS[r["period"]].label) if r["period"] in DEFAULT_PERIODS else "",
-            r["met"],
-            r["n"],
-        )
-        for r in clocks.values("period")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
-        .order_by("period")
-    ]
-    body_rows = list(
-        clocks.values("case__fact__holder_body")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
-        .order_by()
+    by_period, by_body, on_time = _on_time(facts, w)
+    overdue = overdue_clocks(facts, day).aggregate(
+        clocks=Count("pk"), cases=Count("case_id", distinct=True)
     )
-    body_names = dict(
-        Body.objects.filter(pk__in=[r["case__fact__holder_body"] for r in body_rows]).values_list(
-            "pk", "name"
-        )
-    )
-    by_body = sorted(
-        (
-            Rate(
-                f"body:{r['case__fact__holder_body']}",
-                body_names.get(r["case__fact__holder_body"], ""),
-                r["met"],
-                r["n"],
-            )
-            for r in body_rows
-        ),
-        key=lambda r: (-(r.value or 0), r.label),
-    )
-    total = clocks.aggregate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
-    overdue = overdue_clocks(facts, day)
-
-    answered = figure_facts(user, f, "answered", day=day)
-    statuses = dict(
-        with_rating_status(answered, day)
+    answered = list(
+        with_rating_status(figure_facts(user, f, "answered", day=day), day)
         .values("rating_status")
-        .annotate(n=Count("pk"))
+        .annotate(
+            days=Sum("handling_days"),
+            timed=Count("handling_days"),
+            **{name: Count("pk", filter=q) for name, q in ANSWERED_FIGURES.items()},
+        )
         .order_by()
-        .values_list("rating_status", "n")
     )
+    statuses = {r["rating_status"]: r["answered"] for r in answered}
+    timed = _total(answered, "timed")
     grid = _grid(user, f)
     return Statistics(
         window=w,
         previous=windows[1],
         year_before=windows[2],
-        intake=Row("", _("All"), *counts),
-        online=figure_facts(user, f, "online", day=day).count(),
-        by_channel=_rows("channel", channel, CHANNELS),
+        intake=Row("", _("All"), *(_total(c, "intake") for c in cells)),
+        online=_total(current, "online"),
+        by_channel=_rows("channel", _by(cells, "channel"), CHANNELS),
         by_category=_rows("category", category, cat_names),
         by_township=_rows("township", township, places),
         by_village=_rows("village", village, places),
         on_time_by_period=by_period,
         on_time_by_body=by_body,
-        on_time=Rate("", _("All deadlines"), total["met"], total["n"]),
-        overdue_cases=overdue.values("case_id").distinct().count(),
-        overdue_clocks=overdue.count(),
-        average_handling_days=_round(answered.aggregate(a=Avg("handling_days"))["a"]),
-        answered=answered.count(),
+        on_time=on_time,
+        overdue_cases=overdue["cases"],
+        overdue_clocks=overdue["clocks"],
+        average_handling_days=_round(sum(r["days"] or 0 for r in answered) / timed)
+        if timed
+        else None,
+        answered=_total(answered, "answered"),
         rating_counts={k: statuses.get(k, 0) for k in (AWAITING, RATED, LAPSED)},
-        satisfied=answered.filter(rating__in=SATISFIED_RATINGS).count(),
-        registered=figure_facts(user, f, "registered", day=day).count(),
-        repeats=figure_facts(user, f, "repeat", day=day).count(),
-        resolved=figure_facts(user, f, "resolved", day=day).count(),
+        satisfied=_total(answered, "satisfied"),
+        registered=_total(current, "registered"),
+        repeats=_total(current, "repeat"),
+        resolved=_total(answered, "resolved"),
         grid_found=grid.count(),
         grid_settled=grid.filter(status=GridItem.SETTLED).count(),
         backlog_found=figure_facts(user, f, "backlog", day=day).count(),

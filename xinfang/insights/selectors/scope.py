@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -94,11 +94,12 @@ def staff_clocks_stopped(facts: QuerySet[CaseFact], w: Window) -> QuerySet[Clock
 
 def overdue_clocks(facts: QuerySet[CaseFact] | None, day: dt.date) -> QuerySet[Clock]:
     """Body deadlines running past their due date now, of open cases (docs/metrics.md), of the
-    given facts' cases (None: of any case, for a caller that restricts the cases itself)."""
+    given facts' cases (None: of any case, for a caller that keeps only open cases itself).
+    Whether a case is open is read from its fact row, as every other figure reads it."""
     clocks = Clock.objects.filter(status=Clock.RUNNING, due_on__lt=day)
     if facts is not None:
-        clocks = clocks.filter(case_id__in=facts.values("case_id"))
-    return clocks.exclude(period__in=NOT_STAFF_DEADLINES).filter(case__state__in=OPEN)
+        clocks = clocks.filter(case_id__in=facts.filter(state__in=OPEN).values("case_id"))
+    return clocks.exclude(period__in=NOT_STAFF_DEADLINES)
 
 
 def category_prefix(level: int):
@@ -126,6 +127,21 @@ def _segment(qs: QuerySet[CaseFact], key: str) -> QuerySet[CaseFact]:
         return qs.filter(**{f"{column}__isnull": True} if value == "" else {column: value})
     raise InvalidInput(_("Unknown figure"), fields={"key": [_("Unknown figure")]})
 
+
+# Figures over the facts registered in the window, and over those answered in it: each one's
+# rows as a filter, read by figure_facts (the list behind a number) and by the statistics,
+# which count them all in one pass (figures.py).
+REGISTERED_FIGURES = {
+    "registered": Q(),
+    "intake": ~Q(state=S.MERGED),
+    "online": ~Q(state=S.MERGED) & Q(online=True),
+    "repeat": Q(is_repeat=True),
+}
+ANSWERED_FIGURES = {
+    "answered": Q(),
+    "resolved": Q(resolved=True),
+    "satisfied": Q(rating__in=SATISFIED_RATINGS),
+}
 
 FIGURES = (
     "intake",
@@ -159,23 +175,11 @@ def figure_facts(
     if key.startswith("period:"):
         period, key = key.partition(":")[2], ""
     base = _segment(base, key)
-    registered = in_window(base, "registered_on", w)
-    intake = registered.exclude(state=S.MERGED)
+    if figure in REGISTERED_FIGURES:
+        return in_window(base, "registered_on", w).filter(REGISTERED_FIGURES[figure])
     answered = in_window(base, "answered_on", w)
-    if figure == "intake":
-        return intake
-    if figure == "online":
-        return intake.filter(online=True)
-    if figure == "registered":
-        return registered
-    if figure == "repeat":
-        return registered.filter(is_repeat=True)
-    if figure == "answered":
-        return answered
-    if figure == "resolved":
-        return answered.filter(resolved=True)
-    if figure == "satisfied":
-        return answered.filter(rating__in=SATISFIED_RATINGS)
+    if figure in ANSWERED_FIGURES:
+        return answered.filter(ANSWERED_FIGURES[figure])
     if figure in REPLIED_STATUSES:
         return with_rating_status(answered, day).filter(rating_status=figure)
     if figure == "backlog":
@@ -187,6 +191,7 @@ def figure_facts(
     if figure == "overdue":
         # The facts are restricted below: the clocks need not repeat the visibility test.
         clocks = overdue_clocks(None, day)
+        base = base.filter(state__in=OPEN)
     elif figure in ("stopped", "late"):
         clocks = staff_clocks_stopped(base, w)
         if figure == "late":
