@@ -3,8 +3,8 @@
 Reuses the scale builder (bench/scale.py, bench/_scale_data.py) for the demo county and N
 synthetic cases with their clocks and timelines, then fills the statistics' fact rows for them
 in one INSERT ... SELECT from the cases and their timelines (the fold, case by case, would take
-an hour at this size; the columns filled are those the pages read), then brings the daily count
-table up to date the way the scheduled job does (`fold_counts`). Then, in-process through the
+an hour at this size; the columns filled are those the pages read), in the order the cases were
+registered, as a running system folds them. Then, in-process through the
 test client (middleware, view, queries, template), runs each page: the county analyst's
 statistics over a year, a quarter and a month, with filters; the scorecards of bodies and
 townships for a month and a quarter; the county and township maps for intake, overdue cases
@@ -67,6 +67,7 @@ LEFT JOIN (
 ) a ON a.case_id = c.id
 LEFT JOIN cases_clock r ON r.case_id = c.id AND r.period = 'rating'
 WHERE NOT EXISTS (SELECT 1 FROM insights_casefact f WHERE f.case_id = c.id)
+ORDER BY c.registered_at
 """
 
 

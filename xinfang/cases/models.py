@@ -397,6 +397,12 @@ class Clock(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["case", "period", "status"]),
+            # On-time rates count the deadlines stopped in a window (docs/metrics.md).
+            models.Index(
+                fields=["stopped_on"],
+                condition=models.Q(status="stopped"),
+                name="cases_clock_stopped_on",
+            ),
         ]
 
     def __str__(self):

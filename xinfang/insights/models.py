@@ -79,6 +79,12 @@ class CaseFact(models.Model):
             models.Index(fields=["registered_on", "holder_body"]),
             models.Index(fields=["answered_on", "holder_body"]),
             models.Index(fields=["place_path"]),
+            # Scorecards count the cases whose leader's limit falls in a period.
+            models.Index(
+                fields=["leader_deadline"],
+                condition=models.Q(leader_deadline__isnull=False),
+                name="insights_fact_leader_deadline",
+            ),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from xinfang.orgs.models import Division, Level
 from xinfang.orgs.selectors import bodies_in_scope, memberships_of
 
 from .models import AccountabilityRecord, Measure, Scorecard, ScoreLine, ScoreWeight
-from .selectors.scope import StatFilters, in_window, scoped_facts
+from .selectors.scope import StatFilters, clock_cells, in_window, scoped_facts
 from .selectors.windows import Window
 
 DEFAULT_WEIGHTS = {
@@ -121,12 +121,12 @@ def measures(user, window: Window, unit: str) -> dict[str, dict[str, float | Non
     """{unit key: {measure: value}} over the window."""
     facts = scoped_facts(user, StatFilters(window=window))
     col = "township_id" if unit == Scorecard.TOWNSHIP else "holder_body_id"
-    clocks = in_window(
-        Clock.objects.filter(status=Clock.STOPPED, case_id__in=facts.values("case_id")),
-        "stopped_on",
-        window,
-    )
     ccol = f"case__fact__{col}"
+    deadlines: dict[str, dict[str, tuple[int, int]]] = {}
+    stopped = in_window(Clock.objects.filter(status=Clock.STOPPED), "stopped_on", window)
+    for period, key, n, met in clock_cells(facts, stopped, col):
+        if key is not None:
+            deadlines.setdefault(period, {})[str(key)] = (met, n)
     answered = in_window(facts, "answered_on", window)
     registered = in_window(facts, "registered_on", window)
     notices = in_window(
@@ -137,8 +137,8 @@ def measures(user, window: Window, unit: str) -> dict[str, dict[str, float | Non
     lcol = "township_id" if unit == Scorecard.TOWNSHIP else "leader_body_id"
     owned = in_window(facts.filter(leader_deadline__isnull=False), "leader_deadline", window)
     counts = {
-        Measure.ACCEPTANCE: _grouped(clocks.filter(period="accept_notice"), ccol, Q(met=True)),
-        Measure.ON_TIME: _grouped(clocks.filter(period="handle"), ccol, Q(met=True)),
+        Measure.ACCEPTANCE: deadlines.get("accept_notice", {}),
+        Measure.ON_TIME: deadlines.get("handle", {}),
         Measure.SATISFACTION: _grouped(
             answered.exclude(rating=""), col, Q(rating__in=SATISFIED_RATINGS)
         ),

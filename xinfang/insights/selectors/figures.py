@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from xinfang.cases.deadlines import DEFAULT_PERIODS
@@ -26,6 +26,7 @@ from .scope import (
     REGISTERED_FIGURES,
     StatFilters,
     category_prefix,
+    clock_cells,
     figure_facts,
     overdue_clocks,
     scoped_facts,
@@ -190,19 +191,14 @@ def _rows(dim: str, grouped: dict, labels: dict) -> list[Row]:
 def _on_time(facts, w: Window) -> tuple[list[Rate], list[Rate], Rate]:
     """Body deadlines stopped in the window, met or not: by period, by holder body and in all,
     from one grouped count."""
-    cells = list(
-        staff_clocks_stopped(facts, w)
-        .values("period", "case__fact__holder_body")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
-        .order_by()
-    )
+    cells = clock_cells(facts, staff_clocks_stopped(None, w), "holder_body_id")
     periods: dict[str, list[int]] = {}
     bodies: dict[int, list[int]] = {}
-    for c in cells:
-        for key, table in ((c["period"], periods), (c["case__fact__holder_body"], bodies)):
+    for period, body, n, met in cells:
+        for key, table in ((period, periods), (body, bodies)):
             met_n = table.setdefault(key, [0, 0])
-            met_n[0] += c["met"]
-            met_n[1] += c["n"]
+            met_n[0] += met
+            met_n[1] += n
     by_period = [
         Rate(
             f"period:{period}",
@@ -217,7 +213,7 @@ def _on_time(facts, w: Window) -> tuple[list[Rate], list[Rate], Rate]:
         (Rate(f"body:{body}", names.get(body, ""), met, n) for body, (met, n) in bodies.items()),
         key=lambda r: (-(r.value or 0), r.label),
     )
-    total = Rate("", _("All deadlines"), _total(cells, "met"), _total(cells, "n"))
+    total = Rate("", _("All deadlines"), sum(c[3] for c in cells), sum(c[2] for c in cells))
     return by_period, by_body, total
 
 
