@@ -84,8 +84,9 @@ def test_the_head_reads_the_draft_and_notice_and_the_page_prints_clean(
     for page, name in ((desktop_page, "desktop"), (phone_page, "phone")):
         login(page, live_server, "head", "pw-head")
         page.goto(f"{live_server.url}/desk/?queue=signoff")
-        tab = page.locator("#queues a[data-queue=signoff]").inner_text()
-        assert "1" in tab
+        count = page.locator("#queues a[data-queue=signoff] .count")
+        count.wait_for()  # the tabs' counts arrive once the page is shown
+        assert count.inner_text() == "1"
         shot(page, f"1-inbox-{name}")
         page.goto(f"{live_server.url}/desk/case/{case.number}/")
         draft = page.locator("#draft").inner_text()

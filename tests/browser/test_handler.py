@@ -58,6 +58,11 @@ def test_handler_extends_and_replies_and_the_citizen_gets_the_pdf(
     login(page, live_server, "handler", "pw-handler")
     page.goto(f"{live_server.url}/desk/?queue=new")
     assert number in page.inner_text("#inbox-table")
+    # The tabs' counts arrive once the page is shown.
+    new_tab = page.locator("#queues a[data-queue=new] .count")
+    new_tab.wait_for()
+    assert new_tab.inner_text() == "1"
+    assert page.locator("#queues a[data-queue=new]").get_attribute("aria-current") == "page"
     shot(page, "1-handler-inbox")
     open_case(page, live_server, number, "new")
     assert page.locator("#parties").inner_text().count("张**") == 1

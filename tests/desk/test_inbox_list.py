@@ -62,12 +62,16 @@ def test_queue_tabs_show_how_many_cases_each_queue_holds(county, client):
     with at(DAY0 + dt.timedelta(days=1)):
         services.accept(case=first, actor=u["handler"])
         services.supervise(case=first, actor=u["supervisor"], grounds="久拖不办")
-        html = sign_in(client, u["handler"]).get("/desk/").content.decode()
+        page = sign_in(client, u["handler"]).get("/desk/?queue=new").content.decode()
+        html = client.get("/desk/queue-counts/?queue=new").content.decode()
         counts = queue_counts(u["handler"])
     assert counts["all"] == 2 and counts["new"] == 1 and counts["supervised"] == 1
-    assert 'data-queue="all"' in html
+    # The page shows its tabs at once and asks for their counts when it is shown.
+    assert 'data-queue="all"' in page and 'class="count"' not in page
+    assert 'hx-get="/desk/queue-counts/?queue=new" hx-trigger="load"' in page
     assert '<span class="count" data-count="2">2</span>' in html
     assert '<span class="count" data-count="1">1</span>' in html
+    assert 'data-queue="new" class="current"' in html and "hx-get" not in html
     # The counts follow the filters in force: searching narrows every tab.
     with at(DAY0 + dt.timedelta(days=1)):
         narrowed = queue_counts(u["handler"], InboxFilters(q="停车"))
@@ -83,7 +87,8 @@ def test_a_tab_counts_up_to_its_cap_and_then_says_more(county, client, monkeypat
         to_housing(county, DAY0 + dt.timedelta(hours=hour), title=f"楼道灯不亮{hour}")
     with at(DAY0 + dt.timedelta(days=1)):
         counts = queue_counts(county.users["handler"])
-        html = sign_in(client, county.users["handler"]).get("/desk/").content.decode()
+        sign_in(client, county.users["handler"])
+        html = client.get("/desk/queue-counts/").content.decode()
     assert counts["all"] == 3 and counts["new"] == 3  # stopped one past the cap
     assert '<span class="count" data-count="3">2+</span>' in html
     with at(DAY0 + dt.timedelta(days=1)):

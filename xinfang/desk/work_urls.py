@@ -7,6 +7,7 @@ from . import work_views as v
 
 urlpatterns = [
     path("inbox.xlsx", v.inbox_export, name="inbox_export"),
+    path("queue-counts/", v.queue_counts, name="queue_counts"),
     path("case/<str:number>/", v.case_page, name="case"),
     path("case/<str:number>/move/<str:move>/", v.case_move, name="case_move"),
     path("case/<str:number>/parties/<int:party_id>/unmask/", v.unmask, name="case_unmask"),

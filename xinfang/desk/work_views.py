@@ -55,9 +55,33 @@ def _inbox_request(request):
     return form, data, queues, queue, filters
 
 
+def _tabs(request, queues, queue, counts: dict | None) -> dict:
+    """The queue tabs: their links keep the filters; with `counts` each tab shows its count."""
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    tab_params = params.copy()
+    tab_params.pop("queue", None)
+    params["queue"] = queue
+    return {
+        "queue": queue,
+        "queues": [(q, case_selectors.QUEUES[q], *_count(counts, q)) for q in queues],
+        "counted": counts is not None,
+        "tab_query": tab_params.urlencode(),
+        "counts_query": params.urlencode(),
+    }
+
+
+def _count(counts: dict | None, q: str) -> tuple:
+    if counts is None:
+        return None, ""
+    return counts.get(q, 0), case_selectors.count_label(counts.get(q, 0))
+
+
 @require_GET
 @login_required
 def inbox(request):
+    """One page of a queue. The tabs' counts come in a request of their own once the page is
+    shown (queue_counts): the page never waits for them."""
     form, data, queues, queue, filters = _inbox_request(request)
     error = ""
     try:
@@ -67,7 +91,6 @@ def inbox(request):
     except ApplicationError as e:
         error = str(e.message)
         page = case_selectors.inbox(request.user, queue, filters, None, INBOX_PAGE)
-    counts = case_selectors.queue_counts(request.user, filters)
     due = case_selectors.staff_clock_due(page.items)
     rows = [(c, due.get(c.pk)) for c in page.items]
     tasks = reception_selectors.open_tasks_for(request.user)
@@ -76,8 +99,6 @@ def inbox(request):
         task.days_left = (task.due_on - day).days
     params = request.GET.copy()
     params.pop("cursor", None)
-    tab_params = params.copy()
-    tab_params.pop("queue", None)
     next_params = params.copy()
     if page.next_cursor:
         next_params["cursor"] = page.next_cursor
@@ -87,18 +108,8 @@ def inbox(request):
         request,
         "desk/home.html",
         {
+            **_tabs(request, queues, queue, None),
             "form": form,
-            "queue": queue,
-            "queues": [
-                (
-                    q,
-                    case_selectors.QUEUES[q],
-                    counts.get(q, 0),
-                    case_selectors.count_label(counts.get(q, 0)),
-                )
-                for q in queues
-            ],
-            "tab_query": tab_params.urlencode(),
             "export_query": export_params.urlencode(),
             "rows": rows,
             "tasks": tasks,
@@ -112,6 +123,16 @@ def inbox(request):
             ),
         },
     )
+
+
+@require_GET
+@login_required
+def queue_counts(request):
+    """The queue tabs with how many cases each holds under the inbox's filters (a fragment the
+    inbox page asks for once it is shown)."""
+    _form, _data, queues, queue, filters = _inbox_request(request)
+    counts = case_selectors.queue_counts(request.user, filters)
+    return render(request, "desk/work/_queue_tabs.html", _tabs(request, queues, queue, counts))
 
 
 @require_GET
