@@ -320,7 +320,16 @@ def measure(runs: int, *, client=None, log=print) -> dict:
         "leader": users.get(username="leader"),
     }
     home = reverse("desk:home")
-    out: dict = {"inbox": [], "search": [], "case_page": [], "supervision": [], "api_list": []}
+    counts_url = reverse("desk:queue_counts")
+    out: dict = {
+        "inbox": [],
+        "queue_counts": [],
+        "search": [],
+        "search_counts": [],
+        "case_page": [],
+        "supervision": [],
+        "api_list": [],
+    }
     clients = {}
     for role, user in who.items():
         c = client or Client()
@@ -330,6 +339,10 @@ def measure(runs: int, *, client=None, log=print) -> dict:
             r = _timed(c, f"{home}?queue={queue}", runs)
             out["inbox"].append({"user": role, "queue": queue, **r})
             log(f"  inbox {role:10} {queue:10} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
+        # The tabs' counts: a request of their own once the page is shown.
+        r = _timed(c, counts_url, runs)
+        out["queue_counts"].append({"user": role, **r})
+        log(f"  tab counts {role:10}      p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
     from urllib.parse import quote
 
     for role in ("supervisor", "handler"):
@@ -341,6 +354,9 @@ def measure(runs: int, *, client=None, log=print) -> dict:
                 entry["plan_stable"] = len({tuple(p["shape"]) for p in entry["plans"]}) == 1
             out["search"].append(entry)
             log(f"  search {role:10} {q:8} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
+            r = _timed(clients[role], f"{counts_url}?q={quote(q)}", runs)
+            out["search_counts"].append({"user": role, "q": q, **r})
+            log(f"  search tab counts {role:10} {q:8} p50 {r['p50_ms']:7.1f}")
     # Case pages: different cases each run, open ones the handler's body holds and any.
     sup = clients["supervisor"]
     top = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
