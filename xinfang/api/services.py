@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 import secrets
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -93,8 +94,13 @@ def claim_idempotency_key(key: str, payload: dict) -> str | IdempotencyRecord:
     fp = fingerprint(payload)
     token = secrets.token_hex(16)
     moment = timezone.now()
+    # Its own commit, before the registration's transaction: a concurrent retry sees the claim.
+    # Outside any transaction the insert commits by itself (no BEGIN and COMMIT around it);
+    # inside one, a savepoint keeps a refused insert from spoiling it.
+    conn = transaction.get_connection()
+    guard = transaction.atomic() if conn.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             IdempotencyRecord.objects.create(
                 key=key, fingerprint=fp, claim_token=token, claimed_at=moment
             )
