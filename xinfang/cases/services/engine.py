@@ -10,7 +10,7 @@ from django.db import OperationalError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from xinfang.core import audit, events
+from xinfang.core import audit, events, rows
 from xinfang.core.errors import (
     InvalidInput,
     NotFound,
@@ -97,7 +97,7 @@ def append_event(
         prev_hash=case.audit_head or audit.GENESIS,
     )
     event.hash = audit.link_hash(event.prev_hash, event.hash_payload())
-    event.save()
+    rows.insert([event])  # append-only: always a new row
     case.event_count = event.seq
     case.audit_head = event.hash
     return event
