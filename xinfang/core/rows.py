@@ -16,8 +16,8 @@ from django.db.models import Model
 _statements: dict[tuple, tuple[str, list]] = {}
 
 
-def _statement(model: type[Model], count: int) -> tuple[str, list] | None:
-    key = (model, count, connection.vendor)
+def _statement(model: type[Model], count: int, skip: bool) -> tuple[str, list] | None:
+    key = (model, count, skip, connection.vendor)
     found = _statements.get(key)
     if found is None:
         meta = model._meta
@@ -32,15 +32,17 @@ def _statement(model: type[Model], count: int) -> tuple[str, list] | None:
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"VALUES {', '.join([row] * count)} RETURNING {qn(meta.pk.column)}"
+            f"VALUES {', '.join([row] * count)} "
+            + ("ON CONFLICT DO NOTHING" if skip else f"RETURNING {qn(meta.pk.column)}")
         )
         found = _statements[key] = (sql, fields)
     return found
 
 
-def insert(objs: list[Model]) -> None:
+def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
     """Insert `objs`, new instances of one model without a primary key, in one statement;
-    each gets its key. In the caller's transaction."""
+    each gets its key. In the caller's transaction. `ignore_conflicts`: rows that would break
+    a unique constraint are left out, and no instance gets its key (as with bulk_create)."""
     if not objs:
         return
     model = type(objs[0])
@@ -48,7 +50,7 @@ def insert(objs: list[Model]) -> None:
     if connection.features.can_return_rows_from_bulk_insert and all(
         type(o) is model and o.pk is None for o in objs
     ):
-        statement = _statement(model, len(objs))
+        statement = _statement(model, len(objs), ignore_conflicts)
     params: list = []
     if statement is not None:
         sql, fields = statement
@@ -63,10 +65,12 @@ def insert(objs: list[Model]) -> None:
             if statement is None:
                 break
     if statement is None:
-        model.objects.bulk_create(objs)
+        model.objects.bulk_create(objs, ignore_conflicts=ignore_conflicts)
         return
     with connection.cursor() as cur:
         cur.execute(sql, params)
+        if ignore_conflicts:
+            return
         keys = [r[0] for r in cur.fetchall()]
     for obj, pk in zip(objs, keys, strict=True):
         obj.pk = pk

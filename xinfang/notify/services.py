@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from xinfang.cases import workflow
 from xinfang.cases.models import Case, CaseEvent, Clock, Party
 from xinfang.core import crypto
+from xinfang.core import rows as inserts
 from xinfang.core.timeutil import now, today
 
 from . import backends, defaults, selectors
@@ -167,7 +168,7 @@ def _write(
             for party_id, token in recipients
         )
     # A replayed event finds its rows already there and adds nothing.
-    Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+    inserts.insert(rows, ignore_conflicts=True)
     return rows
 
 
