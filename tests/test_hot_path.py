@@ -24,9 +24,9 @@ CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
 # Statements of one submission, transaction control aside: the rate-limit read, the case, its
 # party, its clock and its event, the queued task, the two rate-limit counts (one statement),
-# the day's counter, the number and the outbox row (PostgreSQL takes the counter and sets the
-# number in one).
-API_CEILING = 9 if connection.vendor == "postgresql" else 10
+# the day's counter, the number and the outbox row. PostgreSQL writes the party, clock and
+# event in one statement, and takes the counter and sets the number in one.
+API_CEILING = 7 if connection.vendor == "postgresql" else 10
 # The Idempotency-Key's claim (its own commit, so a retry sees it) and its stored answer.
 API_WITH_KEY_CEILING = API_CEILING + 2
 # The session written with the receipt, under a fresh key.

@@ -39,40 +39,68 @@ def _statement(model: type[Model], count: int, skip: bool) -> tuple[str, list] |
     return found
 
 
+def _prepared(objs: list[Model], ignore_conflicts: bool) -> tuple[str, list] | None:
+    """(SQL, parameters) inserting `objs`, or None when bulk_create has to do it."""
+    model = type(objs[0])
+    if not connection.features.can_return_rows_from_bulk_insert or not all(
+        type(o) is model and o.pk is None for o in objs
+    ):
+        return None
+    statement = _statement(model, len(objs), ignore_conflicts)
+    if statement is None:
+        return None
+    sql, fields = statement
+    params: list = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert")
+        for f in fields:
+            value = f.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                return None
+            params.append(f.get_db_prep_save(value, connection))
+    return sql, params
+
+
+def _keyed(objs: list[Model], keys: list) -> None:
+    for obj, pk in zip(objs, keys, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
     """Insert `objs`, new instances of one model without a primary key, in one statement;
     each gets its key. In the caller's transaction. `ignore_conflicts`: rows that would break
     a unique constraint are left out, and no instance gets its key (as with bulk_create)."""
     if not objs:
         return
-    model = type(objs[0])
-    statement = None
-    if connection.features.can_return_rows_from_bulk_insert and all(
-        type(o) is model and o.pk is None for o in objs
-    ):
-        statement = _statement(model, len(objs), ignore_conflicts)
-    params: list = []
-    if statement is not None:
-        sql, fields = statement
-        for obj in objs:
-            obj._prepare_related_fields_for_save(operation_name="insert")
-            for f in fields:
-                value = f.pre_save(obj, True)
-                if hasattr(value, "resolve_expression"):
-                    statement = None
-                    break
-                params.append(f.get_db_prep_save(value, connection))
-            if statement is None:
-                break
-    if statement is None:
-        model.objects.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+    prepared = _prepared(objs, ignore_conflicts)
+    if prepared is None:
+        type(objs[0]).objects.bulk_create(objs, ignore_conflicts=ignore_conflicts)
         return
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        if ignore_conflicts:
-            return
-        keys = [r[0] for r in cur.fetchall()]
-    for obj, pk in zip(objs, keys, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        cur.execute(*prepared)
+        if not ignore_conflicts:
+            _keyed(objs, [r[0] for r in cur.fetchall()])
+
+
+def insert_together(*groups: list[Model]) -> None:
+    """`insert` for each group (new instances of one model each, none referring to another
+    group's rows); on PostgreSQL in one statement, one round trip instead of one per group."""
+    groups = tuple(g for g in groups if g)
+    prepared = [_prepared(g, False) for g in groups] if connection.vendor == "postgresql" else []
+    if len(groups) < 2 or not prepared or any(p is None for p in prepared):
+        for g in groups:
+            insert(g)
+        return
+    # Each group's keys come back in the order of its rows: one statement draws them from the
+    # sequence row by row, so ordering by key restores the order of the VALUES.
+    ctes = ", ".join(f"r{i} AS ({sql})" for i, (sql, _params) in enumerate(prepared))
+    picks = " UNION ALL ".join(f"SELECT {i}, r{i}.* FROM r{i}" for i in range(len(groups)))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"WITH {ctes} {picks} ORDER BY 1, 2", [p for _sql, params in prepared for p in params]
+        )
+        found = cur.fetchall()
+    for i, g in enumerate(groups):
+        _keyed(g, [k for n, k in found if n == i])

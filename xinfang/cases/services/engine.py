@@ -66,7 +66,7 @@ def record_entry(locked: Case, *, kind: str, actor, extra: dict, citizen_visible
     return event
 
 
-def append_event(
+def next_event(
     case: Case,
     *,
     kind: str,
@@ -79,6 +79,9 @@ def append_event(
     notice: str = "",
     citizen_visible: bool = True,
 ) -> CaseEvent:
+    """The case's next timeline entry, linked into its hash chain and counted on the case,
+    not yet written: the caller inserts it (append_event, or registration with its other
+    rows)."""
     event = CaseEvent(
         case=case,
         seq=case.event_count + 1,
@@ -97,9 +100,15 @@ def append_event(
         prev_hash=case.audit_head or audit.GENESIS,
     )
     event.hash = audit.link_hash(event.prev_hash, event.hash_payload())
-    rows.insert([event])  # append-only: always a new row
     case.event_count = event.seq
     case.audit_head = event.hash
+    return event
+
+
+def append_event(case: Case, **entry) -> CaseEvent:
+    """Write the case's next timeline entry (next_event's arguments)."""
+    event = next_event(case, **entry)
+    rows.insert([event])  # append-only: always a new row
     return event
 
 

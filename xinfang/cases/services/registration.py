@@ -27,7 +27,7 @@ from ..access import may_file_as_agent, may_register_at
 from ..models import Attachment, Case, Clock, Party
 from ..selectors import periods
 from .clocks import new_clock
-from .engine import append_event
+from .engine import next_event
 
 MAX_REPRESENTATIVES = 5  # W20
 
@@ -276,11 +276,9 @@ def register(
         rows.insert([case])
         for row in party_rows:
             row.case = case
-        rows.insert(party_rows)
         for clock in clocks:
             clock.case = case
-        rows.insert(clocks)
-        event = append_event(
+        event = next_event(
             case,
             kind="register",
             actor=actor,
@@ -291,6 +289,8 @@ def register(
             notice="",
             citizen_visible=True,
         )
+        # Parties, clocks and the event: one statement on PostgreSQL.
+        rows.insert_together(party_rows, clocks, [event])
         # What the outbox reads, already in hand (notify reads them through the case's managers).
         case._prefetched_objects_cache = {
             "parties": _holding(case.parties.get_queryset(), party_rows),
