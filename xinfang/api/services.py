@@ -6,13 +6,14 @@ import hmac
 import json
 import logging
 import secrets
+from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.core import crypto
+from xinfang.core import crypto, rows
 from xinfang.core.errors import Conflict, InvalidInput
 from xinfang.orgs.selectors import memberships_of
 
@@ -93,10 +94,15 @@ def claim_idempotency_key(key: str, payload: dict) -> str | IdempotencyRecord:
     fp = fingerprint(payload)
     token = secrets.token_hex(16)
     moment = timezone.now()
+    # Its own commit, before the registration's transaction: a concurrent retry sees the claim.
+    # Outside any transaction the insert commits by itself (no BEGIN and COMMIT around it);
+    # inside one, a savepoint keeps a refused insert from spoiling it.
+    conn = transaction.get_connection()
+    guard = transaction.atomic() if conn.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(
-                key=key, fingerprint=fp, claim_token=token, claimed_at=moment
+        with guard:
+            rows.insert(
+                [IdempotencyRecord(key=key, fingerprint=fp, claim_token=token, claimed_at=moment)]
             )
         return token
     except IntegrityError:
@@ -135,14 +141,21 @@ def store_answer_with_case(
     """Inside the registration's own transaction, so the answer commits with the case or not at
     all: a retry then finds either the answer or no case. Refuses (and so rolls the registration
     back) when this attempt no longer holds the key."""
-    stored = IdempotencyRecord.objects.filter(
-        key=key, claim_token=token, status_code__isnull=True
-    ).update(
-        status_code=status_code,
-        response_enc=crypto.encrypt(json.dumps(body, default=str)),
-        client_hash=client_hash(client),
-        claim_token="",
-    )
+    # One plain statement: it runs while the registration holds its day's counter.
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {IdempotencyRecord._meta.db_table} SET status_code = %s, "
+            "response_enc = %s, client_hash = %s, claim_token = '' "
+            "WHERE key = %s AND claim_token = %s AND status_code IS NULL",
+            [
+                status_code,
+                crypto.encrypt(json.dumps(body, default=str)),
+                client_hash(client),
+                key,
+                token,
+            ],
+        )
+        stored = cur.rowcount
     if not stored:
         raise Conflict(
             _("The same submission is being processed; try again shortly"),

@@ -131,8 +131,9 @@ def submit(
 
     def count_hits() -> None:
         # Right before the case number: the counters' rows are locked only to the commit.
-        for key, (limit, window), message in counted:
-            ratelimit.hit(key, limit=limit, per_seconds=window, message=message)
+        ratelimit.hit_all(
+            [(key, limit, window, message) for key, (limit, window), message in counted]
+        )
 
     # A flood is refused before any work, by one read that locks nothing; the hits themselves
     # are counted in the registration's transaction.

@@ -35,11 +35,26 @@ def unsubscribe(handler: Callable) -> None:
             target.remove(handler)
 
 
-def publish(event: Any) -> None:
+def publish(event: Any, *, queued: bool = False) -> None:
+    """Run the in-transaction subscribers, then queue the after-commit ones; `queued`: the
+    latter's task row is already written (queue_ahead)."""
     for handler in list(_in_transaction):
         handler(event)
-    if _after_commit:
+    if _after_commit and not queued:
         _queue_after_commit([event.pk])
+
+
+def queue_ahead(event: Any) -> bool:
+    """Write the event's after-commit task row now, before `publish`, when it is a row of the
+    current transaction (the database backend): a move that holds a lock from publish to its
+    commit (registration's day counter) does this before taking the lock. True when written;
+    False, and nothing done, otherwise (publish queues as usual)."""
+    if not (_after_commit and transaction.get_connection().in_atomic_block):
+        return False
+    if not _in_transaction_backend():
+        return False
+    _queue_after_commit([event.pk])
+    return True
 
 
 def run_after_commit(event_ids: list[int]) -> None:

@@ -57,6 +57,36 @@ def hit(key: str, *, limit: int, per_seconds: int, message: str = "") -> int:
     return count
 
 
+def hit_all(hits: list[tuple[str, int, int, str]]) -> None:
+    """Count one hit on each (key, limit, per_seconds, message) in one statement, as `hit` does
+    for one key; raise RateLimited with the message of the first key over its limit. The rows
+    are locked in the order of their keys, whoever the caller, so two callers never wait on
+    each other in a circle."""
+    rows = {key[:150]: (limit, per_seconds, message) for key, limit, per_seconds, message in hits}
+    if len(rows) < len(hits):  # one key twice: a statement may touch a row once
+        for key, limit, per_seconds, message in hits:
+            hit(key, limit=limit, per_seconds=per_seconds, message=message)
+        return
+    if not rows:
+        return
+    keys = sorted(rows)
+    params: list = []
+    for key in keys:
+        params += [key, connection.ops.adapt_datetimefield_value(_window(rows[key][1]))]
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO core_ratebucket (key, window_start, count) VALUES "
+            + ", ".join(["(%s, %s, 1)"] * len(keys))
+            + " ON CONFLICT (key, window_start) DO UPDATE SET count = core_ratebucket.count + 1 "
+            "RETURNING key, count",
+            params,
+        )
+        counts = dict(cur.fetchall())
+    for key, limit, _per_seconds, message in hits:
+        if counts[key[:150]] > limit:
+            raise RateLimited(message or _("Too many attempts; try again later"))
+
+
 def peek(key: str, *, per_seconds: int) -> int:
     from .models import RateBucket
 
@@ -73,16 +103,18 @@ def check(key: str, *, limit: int, per_seconds: int, message: str = "") -> None:
 def first_exceeded(checks: list[tuple[str, int, int, str]]) -> str | None:
     """The message of the first (key, limit, per_seconds, message) already at its limit, read
     in one statement that locks nothing; None when every key has room for one more hit."""
-    from django.db.models import Q
-
-    from .models import RateBucket
-
     if not checks:
         return None
-    q = Q(pk__in=[])
+    params: list = []
     for key, _limit, per_seconds, _message in checks:
-        q |= Q(key=key[:150], window_start=_window(per_seconds))
-    counts = dict(RateBucket.objects.filter(q).values_list("key", "count"))
+        params += [key[:150], connection.ops.adapt_datetimefield_value(_window(per_seconds))]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT key, count FROM core_ratebucket WHERE "
+            + " OR ".join(["(key = %s AND window_start = %s)"] * len(checks)),
+            params,
+        )
+        counts = dict(cur.fetchall())
     for key, limit, _per_seconds, message in checks:
         if counts.get(key[:150], 0) >= limit:
             return message or _("Too many attempts; try again later")

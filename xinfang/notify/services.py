@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,6 +25,7 @@ from django.utils import timezone, translation
 from xinfang.cases import workflow
 from xinfang.cases.models import Case, CaseEvent, Clock, Party
 from xinfang.core import crypto
+from xinfang.core import rows as inserts
 from xinfang.core.timeutil import now, today
 
 from . import backends, defaults, selectors
@@ -86,8 +88,14 @@ def render(key: str, channel: str, context: dict[str, str]) -> tuple[str, str] |
         return _render(subject, context), _render(body, context)
 
 
+@lru_cache(maxsize=512)
+def _compiled(text: str):
+    """A template's text compiled once per process: the same few texts render on every move."""
+    return ENGINE.from_string(text)
+
+
 def _render(text: str, context: dict[str, str]) -> str:
-    return ENGINE.from_string(text).render(Context(context)).strip() if text else ""
+    return _compiled(text).render(Context(context)).strip() if text else ""
 
 
 def _redact(case: Case, text: str) -> str:
@@ -160,7 +168,7 @@ def _write(
             for party_id, token in recipients
         )
     # A replayed event finds its rows already there and adds nothing.
-    Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+    inserts.insert(rows, ignore_conflicts=True)
     return rows
 
 

@@ -10,7 +10,7 @@ from django.db import OperationalError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from xinfang.core import audit, events
+from xinfang.core import audit, events, rows
 from xinfang.core.errors import (
     InvalidInput,
     NotFound,
@@ -66,7 +66,7 @@ def record_entry(locked: Case, *, kind: str, actor, extra: dict, citizen_visible
     return event
 
 
-def append_event(
+def next_event(
     case: Case,
     *,
     kind: str,
@@ -79,6 +79,9 @@ def append_event(
     notice: str = "",
     citizen_visible: bool = True,
 ) -> CaseEvent:
+    """The case's next timeline entry, linked into its hash chain and counted on the case,
+    not yet written: the caller inserts it (append_event, or registration with its other
+    rows)."""
     event = CaseEvent(
         case=case,
         seq=case.event_count + 1,
@@ -97,9 +100,15 @@ def append_event(
         prev_hash=case.audit_head or audit.GENESIS,
     )
     event.hash = audit.link_hash(event.prev_hash, event.hash_payload())
-    event.save()
     case.event_count = event.seq
     case.audit_head = event.hash
+    return event
+
+
+def append_event(case: Case, **entry) -> CaseEvent:
+    """Write the case's next timeline entry (next_event's arguments)."""
+    event = next_event(case, **entry)
+    rows.insert([event])  # append-only: always a new row
     return event
 
 

@@ -1,0 +1,106 @@
+"""Inserting new rows with a statement built once per model and row count.
+
+`insert` does what `bulk_create` does for plain new instances (every concrete column but the
+generated primary key, each value prepared by its field, the new keys read back), without
+composing the SQL anew on every call: on the registration path that composition cost more
+than the round trip. Anything out of the ordinary (an expression among the values, a field
+with its own placeholder, an engine that cannot return the new keys) goes through
+`bulk_create` instead. No signals are sent, as with `bulk_create`.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Model
+
+_statements: dict[tuple, tuple[str, list]] = {}
+
+
+def _statement(model: type[Model], count: int, skip: bool) -> tuple[str, list] | None:
+    key = (model, count, skip, connection.vendor)
+    found = _statements.get(key)
+    if found is None:
+        meta = model._meta
+        fields = [
+            f
+            for f in meta.local_concrete_fields
+            if f is not meta.auto_field and not getattr(f, "generated", False)
+        ]
+        if meta.parents or any(hasattr(f, "get_placeholder") for f in fields):
+            return None
+        qn = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row] * count)} "
+            + ("ON CONFLICT DO NOTHING" if skip else f"RETURNING {qn(meta.pk.column)}")
+        )
+        found = _statements[key] = (sql, fields)
+    return found
+
+
+def _prepared(objs: list[Model], ignore_conflicts: bool) -> tuple[str, list] | None:
+    """(SQL, parameters) inserting `objs`, or None when bulk_create has to do it."""
+    model = type(objs[0])
+    if not connection.features.can_return_rows_from_bulk_insert or not all(
+        type(o) is model and o.pk is None for o in objs
+    ):
+        return None
+    statement = _statement(model, len(objs), ignore_conflicts)
+    if statement is None:
+        return None
+    sql, fields = statement
+    params: list = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert")
+        for f in fields:
+            value = f.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                return None
+            params.append(f.get_db_prep_save(value, connection))
+    return sql, params
+
+
+def _keyed(objs: list[Model], keys: list) -> None:
+    for obj, pk in zip(objs, keys, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
+    """Insert `objs`, new instances of one model without a primary key, in one statement;
+    each gets its key. In the caller's transaction. `ignore_conflicts`: rows that would break
+    a unique constraint are left out, and no instance gets its key (as with bulk_create)."""
+    if not objs:
+        return
+    prepared = _prepared(objs, ignore_conflicts)
+    if prepared is None:
+        type(objs[0]).objects.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+        return
+    with connection.cursor() as cur:
+        cur.execute(*prepared)
+        if not ignore_conflicts:
+            _keyed(objs, [r[0] for r in cur.fetchall()])
+
+
+def insert_together(*groups: list[Model]) -> None:
+    """`insert` for each group (new instances of one model each, none referring to another
+    group's rows); on PostgreSQL in one statement, one round trip instead of one per group."""
+    groups = tuple(g for g in groups if g)
+    prepared = [_prepared(g, False) for g in groups] if connection.vendor == "postgresql" else []
+    if len(groups) < 2 or not prepared or any(p is None for p in prepared):
+        for g in groups:
+            insert(g)
+        return
+    # Each group's keys come back in the order of its rows: one statement draws them from the
+    # sequence row by row, so ordering by key restores the order of the VALUES.
+    ctes = ", ".join(f"r{i} AS ({sql})" for i, (sql, _params) in enumerate(prepared))
+    picks = " UNION ALL ".join(f"SELECT {i}, r{i}.* FROM r{i}" for i in range(len(groups)))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"WITH {ctes} {picks} ORDER BY 1, 2", [p for _sql, params in prepared for p in params]
+        )
+        found = cur.fetchall()
+    for i, g in enumerate(groups):
+        _keyed(g, [k for n, k in found if n == i])
