@@ -97,6 +97,7 @@ def test_supervisor_sees_a_matter_many_people_raise_and_opens_its_typical_case(
         hot = page.locator("section[aria-labelledby=hot]")
         assert "多人反映的问题" in hot.inner_text()
         rows = hot.locator("tbody tr")
+        rows.first.wait_for()  # the section arrives once the page is shown
         assert rows.count() == 1 and "幸福家园" in rows.first.inner_text()
         hot.scroll_into_view_if_needed()
         shot(page, f"hot-issues-{size}")
@@ -107,4 +108,5 @@ def test_supervisor_sees_a_matter_many_people_raise_and_opens_its_typical_case(
     page.goto(f"{live_server.url}/desk/supervision/")
     page.get_by_role("link", name="近 7 天").click()
     page.wait_for_url("**/desk/supervision/?days=7*")
+    page.locator("section[aria-labelledby=hot] tbody tr").first.wait_for()
     assert page.locator("section[aria-labelledby=hot] tbody tr").count() == 1

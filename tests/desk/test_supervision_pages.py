@@ -72,3 +72,25 @@ def test_one_page_needs_no_pager(county, client):
         html = client.get(reverse("desk:supervision")).content.decode()
     assert _overdue_numbers(html) == [case.number]
     assert "overdue_page=" not in html
+
+
+def test_matters_many_people_raise_arrive_once_the_page_is_shown(county, client):
+    """Grouping a month's petitions can take seconds: the page asks for that section on its
+    own, and only overseers get it."""
+    from tests.conftest import RETOLD_LEAK
+    from xinfang.cases import services
+    from xinfang.triage.services import reindex_all
+
+    for i, (title, text) in enumerate(RETOLD_LEAK):
+        person = [services.PartyInput(name=f"居民{i}", phone=f"1390000000{i}")]
+        register_appeal(county, title=title, text=text, parties=person)
+    reindex_all()
+    client.force_login(county.users["supervisor"])
+    page = client.get(reverse("desk:supervision"), {"days": "7"}).content.decode()
+    assert 'hx-get="/desk/supervision/hot/?days=7" hx-trigger="load"' in page
+    assert "幸福家园" not in page
+    hot = client.get(reverse("desk:supervision_hot"), {"days": "7"}).content.decode()
+    assert "幸福家园" in hot and "hx-get" not in hot
+    assert 'href="?days=7#hot" class="current"' in hot
+    client.force_login(county.users["handler"])
+    assert client.get(reverse("desk:supervision_hot")).status_code == 403

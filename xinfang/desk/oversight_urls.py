@@ -6,6 +6,7 @@ from . import oversight_views as v
 
 urlpatterns = [
     path("supervision/", v.supervision, name="supervision"),
+    path("supervision/hot/", v.supervision_hot, name="supervision_hot"),
     path("supervision/<str:number>/", v.supervision_case, name="supervision_case"),
     path(
         "supervision/<str:number>/<str:action>/",

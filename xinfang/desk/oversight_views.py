@@ -153,15 +153,34 @@ def supervision(request):
             notices_pages=_page_links(request, notices, "notices"),
             late_tasks=reception_selectors.late_tasks(user, day),
         )
-        days = request.GET.get("days", "")
-        days = int(days) if days.isdigit() and int(days) in HOT_ISSUE_DAYS else 30
-        context.update(
-            hot_days=days,
-            hot_day_choices=HOT_ISSUE_DAYS,
-            hot=hot_issues_cached(days=days, user=user, now=timezone.now()),
-            hot_max=HOT_ISSUE_MAX_CASES,
-        )
+        # The matters many people raise come in a request of their own once the page is shown
+        # (supervision_hot): grouping a month's petitions can take seconds once an hour.
+        context.update(hot_days=_hot_days(request), hot_day_choices=HOT_ISSUE_DAYS)
     return render(request, "desk/oversight/supervision.html", context)
+
+
+def _hot_days(request) -> int:
+    days = request.GET.get("days", "")
+    return int(days) if days.isdigit() and int(days) in HOT_ISSUE_DAYS else 30
+
+
+@page_required("supervision")
+def supervision_hot(request):
+    """The supervision page's matters many people raise, over the chosen days (a fragment)."""
+    if not access.may_oversee(request.user):
+        raise PermissionDenied
+    days = _hot_days(request)
+    return render(
+        request,
+        "desk/oversight/_hot.html",
+        {
+            "hot_loaded": True,
+            "hot_days": days,
+            "hot_day_choices": HOT_ISSUE_DAYS,
+            "hot": hot_issues_cached(days=days, user=request.user, now=timezone.now()),
+            "hot_max": HOT_ISSUE_MAX_CASES,
+        },
+    )
 
 
 def _supervision_case_context(request, case, bound=None):
