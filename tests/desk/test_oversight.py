@@ -436,7 +436,7 @@ def test_supervisor_sees_a_matter_many_people_raise_counted_once_per_person(
     # A handler of a department is not an overseer: no such section.
     html = _as(client, county, "handler").get(reverse("desk:supervision")).content.decode()
     assert 'id="hot"' not in html
-    # A window with nothing in it says so.
+    # The section follows the window chosen.
     _as(client, county, "supervisor")
     html = client.get(reverse("desk:supervision_hot") + "?days=7").content.decode()
     assert "近 7 天" in html

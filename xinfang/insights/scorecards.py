@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
-from xinfang.cases.models import Clock, SupervisionNotice
+from xinfang.cases.models import SupervisionNotice
 from xinfang.cases.selectors.ratings import SATISFIED_RATINGS
 from xinfang.core.errors import InvalidInput
 from xinfang.core.timeutil import now
@@ -17,7 +17,13 @@ from xinfang.orgs.models import Division, Level
 from xinfang.orgs.selectors import bodies_in_scope, memberships_of
 
 from .models import AccountabilityRecord, Measure, Scorecard, ScoreLine, ScoreWeight
-from .selectors.scope import StatFilters, clock_cells, in_window, scoped_facts
+from .selectors.scope import (
+    StatFilters,
+    clock_cells,
+    in_window,
+    scoped_facts,
+    staff_clocks_stopped,
+)
 from .selectors.windows import Window
 
 DEFAULT_WEIGHTS = {
@@ -123,8 +129,7 @@ def measures(user, window: Window, unit: str) -> dict[str, dict[str, float | Non
     col = "township_id" if unit == Scorecard.TOWNSHIP else "holder_body_id"
     ccol = f"case__fact__{col}"
     deadlines: dict[str, dict[str, tuple[int, int]]] = {}
-    stopped = in_window(Clock.objects.filter(status=Clock.STOPPED), "stopped_on", window)
-    for period, key, n, met in clock_cells(facts, stopped, col):
+    for period, key, n, met in clock_cells(facts, staff_clocks_stopped(None, window), col):
         if key is not None:
             deadlines.setdefault(period, {})[str(key)] = (met, n)
     answered = in_window(facts, "answered_on", window)
