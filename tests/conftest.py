@@ -176,6 +176,19 @@ def _own_audit_export(settings, tmp_path_factory):
     settings.AUDIT_EXPORT_PATH = tmp_path_factory.mktemp("audit") / "audit-heads.log"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_statistics_frame(settings):
+    """Each test's database starts anew, and so does the statistics' frame of it; within a test
+    it reads every fold at once (a worker looks every few seconds) whatever time the test set."""
+    from xinfang.insights import frame
+
+    frame.reset()
+    settings.XINFANG = {
+        **settings.XINFANG,
+        "INSIGHTS_FRAME": {"refresh_every": 0, "margin": 10**9, "max_age": 10**9},
+    }
+
+
 @pytest.fixture
 def county(db) -> County:
     return build_county()

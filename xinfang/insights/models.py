@@ -85,6 +85,8 @@ class CaseFact(models.Model):
                 condition=models.Q(leader_deadline__isnull=False),
                 name="insights_fact_leader_deadline",
             ),
+            # Each worker's frame reads the rows folded since it last looked (insights/frame).
+            models.Index(fields=["folded_at"], name="insights_fact_folded_at"),
         ]
 
     def __str__(self):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from xinfang.cases.models import SupervisionNotice
@@ -17,13 +18,8 @@ from xinfang.orgs.models import Division, Level
 from xinfang.orgs.selectors import bodies_in_scope, memberships_of
 
 from .models import AccountabilityRecord, Measure, Scorecard, ScoreLine, ScoreWeight
-from .selectors.scope import (
-    StatFilters,
-    clock_cells,
-    in_window,
-    scoped_facts,
-    staff_clocks_stopped,
-)
+from .selectors.scope import StatFilters, in_window, stopped_clocks_q, window_q
+from .selectors.tally import Tally
 from .selectors.windows import Window
 
 DEFAULT_WEIGHTS = {
@@ -117,43 +113,48 @@ def units(user, unit: str) -> dict[str, str]:
     return {str(b.pk): b.name for b in bodies.order_by("division__path", "name")}
 
 
-def _grouped(qs, column: str, flag: Q | None = None) -> dict[str, tuple[int, int]]:
-    """{unit key: (part, whole)} counting rows grouped by a column."""
-    rows = qs.values(column).annotate(n=Count("pk"), k=Count("pk", filter=flag or Q())).order_by()
-    return {str(r[column]): (r["k"], r["n"]) for r in rows if r[column] is not None}
+def _notices(t: Tally, scope, window: Window, column: str) -> dict[str, tuple[int, int]]:
+    """{unit key: (answered on time, issued)} of the supervision notices issued in the window
+    about the masked cases, by a column of their fact row."""
+    on_time = Q(answered_at__isnull=False, answered_at__date__lte=F("due_on"))
+    rows = list(
+        in_window(SupervisionNotice.objects.all(), "issued_at__date", window)
+        .annotate(ok=Case(When(on_time, then=Value(1)), default=Value(0)))
+        .values_list("case_id", "ok")
+    )
+    fact_rows = t.rows_of([r[0] for r in rows])
+    ok = np.array([r[1] for r in rows], dtype=bool)
+    keep = fact_rows >= 0
+    keep[keep] = scope[fact_rows[keep]]
+    whole = t.counts(fact_rows[keep], column)
+    part = t.counts(fact_rows[keep & ok], column)
+    return {str(k): (part.get(k, 0), n) for k, n in whole.items() if k is not None}
 
 
 def measures(user, window: Window, unit: str) -> dict[str, dict[str, float | None]]:
     """{unit key: {measure: value}} over the window."""
-    facts = scoped_facts(user, StatFilters(window=window))
+    t = Tally(user)
+    scope = t.scope(StatFilters(window=window))
     col = "township_id" if unit == Scorecard.TOWNSHIP else "holder_body_id"
-    ccol = f"case__fact__{col}"
     deadlines: dict[str, dict[str, tuple[int, int]]] = {}
-    for period, key, n, met in clock_cells(facts, staff_clocks_stopped(None, window), col):
+    for period, key, n, met in t.clock_cells(scope, stopped_clocks_q(window), col):
         if key is not None:
             deadlines.setdefault(period, {})[str(key)] = (met, n)
-    answered = in_window(facts, "answered_on", window)
-    registered = in_window(facts, "registered_on", window)
-    notices = in_window(
-        SupervisionNotice.objects.filter(case_id__in=facts.values("case_id")),
-        "issued_at__date",
-        window,
-    )
+    answered = t.also(scope, window_q("answered_on", window))
+    registered = t.also(scope, window_q("registered_on", window))
     lcol = "township_id" if unit == Scorecard.TOWNSHIP else "leader_body_id"
-    owned = in_window(facts.filter(leader_deadline__isnull=False), "leader_deadline", window)
+    owned = t.also(scope, Q(leader_deadline__isnull=False) & window_q("leader_deadline", window))
     counts = {
         Measure.ACCEPTANCE: deadlines.get("accept_notice", {}),
         Measure.ON_TIME: deadlines.get("handle", {}),
-        Measure.SATISFACTION: _grouped(
-            answered.exclude(rating=""), col, Q(rating__in=SATISFIED_RATINGS)
+        Measure.SATISFACTION: t.grouped(
+            t.also(answered, ~Q(rating="")), col, Q(rating__in=SATISFIED_RATINGS)
         ),
-        RATING_RATE: _grouped(answered, col, ~Q(rating="")),
-        Measure.REPEAT: _grouped(registered, col, Q(is_repeat=True)),
-        Measure.RESOLUTION: _grouped(answered, col, Q(resolved=True)),
-        Measure.SUPERVISION: _grouped(
-            notices, ccol, Q(answered_at__isnull=False, answered_at__date__lte=F("due_on"))
-        ),
-        Measure.LEADER: _grouped(
+        RATING_RATE: t.grouped(answered, col, ~Q(rating="")),
+        Measure.REPEAT: t.grouped(registered, col, Q(is_repeat=True)),
+        Measure.RESOLUTION: t.grouped(answered, col, Q(resolved=True)),
+        Measure.SUPERVISION: _notices(t, scope, window, col),
+        Measure.LEADER: t.grouped(
             owned, lcol, Q(answered_on__isnull=False, answered_on__lte=F("leader_deadline"))
         ),
     }

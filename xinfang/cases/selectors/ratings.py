@@ -57,19 +57,38 @@ def status_of(*, rating: str, window_status: str | None, window_due: dt.date | N
     return LAPSED
 
 
+def status_conditions(*, rating: str, window_status: str, window_due: str, day: dt.date):
+    """The same rule as (condition, status) pairs over three columns by name, the first that
+    holds deciding (LAPSED when none does): read as a CASE by status_expression, as a filter
+    by status_q, and by the statistics' frame."""
+    return [
+        (~Q(**{rating: ""}), RATED),
+        (Q(**{f"{window_status}__isnull": True}), NOT_REPLIED),
+        (Q(**{f"{window_status}__in": WINDOW_OPEN, f"{window_due}__gte": day}), AWAITING),
+    ]
+
+
 def status_expression(*, rating: str, window_status: str, window_due: str, day: dt.date):
-    """The same rule as a database expression over three columns (or annotations) by name."""
+    """The rule as a database expression over three columns (or annotations) by name."""
+    conditions = status_conditions(
+        rating=rating, window_status=window_status, window_due=window_due, day=day
+    )
     # models.Case is SQL CASE WHEN, not the case model.
     return models.Case(
-        When(~Q(**{rating: ""}), then=Value(RATED)),
-        When(Q(**{f"{window_status}__isnull": True}), then=Value(NOT_REPLIED)),
-        When(
-            Q(**{f"{window_status}__in": WINDOW_OPEN, f"{window_due}__gte": day}),
-            then=Value(AWAITING),
-        ),
+        *(When(q, then=Value(status)) for q, status in conditions),
         default=Value(LAPSED),
         output_field=CharField(),
     )
+
+
+def status_q(status: str, **columns) -> Q:
+    """The rows whose status is `status`, as a filter (the first condition that holds)."""
+    q = Q()
+    for condition, key in status_conditions(**columns):
+        if key == status:
+            return q & condition
+        q &= ~condition
+    return q
 
 
 def _latest_window():
@@ -119,7 +138,9 @@ __all__ = [
     "SATISFIED_RATINGS",
     "RatingStatus",
     "rating_status",
+    "status_conditions",
     "status_expression",
+    "status_q",
     "status_of",
     "with_rating_status",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+import numpy as np
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from xinfang.cases.deadlines import DEFAULT_PERIODS
@@ -17,7 +18,7 @@ from xinfang.cases.selectors.ratings import (
     RATED,
     RATING_STATUS_LABELS,
 )
-from xinfang.cases.workflow import CHANNELS
+from xinfang.cases.workflow import CHANNELS, OPEN
 from xinfang.orgs.models import Body, Division
 from xinfang.taxonomy.models import Category
 
@@ -25,14 +26,11 @@ from .scope import (
     ANSWERED_FIGURES,
     REGISTERED_FIGURES,
     StatFilters,
-    category_prefix,
-    clock_cells,
-    figure_facts,
-    overdue_clocks,
-    scoped_facts,
-    staff_clocks_stopped,
-    with_rating_status,
+    figure_rows,
+    overdue_clocks_q,
+    stopped_clocks_q,
 )
+from .tally import Tally
 from .windows import Window
 
 
@@ -149,29 +147,30 @@ class Statistics:
 INTAKE_DIMENSIONS = ("channel", "group", "township_id", "village_id")
 
 
-def _registered_cells(user, f: StatFilters, w: Window, day) -> list[dict]:
-    """Each registered-axis figure (scope.REGISTERED_FIGURES) counted per combination of the
-    intake dimensions, in one pass over the window's facts."""
-    return list(
-        figure_facts(user, f, "registered", day=day, window=w)
-        .annotate(group=category_prefix(f.level))
-        .values(*INTAKE_DIMENSIONS)
-        .annotate(**{name: Count("pk", filter=q) for name, q in REGISTERED_FIGURES.items()})
-        .order_by()
-    )
+def _registered_cells(t: Tally, f: StatFilters, w: Window, day) -> dict:
+    """Each registered-axis figure (scope.REGISTERED_FIGURES) counted in all, and intake by
+    each dimension, over the window's facts."""
+    registered = t.mask(figure_rows(f, "registered", day=day, window=w))
+    intake = t.also(registered, REGISTERED_FIGURES["intake"])
+    prefix = 2 * f.level
+    out = {
+        name: int(np.count_nonzero(t.also(registered, q))) for name, q in REGISTERED_FIGURES.items()
+    }
+    for dim in INTAKE_DIMENSIONS:
+        if dim == "group":
+            out[dim] = t.counts(intake, "category_code", key=lambda code: (code or "")[:prefix])
+        else:
+            out[dim] = t.counts(intake, dim)
+    return out
 
 
-def _total(cells: list[dict], figure: str) -> int:
-    return sum(c[figure] for c in cells)
-
-
-def _by(cells_per_window: list[list[dict]], dimension: str) -> dict:
+def _by(cells_per_window: list[dict], dimension: str) -> dict:
     """{value: [intake in each window]} of one dimension."""
     out: dict = {}
     for i, cells in enumerate(cells_per_window):
-        for c in cells:
-            counts = out.setdefault(c[dimension], [0] * len(cells_per_window))
-            counts[i] += c["intake"]
+        for value, n in cells[dimension].items():
+            counts = out.setdefault(value, [0] * len(cells_per_window))
+            counts[i] += n
     return out
 
 
@@ -188,10 +187,10 @@ def _rows(dim: str, grouped: dict, labels: dict) -> list[Row]:
     return sorted(rows, key=lambda r: (-r.count, r.key))
 
 
-def _on_time(facts, w: Window) -> tuple[list[Rate], list[Rate], Rate]:
+def _on_time(t: Tally, scope, w: Window) -> tuple[list[Rate], list[Rate], Rate]:
     """Body deadlines stopped in the window, met or not: by period, by holder body and in all,
     from one grouped count."""
-    cells = clock_cells(facts, staff_clocks_stopped(None, w), "holder_body_id")
+    cells = t.clock_cells(scope, stopped_clocks_q(w), "holder_body_id")
     periods: dict[str, list[int]] = {}
     bodies: dict[int, list[int]] = {}
     for period, body, n, met in cells:
@@ -218,13 +217,14 @@ def _on_time(facts, w: Window) -> tuple[list[Rate], list[Rate], Rate]:
 
 
 def statistics(user, f: StatFilters, *, day: dt.date) -> Statistics:
+    t = Tally(user)
     w = f.window
     windows = (w, w.previous(), w.year_before())
     # A year's "previous period" is the year before: count each distinct window once.
-    by_window: dict[tuple, list[dict]] = {}
+    by_window: dict[tuple, dict] = {}
     for x in windows:
         if (x.start, x.end) not in by_window:
-            by_window[(x.start, x.end)] = _registered_cells(user, f, x, day)
+            by_window[(x.start, x.end)] = _registered_cells(t, f, x, day)
     cells = [by_window[(x.start, x.end)] for x in windows]
     current = cells[0]
     category = _by(cells, "group")
@@ -234,33 +234,29 @@ def statistics(user, f: StatFilters, *, day: dt.date) -> Statistics:
         Category.objects.filter(code__in=[c for c in category if c]).values_list("code", "name")
     )
     places = dict(
-        Division.objects.filter(code__in=[*township, *village]).values_list("code", "name")
+        Division.objects.filter(code__in=[c for c in [*township, *village] if c]).values_list(
+            "code", "name"
+        )
     )
 
-    facts = scoped_facts(user, f)
-    by_period, by_body, on_time = _on_time(facts, w)
-    overdue = overdue_clocks(facts, day).aggregate(
-        clocks=Count("pk"), cases=Count("case_id", distinct=True)
-    )
-    answered = list(
-        with_rating_status(figure_facts(user, f, "answered", day=day), day)
-        .values("rating_status")
-        .annotate(
-            days=Sum("handling_days"),
-            timed=Count("handling_days"),
-            **{name: Count("pk", filter=q) for name, q in ANSWERED_FIGURES.items()},
-        )
-        .order_by()
-    )
-    statuses = {r["rating_status"]: r["answered"] for r in answered}
-    timed = _total(answered, "timed")
+    scope = t.scope(f)
+    by_period, by_body, on_time = _on_time(t, scope, w)
+    open_cases = t.also(scope, Q(state__in=OPEN))
+    overdue = t.clock_mask(open_cases, overdue_clocks_q(day))
+    answered = t.mask(figure_rows(f, "answered", day=day))
+    timed = t.also(answered, Q(handling_days__isnull=False))
+    days = t.facts.column("handling_days").data[timed]
+
+    def n(m) -> int:
+        return int(np.count_nonzero(m))
+
     grid = _grid(user, f)
     return Statistics(
         window=w,
         previous=windows[1],
         year_before=windows[2],
-        intake=Row("", _("All"), *(_total(c, "intake") for c in cells)),
-        online=_total(current, "online"),
+        intake=Row("", _("All"), *(c["intake"] for c in cells)),
+        online=current["online"],
         by_channel=_rows("channel", _by(cells, "channel"), CHANNELS),
         by_category=_rows("category", category, cat_names),
         by_township=_rows("township", township, places),
@@ -268,22 +264,20 @@ def statistics(user, f: StatFilters, *, day: dt.date) -> Statistics:
         on_time_by_period=by_period,
         on_time_by_body=by_body,
         on_time=on_time,
-        overdue_cases=overdue["cases"],
-        overdue_clocks=overdue["clocks"],
-        average_handling_days=_round(sum(r["days"] or 0 for r in answered) / timed)
-        if timed
-        else None,
-        answered=_total(answered, "answered"),
-        rating_counts={k: statuses.get(k, 0) for k in (AWAITING, RATED, LAPSED)},
-        satisfied=_total(answered, "satisfied"),
-        registered=_total(current, "registered"),
-        repeats=_total(current, "repeat"),
-        resolved=_total(answered, "resolved"),
+        overdue_cases=len(np.unique(t.data.clock_row[overdue])),
+        overdue_clocks=n(overdue),
+        average_handling_days=_round(days.sum() / len(days)) if len(days) else None,
+        answered=n(answered),
+        rating_counts={k: t.count(figure_rows(f, k, day=day)) for k in (AWAITING, RATED, LAPSED)},
+        satisfied=n(t.also(answered, ANSWERED_FIGURES["satisfied"])),
+        registered=current["registered"],
+        repeats=current["repeat"],
+        resolved=n(t.also(answered, ANSWERED_FIGURES["resolved"])),
         grid_found=grid.count(),
         grid_settled=grid.filter(status=GridItem.SETTLED).count(),
-        backlog_found=figure_facts(user, f, "backlog", day=day).count(),
-        backlog_cleared=figure_facts(user, f, "backlog_cleared", day=day).count(),
-        consultations=figure_facts(user, f, "consultations", day=day).count(),
+        backlog_found=t.count(figure_rows(f, "backlog", day=day)),
+        backlog_cleared=t.count(figure_rows(f, "backlog_cleared", day=day)),
+        consultations=t.count(figure_rows(f, "consultations", day=day)),
     )
 
 

@@ -15,17 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.orgs.models import CODE_LENGTH, Division
 
 from .figures import grid_items
-from .scope import StatFilters, figure_facts
+from .scope import StatFilters, figure_rows
+from .tally import Tally
 
-# A counter: (user, filters with the region as division, day, child-code expression builder)
+# A counter: (user, filters with the region as division, day, the child code of a path)
 # -> {child code or "": count}. "" gathers rows placed at the region itself.
-Counter = Callable[[object, StatFilters, dt.date, Callable[[str], Substr]], dict[str, int]]
+Counter = Callable[[object, StatFilters, dt.date, Callable[[str], str]], dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,26 @@ def register_measure(measure: MapMeasure) -> None:
     MEASURES[measure.key] = measure
 
 
-def _grouped(qs: QuerySet, expression) -> dict[str, int]:
-    rows = qs.annotate(region=expression).values("region").annotate(n=Count("pk")).order_by()
+def _grouped(qs: QuerySet, path_field: str, child: Callable[[str], str]) -> dict[str, int]:
+    """Rows of a (small) table counted by the child region their path lies in."""
     out: dict[str, int] = {}
-    for r in rows:
-        key = r["region"] or ""
+    for r in qs.values(path_field).annotate(n=Count("pk")).order_by():
+        key = child(r[path_field])
         out[key] = out.get(key, 0) + r["n"]
     return out
 
 
 def _facts_counter(figure: str) -> Counter:
     def count(user, f, day, child):
-        return _grouped(figure_facts(user, f, figure, day=day), child("place_path"))
+        t = Tally(user)
+        counts = t.counts(t.mask(figure_rows(f, figure, day=day)), "place_path", key=child)
+        return {k: v for k, v in counts.items() if v}
 
     return count
 
 
 def _grid_counter(user, f, day, child):
-    return _grouped(grid_items(user, f).order_by(), child("place__path"))
+    return _grouped(grid_items(user, f).order_by(), "place__path", child)
 
 
 register_measure(
@@ -110,7 +112,7 @@ def _register_alerts() -> bool:
         qs = visible(user).filter(week__gte=f.window.start, week__lte=f.window.end)
         if f.division is not None:
             qs = qs.filter(division__path__startswith=f.division.path)
-        return _grouped(qs.order_by(), child("division__path"))
+        return _grouped(qs.order_by(), "division__path", child)
 
     register_measure(
         MapMeasure(
@@ -156,15 +158,16 @@ class RegionFigures:
         return max((r.count for r in self.regions), default=0)
 
 
-def child_expression(parent: Division):
-    """The code of the child division a path lies in, one level below `parent`."""
+def child_of(parent: Division) -> Callable[[str], str]:
+    """The code of the child division a path lies in, one level below `parent` ("" for the
+    parent itself)."""
     length = CODE_LENGTH.get(parent.level + 1, 6)
-    start = len(parent.path) + 1
+    start = len(parent.path)
 
-    def build(path_field: str):
-        return Substr(path_field, start, length)
+    def child(path: str) -> str:
+        return (path or "")[start : start + length]
 
-    return build
+    return child
 
 
 def region_figures(
@@ -182,7 +185,7 @@ def region_figures(
         category=f.category,
         level=f.level,
     )
-    counts = m.count(user, scoped, day, child_expression(parent))
+    counts = m.count(user, scoped, day, child_of(parent))
     children = list(Division.objects.filter(parent=parent).order_by("code"))
     regions = [Region(d, counts.pop(d.code, 0)) for d in children]
     # Anything left was placed at the parent itself (or under a code no longer a child).

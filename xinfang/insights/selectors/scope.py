@@ -6,19 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from xinfang.cases.access import ScopeColumns, visible_q
 from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
 from xinfang.cases.models import Case, Clock
-from xinfang.cases.selectors.ratings import (
-    REPLIED_STATUSES,
-    SATISFIED_RATINGS,
-    status_expression,
-)
+from xinfang.cases.selectors.ratings import REPLIED_STATUSES, SATISFIED_RATINGS, status_q
 from xinfang.cases.workflow import CONSULTATION, OPEN, S
 from xinfang.core.errors import InvalidInput
 from xinfang.orgs.models import Division
@@ -45,91 +39,67 @@ FACT_COLUMNS = ScopeColumns(pk="case_id")
 
 def facts_visible_to(user) -> QuerySet[CaseFact]:
     """Fact rows of the cases the user may see (cases_visible_to's rule, on the fact columns)."""
+    return CaseFact.objects.filter(visible_facts_q(user))
+
+
+def visible_facts_q(user) -> Q:
     if user is None or not user.is_authenticated:
-        return CaseFact.objects.none()
-    return CaseFact.objects.filter(visible_q(user, FACT_COLUMNS))
+        return Q(case_id__in=[])
+    return visible_q(user, FACT_COLUMNS)
+
+
+def filters_q(f: StatFilters) -> Q:
+    """The filters but the window and the visibility, over the fact rows."""
+    q = Q()
+    if f.division is not None:
+        q &= Q(place_path__startswith=f.division.path)
+    if f.body:
+        q &= Q(holder_body_id=f.body)
+    if f.channel:
+        q &= Q(channel=f.channel)
+    if f.content_type:
+        q &= Q(content_type=f.content_type)
+    else:
+        # Consultations are counted on their own, never as petitions (docs/metrics.md).
+        q &= ~Q(content_type=CONSULTATION)
+    if f.category:
+        q &= Q(category_code__startswith=f.category)
+    return q
 
 
 def scoped_facts(user, f: StatFilters) -> QuerySet[CaseFact]:
     """Fact rows of the cases the user may see, after every filter but the window."""
-    qs = facts_visible_to(user)
-    if f.division is not None:
-        qs = qs.filter(place_path__startswith=f.division.path)
-    if f.body:
-        qs = qs.filter(holder_body_id=f.body)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.content_type:
-        qs = qs.filter(content_type=f.content_type)
-    else:
-        # Consultations are counted on their own, never as petitions (docs/metrics.md).
-        qs = qs.exclude(content_type=CONSULTATION)
-    if f.category:
-        qs = qs.filter(category_code__startswith=f.category)
-    return qs
+    return facts_visible_to(user).filter(filters_q(f))
+
+
+def window_q(field_name: str, w: Window) -> Q:
+    return Q(**{f"{field_name}__gte": w.start, f"{field_name}__lte": w.end})
 
 
 def in_window(qs, field_name: str, w: Window):
-    return qs.filter(**{f"{field_name}__gte": w.start, f"{field_name}__lte": w.end})
+    return qs.filter(window_q(field_name, w))
 
 
-def with_rating_status(qs: QuerySet[CaseFact], day: dt.date) -> QuerySet[CaseFact]:
-    return qs.annotate(
-        rating_status=status_expression(
-            rating="rating",
-            window_status="rating_window_status",
-            window_due="rating_window_due",
-            day=day,
-        )
+def rating_status_q(status: str, day: dt.date) -> Q:
+    """Fact rows whose rating status is `status` on `day` (cases/selectors/ratings.py)."""
+    return status_q(
+        status,
+        rating="rating",
+        window_status="rating_window_status",
+        window_due="rating_window_due",
+        day=day,
     )
 
 
-def staff_clocks_stopped(facts: QuerySet[CaseFact] | None, w: Window) -> QuerySet[Clock]:
-    """Body deadlines stopped in the window (docs/metrics.md, On-time rate), of the facts'
-    cases (None: of any case, for a caller that joins the facts itself)."""
-    clocks = Clock.objects.filter(status=Clock.STOPPED)
-    if facts is not None:
-        clocks = clocks.filter(case_id__in=facts.values("case_id"))
-    return in_window(clocks, "stopped_on", w).exclude(period__in=NOT_STAFF_DEADLINES)
+def stopped_clocks_q(w: Window) -> Q:
+    """Body deadlines stopped in the window (docs/metrics.md, On-time rate)."""
+    return Q(status=Clock.STOPPED) & window_q("stopped_on", w) & ~Q(period__in=NOT_STAFF_DEADLINES)
 
 
-# Fact columns clocks may be counted by (clock_cells).
-CLOCK_UNITS = frozenset({"holder_body_id", "township_id"})
-
-
-def clock_cells(
-    facts: QuerySet[CaseFact], clocks: QuerySet[Clock], unit: str
-) -> list[tuple[str, object, int, int]]:
-    """(period, unit, clocks, met) of the given clocks of the given facts' cases, by period and
-    by a column of the fact row. The clocks meet the fact rows on the case key, in one join that
-    both keeps the facts' cases and reads the column (the ORM would go through the case table,
-    the widest of all, and join the fact rows twice)."""
-    if unit not in CLOCK_UNITS:
-        raise ValueError(unit)
-    c_sql, c_params = clocks.order_by().values("case_id", "period", "met").query.sql_with_params()
-    f_sql, f_params = facts.order_by().values("case_id", unit).query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT c.period, f.{unit}, COUNT(*), SUM(CASE WHEN c.met THEN 1 ELSE 0 END) "
-            f"FROM ({c_sql}) c JOIN ({f_sql}) f ON f.case_id = c.case_id "
-            f"GROUP BY c.period, f.{unit}",
-            (*c_params, *f_params),
-        )
-        return [(period, key, n, met or 0) for period, key, n, met in cur.fetchall()]
-
-
-def overdue_clocks(facts: QuerySet[CaseFact] | None, day: dt.date) -> QuerySet[Clock]:
-    """Body deadlines running past their due date now, of open cases (docs/metrics.md), of the
-    given facts' cases (None: of any case, for a caller that keeps only open cases itself).
-    Whether a case is open is read from its fact row, as every other figure reads it."""
-    clocks = Clock.objects.filter(status=Clock.RUNNING, due_on__lt=day)
-    if facts is not None:
-        clocks = clocks.filter(case_id__in=facts.filter(state__in=OPEN).values("case_id"))
-    return clocks.exclude(period__in=NOT_STAFF_DEADLINES)
-
-
-def category_prefix(level: int):
-    return Substr("category_code", 1, 2 * level)
+def overdue_clocks_q(day: dt.date) -> Q:
+    """Body deadlines running past their due date on `day` (docs/metrics.md); the figure
+    counts them of open cases only, read from the fact row as every other figure reads it."""
+    return Q(status=Clock.RUNNING, due_on__lt=day) & ~Q(period__in=NOT_STAFF_DEADLINES)
 
 
 # key prefix -> the fact column a segment filters on
@@ -142,15 +112,15 @@ SEGMENTS = {
 }
 
 
-def _segment(qs: QuerySet[CaseFact], key: str) -> QuerySet[CaseFact]:
+def _segment(key: str) -> Q:
     if not key:
-        return qs
+        return Q()
     dim, _sep, value = key.partition(":")
     if dim == "category":
-        return qs.filter(category_code__startswith=value) if value else qs.filter(category_code="")
+        return Q(category_code__startswith=value) if value else Q(category_code="")
     if dim in SEGMENTS:
         column = SEGMENTS[dim]
-        return qs.filter(**{f"{column}__isnull": True} if value == "" else {column: value})
+        return Q(**{f"{column}__isnull": True} if value == "" else {column: value})
     raise InvalidInput(_("Unknown figure"), fields={"key": [_("Unknown figure")]})
 
 
@@ -187,46 +157,73 @@ FIGURES = (
 )
 
 
-def figure_facts(
-    user, f: StatFilters, figure: str, key: str = "", *, day: dt.date, window: Window | None = None
-) -> QuerySet[CaseFact]:
-    """The fact rows a figure counts (one case each), for its segment `key`, e.g.
-    ("intake", "channel:web") or ("late", "period:handle")."""
+@dataclass(frozen=True)
+class FigureRows:
+    """The fact rows a figure counts: those in the scope of `filters` (who sees them and the
+    page's filters but the window) that `facts` keeps and, when `clocks` is given, that have
+    a deadline it keeps. The lists read these through the database, the counts through the
+    frame (insights/frame): one declaration for both."""
+
+    filters: StatFilters
+    facts: Q
+    clocks: Q | None = None
+
+
+def figure_rows(
+    f: StatFilters, figure: str, key: str = "", *, day: dt.date, window: Window | None = None
+) -> FigureRows:
+    """The rows of a figure for its segment `key`, e.g. ("intake", "channel:web") or
+    ("late", "period:handle")."""
     w = window or f.window
     if figure == "consultations":
-        facts = scoped_facts(user, replace(f, content_type=CONSULTATION))
-        return in_window(_segment(facts, key), "registered_on", w)
-    base = scoped_facts(user, f)
+        return FigureRows(
+            replace(f, content_type=CONSULTATION), _segment(key) & window_q("registered_on", w)
+        )
     period = ""
     if key.startswith("period:"):
         period, key = key.partition(":")[2], ""
-    base = _segment(base, key)
+    base = _segment(key)
     if figure in REGISTERED_FIGURES:
-        return in_window(base, "registered_on", w).filter(REGISTERED_FIGURES[figure])
-    answered = in_window(base, "answered_on", w)
+        return FigureRows(f, base & window_q("registered_on", w) & REGISTERED_FIGURES[figure])
+    answered = base & window_q("answered_on", w)
     if figure in ANSWERED_FIGURES:
-        return answered.filter(ANSWERED_FIGURES[figure])
+        return FigureRows(f, answered & ANSWERED_FIGURES[figure])
     if figure in REPLIED_STATUSES:
-        return with_rating_status(answered, day).filter(rating_status=figure)
+        return FigureRows(f, answered & rating_status_q(figure, day))
     if figure == "backlog":
-        return base.filter(case__backlog__flagged_on__lte=w.end)
+        return FigureRows(f, base & Q(case__backlog__flagged_on__lte=w.end))
     if figure == "backlog_cleared":
-        return base.filter(
-            case__backlog__flagged_on__lte=w.end, case__backlog__cleared_on__lte=w.end
+        return FigureRows(
+            f,
+            base & Q(case__backlog__flagged_on__lte=w.end, case__backlog__cleared_on__lte=w.end),
         )
     if figure == "overdue":
-        # The facts are restricted below: the clocks need not repeat the visibility test.
-        clocks = overdue_clocks(None, day)
-        base = base.filter(state__in=OPEN)
+        clocks = overdue_clocks_q(day)
+        base &= Q(state__in=OPEN)
     elif figure in ("stopped", "late"):
-        clocks = staff_clocks_stopped(base, w)
+        clocks = stopped_clocks_q(w)
         if figure == "late":
-            clocks = clocks.filter(met=False)
+            clocks &= Q(met=False)
     else:
         raise InvalidInput(_("Unknown figure"), fields={"figure": [_("Unknown figure")]})
     if period:
-        clocks = clocks.filter(period=period)
-    return base.filter(case_id__in=clocks.values("case_id"))
+        clocks &= Q(period=period)
+    return FigureRows(f, base, clocks)
+
+
+def rows_facts(user, rows: FigureRows) -> QuerySet[CaseFact]:
+    """The fact rows of a figure, through the database."""
+    qs = scoped_facts(user, rows.filters).filter(rows.facts)
+    if rows.clocks is not None:
+        qs = qs.filter(case_id__in=Clock.objects.filter(rows.clocks).values("case_id"))
+    return qs
+
+
+def figure_facts(
+    user, f: StatFilters, figure: str, key: str = "", *, day: dt.date, window: Window | None = None
+) -> QuerySet[CaseFact]:
+    """The fact rows a figure counts (one case each), for its segment `key`."""
+    return rows_facts(user, figure_rows(f, figure, key, day=day, window=window))
 
 
 def figure_cases(user, f: StatFilters, figure: str, key: str = "", *, day: dt.date):
