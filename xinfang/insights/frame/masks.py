@@ -6,7 +6,9 @@ Only what those declarations use is understood (exact, in, isnull, the four comp
 startswith, F() between two columns); anything else is an error, never a silent guess.
 
 NULL follows Django's filters: a lookup on a NULL value is false and its negation true (Django
-adds "IS NOT NULL" to the negated lookup), so plain two-valued logic gives the same rows.
+adds "IS NOT NULL" to the negated lookup), so plain two-valued logic gives the same rows. Not
+so for a column of a joined table (the backlog's dates), where Django leaves that test out
+inside some ORs: the figures use those columns only without negation.
 """
 
 from __future__ import annotations
