@@ -168,6 +168,8 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path, profile_dir: P
         "--access-logfile",
         "-",
     ]
+    if profile_dir is None:
+        cmd += ["--config", "python:xinfang.config.gunicorn"]
     run_env = dict(env)
     if profile_dir is not None:
         cmd += ["--config", str(ROOT / "bench" / "wrk" / "gunicorn_profile.py")]

@@ -4,7 +4,9 @@ Reuses the scale builder (bench/scale.py, bench/_scale_data.py) for the demo cou
 synthetic cases with their clocks and timelines, then fills the statistics' fact rows for them
 in one INSERT ... SELECT from the cases and their timelines (the fold, case by case, would take
 an hour at this size; the columns filled are those the pages read), in the order the cases were
-registered, as a running system folds them. Then, in-process through the
+registered, as a running system folds them. Then it reads the pages' in-memory frame of those
+rows (xinfang/insights/frame) and times that reading, its size and a look for newly folded rows;
+then, in-process through the
 test client (middleware, view, queries, template), runs each page: the county analyst's
 statistics over a year, a quarter and a month, with filters; the scorecards of bodies and
 townships for a month and a quarter; the county and township maps for intake, overdue cases
@@ -131,6 +133,54 @@ def pages(today: dt.date) -> list[tuple[str, str, str]]:
     ]
 
 
+def frame_figures(log=print) -> dict:
+    """The in-memory frame the pages count over (xinfang/insights/frame): how long a whole
+    reading takes, what it holds, and what a look for newly folded rows costs, with none and
+    with 1,000 rows folded since."""
+    from django.db import connection
+
+    from xinfang.insights import frame
+
+    def rss_mb() -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+    before = rss_mb()
+    frame.reset()
+    t0 = time.perf_counter()
+    held = frame.current()
+    load_s = time.perf_counter() - t0
+    out = {
+        "load_seconds": round(load_s, 2),
+        "fact_rows": held.facts.size,
+        "deadline_rows": held.clocks.size,
+        "arrays_mb": round(
+            sum(
+                c.data.nbytes for c in {id(c.data): c for c in held.facts.columns.values()}.values()
+            )
+            / 1e6
+            + sum(c.data.nbytes for c in held.clocks.columns.values()) / 1e6,
+            1,
+        ),
+        "process_mb_added": round(rss_mb() - before, 1),
+    }
+    t0 = time.perf_counter()
+    held.refresh()
+    out["refresh_nothing_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    with connection.cursor() as cur:
+        # As if 1,000 cases had just been folded (the stamp is all a look reads by).
+        cur.execute(
+            "UPDATE insights_casefact SET folded_at = now() WHERE case_id IN "
+            "(SELECT case_id FROM insights_casefact ORDER BY case_id DESC LIMIT 1000)"
+        )
+    t0 = time.perf_counter()
+    changed = held.refresh()
+    out["refresh_1000_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    out["refresh_1000_rows_read"] = changed
+    log(f"  frame: {out}")
+    return out
+
+
 def measure(runs: int, *, only: str = "", log=print) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -192,6 +242,7 @@ def main() -> None:
         result["database"] = cur.fetchone()[0].split(",")[0]
     print(f"{result['cases']:,} cases, {result['fact_rows']:,} fact rows; measuring")
     result["runs"] = args.runs
+    result["frame"] = frame_figures()
     result["pages"] = measure(args.runs, only=args.only)
     result["uptime_after"] = scale.uptime()
     result["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -138,6 +138,16 @@ def test_a_fold_reaches_the_frame_at_the_next_look(varied):
         services.reply(case=case, actor=u["head"])
     fold.fold_case(case.pk)
     assert Tally(varied.analyst).count(answered) == was + 1
+    # The frame kept up to date look by look counts as one read whole: deadlines included.
+    kept = frame.current()
+    for figure in FIGURES:
+        for key in ("", "period:route", "period:handle"):
+            if figure == "consultations" and key:
+                continue
+            rows = figure_rows(f, figure, key, day=TODAY)
+            sql = figure_facts(varied.analyst, f, figure, key, day=TODAY).count()
+            assert Tally(varied.analyst).count(rows) == sql, (figure, key)
+    assert frame.current() is kept
 
 
 def test_a_refresh_reads_only_what_was_folded_since_it_last_looked(month, settings):

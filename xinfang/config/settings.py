@@ -382,6 +382,11 @@ STORAGES = {
 }
 # How long an Idempotency-Key may stay claimed by an attempt without its answer before a retry
 # takes it over (the attempt was cut off, e.g. by a database restart).
+# The statistics' frame of the fact rows in each web process (xinfang/insights/frame/store.py).
+XINFANG["INSIGHTS_FRAME"] = {
+    "refresh_every": int(os.environ.get("XINFANG_INSIGHTS_REFRESH_SECONDS", "10")),
+    "max_age": int(os.environ.get("XINFANG_INSIGHTS_RELOAD_SECONDS", "3600")),
+}
 XINFANG["IDEMPOTENCY_STALE_SECONDS"] = int(
     os.environ.get("XINFANG_IDEMPOTENCY_STALE_SECONDS", "15")
 )

@@ -24,13 +24,14 @@ def month_window(first: dt.date) -> windows.Window:
 
 def trend(user, f: stats.StatFilters, *, day: dt.date, months: int = 12) -> list[tuple[str, int]]:
     w = f.window
+    tally = stats.Tally(user)
     out = []
     for back in range(months - 1, -1, -1):
         y, m = w.start.year, w.start.month - back
         while m < 1:
             y, m = y - 1, m + 12
         mw = windows.month(y, m)
-        n = stats.figure_facts(user, f, "intake", day=day, window=mw).count()
+        n = stats.figure_count(tally, f, "intake", day=day, window=mw)
         out.append((_("month %(m)s") % {"m": m}, n))
     return out
 

@@ -66,7 +66,7 @@ def decode(kind: str, code: int):
     return code
 
 
-DTYPES = {"num": np.int64, "date": np.int32, "bool": np.int8, "cat": np.int32, "stamp": np.int64}
+DTYPES = {"num": np.int32, "date": np.int32, "bool": np.int8, "cat": np.int32, "stamp": np.int64}
 
 
 class Vocabulary:

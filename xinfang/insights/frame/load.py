@@ -82,6 +82,7 @@ class Columns:
         for name, kind in self.kinds.items():
             parts = self.parts[name]
             data = np.concatenate(parts) if parts else np.zeros(0, dtype=DTYPES[kind])
+            self.parts[name] = [data]  # one copy, shared with the column
             vocab = self.vocab[name].values if kind == "cat" else []
             out[name] = Column(kind, data, vocab)
         return out
@@ -118,7 +119,7 @@ def load_clocks() -> Columns:
 
 # --- PostgreSQL: binary COPY of whole numbers --------------------------------------------
 
-BATCH = 500_000
+BATCH = 200_000
 
 
 def _expression(name: str, kind: str, vocab: list) -> tuple[sql.Composable, str]:
@@ -137,7 +138,7 @@ def _expression(name: str, kind: str, vocab: list) -> tuple[sql.Composable, str]
         )
         # array_position finds NULL too; a value not listed (new since) reads -2: unknown.
         return sql.SQL("COALESCE(array_position({}, {}) - 1, -2)::int4").format(array, col), ">i4"
-    return sql.SQL("COALESCE({}, -1)::int8").format(col), ">i8"
+    return sql.SQL("COALESCE({}, -1)::int4").format(col), ">i4"
 
 
 def _where(qs) -> tuple[str, list]:

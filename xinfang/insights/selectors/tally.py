@@ -10,7 +10,7 @@ import numpy as np
 from django.db.models import Q
 
 from ..frame import store
-from .scope import FigureRows, StatFilters, filters_q, visible_facts_q
+from .scope import FigureRows, StatFilters, figure_rows, filters_q, visible_facts_q
 
 
 def _filters_key(f: StatFilters) -> tuple:
@@ -96,6 +96,11 @@ class Tally:
 
     def rows_of(self, case_ids) -> np.ndarray:
         return self.data.rows_of(case_ids)
+
+
+def figure_count(t: Tally, f: StatFilters, figure: str, key: str = "", *, day, window=None) -> int:
+    """How many cases a figure counts (the number its list shows)."""
+    return t.count(figure_rows(f, figure, key, day=day, window=window))
 
 
 def _value(col, code: int):
