@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from xinfang.cases.models import SupervisionNotice
@@ -119,7 +119,8 @@ def _notices(t: Tally, scope, window: Window, column: str) -> dict[str, tuple[in
     on_time = Q(answered_at__isnull=False, answered_at__date__lte=F("due_on"))
     rows = list(
         in_window(SupervisionNotice.objects.all(), "issued_at__date", window)
-        .annotate(ok=Case(When(on_time, then=Value(1)), default=Value(0)))
+        # models.Case is SQL CASE WHEN, not the case model.
+        .annotate(ok=models.Case(When(on_time, then=Value(1)), default=Value(0)))
         .values_list("case_id", "ok")
     )
     fact_rows = t.rows_of([r[0] for r in rows])
