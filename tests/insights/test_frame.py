@@ -242,3 +242,36 @@ def test_a_filter_the_frame_does_not_know_is_an_error_not_a_guess(varied):
         tally.facts.mask(Q(channel__icontains="we"))
     with pytest.raises(Unsupported):
         tally.facts.mask(Q(case__title="x"))
+
+
+def test_a_figures_list_pages_through_the_same_cases_in_the_same_order(varied):
+    """The drill-down list takes its count and first cases from the frame and reads only the
+    page's cases from the database: every page equals the database's own list."""
+    from xinfang.insights.selectors import CaseList, figure_cases
+
+    # Three more on one day, out of their number order, so a page boundary falls inside a day.
+    for hour in (9, 3, 6):
+        moment = dt.datetime(2026, 11, 18, hour, 0, tzinfo=dt.UTC)
+        with time_machine.travel(moment, tick=False):
+            case = register_appeal(varied.county, title="同日来信", text="同日来信内容。").case
+        fold.fold_case(case.pk)
+    for figure, key in (
+        ("registered", ""),
+        ("intake", "channel:web"),
+        ("late", ""),
+        ("overdue", ""),
+    ):
+        f = StatFilters(window=YEAR)
+        expected = list(figure_cases(varied.analyst, f, figure, key, day=TODAY))
+        cases = CaseList(Tally(varied.analyst), figure_rows(f, figure, key, day=TODAY))
+        assert cases.count() == len(expected)
+        for size in (1, 2, 3, 50):
+            pages = [cases[i : i + size] for i in range(0, len(expected), size)]
+            assert [c.pk for page in pages for c in page] == [c.pk for c in expected], (
+                figure,
+                size,
+            )
+    assert (
+        len(list(figure_cases(varied.analyst, StatFilters(window=YEAR), "registered", day=TODAY)))
+        > 5
+    )

@@ -151,10 +151,12 @@ def figure_cases(request):
     if figure not in stats.FIGURES:
         raise Http404
     try:
-        qs = stats.figure_cases(request.user, f, figure, key, day=day)
-        page = Paginator(with_rating_status(qs, on=day), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        cases = stats.CaseList(
+            stats.Tally(request.user),
+            stats.figure_rows(f, figure, key, day=day),
+            prepare=lambda qs: with_rating_status(qs, on=day),
         )
+        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     except ApplicationError:
         raise Http404 from None
     params = request.GET.copy()

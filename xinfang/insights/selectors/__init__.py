@@ -2,10 +2,11 @@
 
 from . import windows
 from .figures import Rate, Row, Statistics, grid_items, rate, statistics
-from .scope import FIGURES, StatFilters, figure_cases, figure_facts, scoped_facts
-from .tally import Tally, figure_count
+from .scope import FIGURES, StatFilters, figure_cases, figure_facts, figure_rows, scoped_facts
+from .tally import CaseList, Tally, figure_count
 
 __all__ = [
+    "CaseList",
     "FIGURES",
     "Rate",
     "Row",
@@ -15,6 +16,7 @@ __all__ = [
     "figure_cases",
     "figure_count",
     "figure_facts",
+    "figure_rows",
     "grid_items",
     "rate",
     "scoped_facts",

@@ -226,11 +226,14 @@ def figure_facts(
     return rows_facts(user, figure_rows(f, figure, key, day=day, window=window))
 
 
+def newest_first(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The order and the columns of a figure's case list."""
+    return cases.select_related("holder_body", "category", "place").order_by(
+        "-registered_at", "-pk"
+    )
+
+
 def figure_cases(user, f: StatFilters, figure: str, key: str = "", *, day: dt.date):
     """The cases behind a figure, newest first, for the drill-down list."""
     facts = figure_facts(user, f, figure, key, day=day)
-    return (
-        Case.objects.filter(pk__in=facts.values("case_id"))
-        .select_related("holder_body", "category", "place")
-        .order_by("-registered_at", "-pk")
-    )
+    return newest_first(Case.objects.filter(pk__in=facts.values("case_id")))

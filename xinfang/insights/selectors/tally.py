@@ -9,8 +9,17 @@ from collections.abc import Callable
 import numpy as np
 from django.db.models import Q
 
+from xinfang.cases.models import Case
+
 from ..frame import store
-from .scope import FigureRows, StatFilters, figure_rows, filters_q, visible_facts_q
+from .scope import (
+    FigureRows,
+    StatFilters,
+    figure_rows,
+    filters_q,
+    newest_first,
+    visible_facts_q,
+)
 
 
 def _filters_key(f: StatFilters) -> tuple:
@@ -101,6 +110,38 @@ class Tally:
 def figure_count(t: Tally, f: StatFilters, figure: str, key: str = "", *, day, window=None) -> int:
     """How many cases a figure counts (the number its list shows)."""
     return t.count(figure_rows(f, figure, key, day=day, window=window))
+
+
+class CaseList:
+    """The cases behind a figure, newest first, as a list a Paginator pages through: the count
+    and which cases come first are read from the frame, and only the cases a page shows (and
+    those registered the same day as its last) are read from the database, in the same order
+    as scope.figure_cases gives them."""
+
+    def __init__(self, t: Tally, rows: FigureRows, prepare: Callable | None = None):
+        m = t.mask(rows)
+        self._ids = t.facts.column("case_id").data[m]
+        self._days = t.facts.column("registered_on").data[m]
+        self._prepare = prepare or (lambda qs: qs)
+
+    def count(self) -> int:
+        return len(self._ids)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a case list is read a page at a time")
+        start, stop, _step = index.indices(len(self._ids))
+        if stop <= start:
+            return []
+        # The page's cases are among the `stop` newest: registered on or after the day of the
+        # stop-th newest (a day's cases are ordered by time in the database).
+        boundary = np.partition(self._days, len(self._days) - stop)[len(self._days) - stop]
+        candidates = self._ids[self._days >= boundary].tolist()
+        cases = newest_first(Case.objects.filter(pk__in=candidates))
+        return list(self._prepare(cases)[start:stop])
 
 
 def _value(col, code: int):
