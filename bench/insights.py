@@ -6,11 +6,11 @@ in one INSERT ... SELECT from the cases and their timelines (the fold, case by c
 an hour at this size; the columns filled are those the pages read), in the order the cases were
 registered, as a running system folds them. Then it reads the pages' in-memory frame of those
 rows (xinfang/insights/frame) and times that reading, its size and a look for newly folded rows;
-then, in-process through the
-test client (middleware, view, queries, template), runs each page: the county analyst's
-statistics over a year, a quarter and a month, with filters; the scorecards of bodies and
-townships for a month and a quarter; the county and township maps for intake, overdue cases
-and grid items; and a township leader's own statistics and map. Writes
+then, in-process through the test client (middleware, view, queries, template), runs each
+page: the county analyst's statistics over a year, a quarter and a month, with filters; the
+lists of cases behind numbers; the scorecards of bodies and townships for a month and a
+quarter; the county and township maps for intake, overdue cases and grid items; and a township
+leader's own statistics, list and map. Writes
 bench/results/insights_<cases>.json with p50/p95 and the machine load.
 
 Usage (the machine may be shared: say so with the figures):
@@ -110,6 +110,7 @@ def pages(today: dt.date) -> list[tuple[str, str, str]]:
     st = "/desk/statistics/?"
     mp = f"/desk/map/?period=year&year={y}"
     sc = "/desk/scorecards/?"
+    ls = f"/desk/statistics/cases/?period=year&year={y}&figure="
     return [
         ("analyst", "statistics", f"{st}period=year&year={y}"),
         ("analyst", "statistics", f"{st}period=quarter&year={y}&quarter={quarter}"),
@@ -118,6 +119,12 @@ def pages(today: dt.date) -> list[tuple[str, str, str]]:
         ("analyst", "statistics", f"{st}period=year&year={y}&division={STAFFED_TOWNSHIP}"),
         ("analyst", "statistics", f"{st}period=year&year={y}&category=01&level=2"),
         ("township leader", "statistics", f"{st}period=year&year={y}"),
+        ("analyst", "list", f"{ls}intake"),
+        ("analyst", "list", f"{ls}intake&key=channel:web&page=3"),
+        ("analyst", "list", f"{ls}overdue"),
+        ("analyst", "list", f"{ls}late&key=period:handle"),
+        ("analyst", "list", f"{ls}awaiting"),
+        ("township leader", "list", f"{ls}intake"),
         ("analyst", "scorecard", f"{sc}period=month&year={y}&month={m}"),
         ("analyst", "scorecard", f"{sc}period=quarter&year={y}&quarter={quarter}"),
         ("analyst", "scorecard", f"{sc}period=month&year={y}&month={m}&unit=township"),
@@ -213,7 +220,7 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--only", choices=["statistics", "scorecard", "map"], default="")
+    ap.add_argument("--only", choices=["statistics", "list", "scorecard", "map"], default="")
     ap.add_argument("--out", help="results file (default bench/results/insights_<cases>.json)")
     args = ap.parse_args()
 
