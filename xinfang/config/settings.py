@@ -127,6 +127,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # Memory for one sort or bitmap of a query: with PostgreSQL's 4 MB a search's bitmap of
+    # matching cases goes lossy and every case of its pages is read and tested again.
+    WORK_MEM = os.environ.get("XINFANG_PG_WORK_MEM", "32MB")
+    if WORK_MEM:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c work_mem={WORK_MEM}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
