@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Min, OuterRef, Subquery
@@ -146,11 +147,25 @@ def nearest_staff_due(clocks: Iterable[Clock]) -> dt.date | None:
 
 def settle_next_due(case: Case) -> None:
     """Set `next_due_on` of `case` (the row the caller holds) from its clocks as they are now:
-    in the database and on the instance, so the caller's later save keeps it."""
+    on the instance, so the caller's later save keeps it, and in the database unless the
+    caller saves the whole row anyway (case_saved_after)."""
     due = staff_clocks().filter(case=case).aggregate(due=Min("due_on"))["due"]
     if due != case.next_due_on:
-        Case.objects.filter(pk=case.pk).update(next_due_on=due)
         case.next_due_on = due
+        if not getattr(case, "_saved_after_clocks", False):
+            Case.objects.filter(pk=case.pk).update(next_due_on=due)
+
+
+@contextmanager
+def case_saved_after(case: Case):
+    """For a block at whose end the caller saves the whole case row (a move): its clock
+    changes set `next_due_on` on the instance only, so the row is written once, not once more
+    for each clock."""
+    case._saved_after_clocks = True
+    try:
+        yield
+    finally:
+        del case._saved_after_clocks
 
 
 def settle_next_due_of(case_ids: Iterable[int]) -> None:
