@@ -350,6 +350,13 @@ def measure(runs: int, *, client=None, log=print, only: frozenset = frozenset())
             r = _timed(c, f"{home}?queue={queue}", runs)
             out["inbox"].append({"user": role, "queue": queue, **r})
             log(f"  inbox {role:10} {queue:10} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
+        # The nearest deadline first, where deadlines matter most.
+        for queue in ("all", "due_soon", "overdue"):
+            r = _timed(c, f"{home}?queue={queue}&sort=due", runs)
+            out["inbox"].append({"user": role, "queue": queue, "sort": "due", **r})
+            log(
+                f"  inbox {role:10} {queue:10} by due p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}"
+            )
         # The tabs' counts: a request of their own once the page is shown.
         r = _timed(c, counts_url, runs)
         out["queue_counts"].append({"user": role, **r})
