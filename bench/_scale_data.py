@@ -343,6 +343,7 @@ def _people(rng: random.Random, n: int) -> list[str]:
 
 def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
     """Rows of cases lo..hi-1 (positions; case id = position + 1) as COPY text."""
+    from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
     from xinfang.core import audit
     from xinfang.triage.similarity import DEFAULT_SCHEME, MinHasher
 
@@ -416,6 +417,10 @@ def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
             }
             event_rows.append(_line([values[c] for c in event_cols]))
             head = link
+        # Clocks: the one running (or stopped) for the state.
+        started = registered.date()
+        period, days = CLOCK_OF.get(state, ("handle", 60))
+        due = started + dt.timedelta(days=days)
         row = list(template)
         for c, v in (
             ("id", pk),
@@ -441,16 +446,14 @@ def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
             ("closed_at", at if not is_open else None),
             ("event_count", len(steps)),
             ("audit_head", head),
+            # As the clock service keeps it: the running staff deadline (a rating window is not).
+            ("next_due_on", due if is_open and period not in NOT_STAFF_DEADLINES else None),
         ):
             row[col_index[c]] = _esc(v)
         case_rows.append("\t".join(row) + "\n")
         # Parties: one petitioner, sometimes a second one.
         for _p in range(1 if rng.random() < 0.9 else 2):
             party_rows.append(f"{pk}\t{rng.choice(people)}\n")
-        # Clocks: the one running (or stopped) for the state.
-        started = registered.date()
-        period, days = CLOCK_OF.get(state, ("handle", 60))
-        due = started + dt.timedelta(days=days)
         end = "running\t\\N\t\\N" if is_open else f"stopped\t{min(due, s.today)}\tt"
         clock_rows.append(
             f"{pk}\t{period}\tcalendar\t{days}\t{started}\t{due}\tf\t0\t0\t\\N\t{end}\n"

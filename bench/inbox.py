@@ -48,6 +48,16 @@ TITLES = [
 ]
 
 
+# The running clock of a generated case in each open state (a closed case's is stopped).
+CLOCK_OF = {
+    "registered": ("route", 15),
+    "transferred": ("accept_notice", 15),
+    "accepted": ("handle", 60),
+    "decided": ("handle", 60),
+    "under_review": ("review_decide", 30),
+}
+
+
 def setup(keep: bool):
     import django
 
@@ -95,6 +105,7 @@ def generate(county, start: int, stop: int, today: dt.date, rng: random.Random) 
             )
             is_open = age < 75 or rng.random() < 0.05
             state = rng.choice(open_states) if is_open else rng.choice(closed_states)
+            _period, days = CLOCK_OF.get(state, ("handle", 60))
             t = rng.randrange(len(TITLES))
             holder = rng.choice(holders)
             cases.append(
@@ -115,6 +126,10 @@ def generate(county, start: int, stop: int, today: dt.date, rng: random.Random) 
                     state=state,
                     extension_requested=state == "accepted" and rng.random() < 0.05,
                     supervised=is_open and rng.random() < 0.03,
+                    # As the clock service keeps it: the one running clock below.
+                    next_due_on=(registered.date() + dt.timedelta(days=days))
+                    if state in open_states
+                    else None,
                 )
             )
         with transaction.atomic():
@@ -122,13 +137,7 @@ def generate(county, start: int, stop: int, today: dt.date, rng: random.Random) 
             clocks = []
             for c in cases:
                 started = c.registered_at.date()
-                period, days = {
-                    "registered": ("route", 15),
-                    "transferred": ("accept_notice", 15),
-                    "accepted": ("handle", 60),
-                    "decided": ("handle", 60),
-                    "under_review": ("review_decide", 30),
-                }.get(c.state, ("handle", 60))
+                period, days = CLOCK_OF.get(c.state, ("handle", 60))
                 due = started + dt.timedelta(days=days)
                 running = c.state in open_states
                 clocks.append(

@@ -303,7 +303,16 @@ def _search_plan(user, q: str) -> dict:
     return {"execution_ms": exec_ms, "shape": nodes}
 
 
-def measure(runs: int, *, client=None, log=print) -> dict:
+# What measure() can time, each alone with --only (a short run on a shared machine).
+SECTIONS = ("inbox", "search", "case_page", "supervision", "api")
+
+
+def measure(runs: int, *, client=None, log=print, only: frozenset = frozenset()) -> dict:
+    """Time the pages; `only`: these SECTIONS alone (all when empty)."""
+
+    def wanted(section: str) -> bool:
+        return not only or section in only
+
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
@@ -335,17 +344,26 @@ def measure(runs: int, *, client=None, log=print) -> dict:
         c = client or Client()
         c.force_login(user)
         clients[role] = c
+        if not wanted("inbox"):
+            continue
         for queue in inbox_queues(user):
             r = _timed(c, f"{home}?queue={queue}", runs)
             out["inbox"].append({"user": role, "queue": queue, **r})
             log(f"  inbox {role:10} {queue:10} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
+        # The nearest deadline first, where deadlines matter most.
+        for queue in ("all", "due_soon", "overdue"):
+            r = _timed(c, f"{home}?queue={queue}&sort=due", runs)
+            out["inbox"].append({"user": role, "queue": queue, "sort": "due", **r})
+            log(
+                f"  inbox {role:10} {queue:10} by due p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}"
+            )
         # The tabs' counts: a request of their own once the page is shown.
         r = _timed(c, counts_url, runs)
         out["queue_counts"].append({"user": role, **r})
         log(f"  tab counts {role:10}      p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
     from urllib.parse import quote
 
-    for role in ("supervisor", "handler"):
+    for role in ("supervisor", "handler") if wanted("search") else ():
         for q in SEARCHES:
             r = _timed(clients[role], f"{home}?q={quote(q)}", runs)
             entry = {"user": role, "q": q, **r, "plans": []}
@@ -366,6 +384,8 @@ def measure(runs: int, *, client=None, log=print) -> dict:
             "number", flat=True
         )
     )
+    if not wanted("case_page"):
+        numbers = []
     times = []
     for n in numbers:
         times.append(_timed(sup, reverse("desk:case", args=[n]), 1))
@@ -378,17 +398,19 @@ def measure(runs: int, *, client=None, log=print) -> dict:
     }
     log(f"  case page p50 {out['case_page']['p50_ms']}  p95 {out['case_page']['p95_ms']}")
     url = reverse("desk:supervision")
-    for page in ("", "?overdue_page=2", "?due_soon_page=2"):
+    for page in ("", "?overdue_page=2", "?due_soon_page=2") if wanted("supervision") else ():
         r = _timed(sup, url + page, runs)
         out["supervision"].append(r)
         log(f"  supervision {page:18} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
     # Its matters many people raise: a request of their own; the hour's first one groups them.
-    r = _timed(sup, reverse("desk:supervision_hot"), runs)
-    out["supervision_hot"] = r
-    log(f"  supervision hot issues      p50 {r['p50_ms']:7.1f}  max {r['max_ms']:7.1f}")
+    if wanted("supervision"):
+        r = _timed(sup, reverse("desk:supervision_hot"), runs)
+        out["supervision_hot"] = r
+        log(f"  supervision hot issues      p50 {r['p50_ms']:7.1f}  max {r['max_ms']:7.1f}")
     token = create_token(user=who["supervisor"], name="bench")
     api = Client()
-    for query in ("", "?queue=overdue", "?q=" + quote("公积金")):
+    api_queries = ("", "?queue=overdue", "?queue=due_soon", "?q=" + quote("公积金"))
+    for query in api_queries if wanted("api") else ():
         r = _timed(api, "/api/v1/cases" + query, runs, HTTP_AUTHORIZATION=f"Bearer {token}")
         out["api_list"].append(r)
         log(f"  api {query:20} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
@@ -444,6 +466,11 @@ def main() -> None:
     parser.add_argument("--measure-only", action="store_true")
     parser.add_argument("--out", default="")
     parser.add_argument(
+        "--only",
+        default="",
+        help=f"time these pages alone, comma-separated: {', '.join(SECTIONS)}",
+    )
+    parser.add_argument(
         "--measure-at",
         default="",
         help="sizes on the way (e.g. 1000000): stop there, time the pages, go on",
@@ -483,7 +510,12 @@ def main() -> None:
         result["vacuum_seconds"] = settle()
         print(f"measuring at {result['cases']:,} cases", flush=True)
         result["runs"] = args.runs
-        result["pages"] = measure(args.runs, log=_print)
+        only = frozenset(x for x in args.only.split(",") if x)
+        if only - set(SECTIONS):
+            raise SystemExit(f"--only takes {', '.join(SECTIONS)}")
+        if only:
+            result["only"] = sorted(only)
+        result["pages"] = measure(args.runs, log=_print, only=only)
         result["uptime_after"] = uptime()
     with connection.cursor() as cur:
         cur.execute("SELECT version()")

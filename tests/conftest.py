@@ -52,6 +52,48 @@ RETOLD_LEAK = [
 ]
 
 
+def wrong_next_due() -> list[tuple[str, object, object]]:
+    """(number, next_due_on, nearest) of each case whose next_due_on is not the nearest due date
+    of its running staff deadlines, as read from its clocks."""
+    from django.db.models import OuterRef, Subquery
+
+    from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
+    from xinfang.cases.models import Case, Clock
+
+    nearest = (
+        Clock.objects.filter(case=OuterRef("pk"), status=Clock.RUNNING)
+        .exclude(period__in=NOT_STAFF_DEADLINES)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    rows = Case.objects.annotate(nearest=Subquery(nearest)).values_list(
+        "number", "next_due_on", "nearest"
+    )
+    return [r for r in rows if r[1] != r[2]]
+
+
+def _uses_database(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return bool(item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(names))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After every test that used the database, whatever moves it made: each case's nearest
+    staff deadline (which the due-soon and overdue queues read) still agrees with its clocks.
+    A test that sets clocks by hand, past the services, says so with clocks_set_by_hand."""
+    from django.db import Error
+
+    result = yield
+    if _uses_database(item) and not item.get_closest_marker("clocks_set_by_hand"):
+        try:
+            wrong = wrong_next_due()
+        except Error:  # the test closed the connection (a command run as from a shell)
+            return result
+        assert not wrong, f"next_due_on disagrees with the clocks (number, kept, nearest): {wrong}"
+    return result
+
+
 @dataclass
 class County:
     province: Division

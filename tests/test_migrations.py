@@ -23,3 +23,27 @@ def test_a_new_period_state_or_message_needs_no_migration(db, monkeypatch):
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_the_nearest_deadline_is_copied_onto_existing_cases(county):
+    """Cases that were there before Case.next_due_on get it from their running staff clocks:
+    the handling period's date, not the citizen's rating window nor a stopped clock."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from tests.conftest import accepted_appeal, register_appeal, replied_appeal, wrong_next_due
+    from xinfang.cases.models import Case, Clock
+
+    fresh = register_appeal(county).case
+    working = accepted_appeal(county, title="小区路灯不亮")
+    answered = replied_appeal(county, decision="explain", reasons="已列入计划")
+    Case.objects.update(next_due_on=None)  # as before the column existed
+    migration = importlib.import_module("xinfang.cases.migrations.0014_case_next_due_on")
+    migration.copy_next_due(None, SimpleNamespace(connection=connection))
+    assert wrong_next_due() == []
+    due = dict(Case.objects.values_list("pk", "next_due_on"))
+    assert due[fresh.pk] == Clock.objects.get(case=fresh, period="route").due_on
+    assert due[working.pk] == Clock.objects.get(case=working, period="handle").due_on
+    assert due[answered.pk] is None  # only the petitioner's rating window runs

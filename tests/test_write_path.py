@@ -100,6 +100,23 @@ def find_writes(source: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def find_clock_writes(source: str) -> list[tuple[int, str]]:
+    """(line, what) for every write of clocks in `source`: through the model's manager, through
+    a case's `clocks`, or saving an instance held under a name with "clock" in it."""
+    found = [(line, what) for line, what in find_writes(source) if what.startswith("Clock.")]
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        method, target = node.func.attr, node.func.value
+        if method in WRITE_METHODS and "clocks" in _chain_root(target)[1]:
+            found.append((node.lineno, f"clocks...{method}(...)"))
+        elif method == "save":
+            name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+            if "clock" in name.lower():
+                found.append((node.lineno, f"{name}.save(...)"))
+    return sorted(found)
+
+
 def _python_files() -> list[Path]:
     return sorted(
         p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts and "tests" not in p.parts
@@ -118,6 +135,40 @@ def test_only_cases_services_writes_case_state_events_and_clocks():
         for line, what in find_writes(path.read_text(encoding="utf-8")):
             offences.append(f"{rel}:{line}: {what}")
     assert not offences, "write outside xinfang/cases/services/:\n" + "\n".join(offences)
+
+
+def test_only_the_clock_service_writes_clocks():
+    """Every change of a clock also sets the case's nearest staff deadline (Case.next_due_on,
+    what the due-soon and overdue queues read): only services/clocks.py writes clocks, so no
+    move can change one and leave the queues behind."""
+    clocks = SERVICES / "clocks.py"
+    assert find_clock_writes((ROOT / clocks).read_text(encoding="utf-8"))
+    offences = []
+    for path in _python_files():
+        rel = path.relative_to(ROOT)
+        if rel == clocks:
+            continue
+        for line, what in find_clock_writes(path.read_text(encoding="utf-8")):
+            offences.append(f"{rel}:{line}: {what}")
+    assert not offences, "clocks written outside services/clocks.py:\n" + "\n".join(offences)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "what"),
+    [
+        ("Clock.objects.filter(case=c).delete()\n", "Clock.objects...delete(...)"),
+        ("case.clocks.filter(status='running').update(due_on=d)\n", "clocks...update(...)"),
+        ("clock.save(update_fields=['due_on'])\n", "clock.save(...)"),
+        ("self.route_clock.save()\n", "route_clock.save(...)"),
+    ],
+)
+def test_the_clock_detector_flags_a_write(snippet, what):
+    assert what in {w for _, w in find_clock_writes(snippet)}
+
+
+def test_the_clock_detector_ignores_reads():
+    source = "case.clocks.filter(status='running').first()\ncase.save()\nClock(period='x')\n"
+    assert find_clock_writes(source) == []
 
 
 def test_services_itself_is_seen_writing():

@@ -229,6 +229,7 @@ def test_the_return_visit_records_satisfied_and_solved(county, platform, monday,
 
 
 @pytest.mark.django_db
+@pytest.mark.clocks_set_by_hand
 def test_the_three_rates_against_hand_worked_values(county, platform, monday, sent):
     """Five orders: A answered on time, B answered late, C still open past its due date,
     D open and not yet due, E a consultation answered on time. Return calls: A satisfied and

@@ -98,6 +98,35 @@ def test_due_soon_and_overdue_follow_the_staff_clocks(county):
         assert case.number not in numbers(county.users["land_handler"], "overdue")
 
 
+def test_a_case_late_on_one_deadline_and_due_soon_on_another_is_in_both_queues(county):
+    """W40: a supervision notice's reply date passes while the handling period runs on; when
+    the handling period nears its end the case is overdue and due soon at once, and the
+    nearest-deadline order ranks it by the passed date."""
+    u = county.users
+    with at(DAY0):
+        case = services.accept(case=to_housing(county), actor=u["handler"])
+        case = services.supervise(
+            case=case,
+            actor=u["supervisor"],
+            grounds="久拖不办",
+            due_on=DAY0.date() + dt.timedelta(days=3),
+        )
+        calm = services.accept(
+            case=to_housing(county, title="小区路灯不亮", text="路灯坏了。"), actor=u["handler"]
+        )
+    handle = case.clocks.get(period="handle").due_on
+    with at(handle - dt.timedelta(days=1)):
+        for user in (u["handler"], u["supervisor"], u["leader"]):
+            assert numbers(user, "overdue") == {case.number}
+            assert numbers(user, "due_soon") == {case.number, calm.number}
+        page = inbox(u["supervisor"], "all", InboxFilters(sort="due"), None, 200)
+        assert [c.number for c in page.items][:2] == [case.number, calm.number]
+        assert page.items[0].next_due == DAY0.date() + dt.timedelta(days=3)
+        services.answer_supervision(case=case, actor=u["handler"], answer="已约谈物业")
+        assert numbers(u["supervisor"], "overdue") == set()
+        assert numbers(u["supervisor"], "due_soon") == {case.number, calm.number}
+
+
 def test_citizen_windows_never_make_a_case_overdue(county):
     """W35: the 30 days to ask for review are the petitioner's, not a staff deadline.
     (Explained, not supported: no carrying out is owed, W32.)"""

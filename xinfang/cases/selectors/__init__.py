@@ -21,6 +21,7 @@ from .inbox import (
     inbox_queues,
     queue_counts,
     staff_clock_due,
+    staff_clocks,
 )
 from .listing import (
     case_export_rows,
@@ -110,6 +111,7 @@ __all__ = [
     "periods",
     "running_clocks",
     "staff_clock_due",
+    "staff_clocks",
     "supervision_notices_visible_to",
     "timeline",
     "timeline_entries",

@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -106,7 +106,8 @@ def inbox_queues(user) -> list[str]:
     return out
 
 
-def _staff_clocks(status: str = Clock.RUNNING) -> QuerySet[Clock]:
+def staff_clocks(status: str = Clock.RUNNING) -> QuerySet[Clock]:
+    """The clocks of staff deadlines (not citizens' or option windows) in `status`."""
     return Clock.objects.filter(status=status).exclude(period__in=NOT_STAFF_DEADLINES)
 
 
@@ -120,13 +121,20 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
         return Q()
     if queue == "new":
         return Q(holder_body__in=own, state__in=[S.REGISTERED, S.TRANSFERRED])
+    # Both read the case's nearest running staff deadline (Case.next_due_on), kept by the clock
+    # service, so a page walks the cases alone instead of asking each one's clocks.
     if queue == "due_soon":
         soon = day + dt.timedelta(days=settings.XINFANG["DUE_SOON_DAYS"])
-        clocks = _staff_clocks().filter(due_on__gte=day, due_on__lte=soon)
-        return Q(Exists(clocks.filter(case=OuterRef("pk"))), state__in=OPEN)
+        # A case already overdue on one deadline may have another one due soon: only its
+        # clocks tell. The few cases with a deadline in the window are read once, from the
+        # clocks' own index (a per-case EXISTS makes PostgreSQL cost every case as a probe).
+        soon_cases = staff_clocks().filter(due_on__gte=day, due_on__lte=soon).values("case_id")
+        return Q(state__in=OPEN) & (
+            Q(next_due_on__gte=day, next_due_on__lte=soon)
+            | Q(pk__in=soon_cases, next_due_on__lt=day)
+        )
     if queue == "overdue":
-        clocks = _staff_clocks().filter(due_on__lt=day)
-        return Q(Exists(clocks.filter(case=OuterRef("pk"))), state__in=OPEN)
+        return Q(next_due_on__lt=day, state__in=OPEN)
     if queue == "signoff":
         heads = bodies_where(user, {HEAD})
         return Q(holder_body__in=heads) & (
@@ -195,10 +203,9 @@ def _filtered(user, f: InboxFilters) -> QuerySet[Case]:
     return qs
 
 
-def _next_due() -> Subquery:
+def _next_due() -> F:
     """The nearest running staff deadline of the case (None when no staff clock runs)."""
-    clocks = _staff_clocks().filter(case=OuterRef("pk")).order_by("due_on")
-    return Subquery(clocks.values("due_on")[:1])
+    return F("next_due_on")
 
 
 def inbox_queryset(
@@ -305,7 +312,7 @@ def staff_clock_due(cases: list[Case]) -> dict[int, dict]:
     """For a page of cases: the nearest running staff deadline of each ({case_id: {...}})."""
     out: dict[int, dict] = {}
     rows = (
-        _staff_clocks()
+        staff_clocks()
         .filter(case_id__in=[c.pk for c in cases])
         .order_by("case_id", "due_on")
         .values("case_id", "period", "due_on")

@@ -1,10 +1,17 @@
-"""Starting, stopping and recomputing the statutory clocks of a case."""
+"""Starting, stopping, pausing, extending and recomputing the statutory clocks of a case.
+
+The only writer of clocks. Each change here also sets the case's `next_due_on` (the nearest
+running staff deadline, which the due-soon and overdue queues read) from the clocks as they now
+are, so no move can leave it behind."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Min, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from xinfang.core.errors import (
@@ -14,8 +21,9 @@ from xinfang.core.errors import (
 from xinfang.core.selectors import work_calendar
 
 from .. import deadlines
+from ..deadlines import NOT_STAFF_DEADLINES
 from ..models import Case, Clock
-from ..selectors import periods
+from ..selectors import periods, staff_clocks
 
 
 def start_clock(
@@ -30,7 +38,7 @@ def start_clock(
             _("The date may not be before today"),
             fields={"due_on": [_("The date may not be before today")]},
         )
-    return Clock.objects.create(
+    clock = Clock.objects.create(
         case=case,
         period=key,
         unit=period.unit,
@@ -39,10 +47,13 @@ def start_clock(
         due_on=cal.next_workday(due) if due else deadlines.due_date(period, start, cal),
         fixed_due=due is not None,
     )
+    settle_next_due(case)
+    return clock
 
 
 def new_clock(key: str, start: dt.date, cal, configured) -> Clock:
-    """An unsaved running clock of `key` from `start` (a new case has none to stop)."""
+    """An unsaved running clock of `key` from `start` (a new case has none to stop). The case
+    inserted with it takes its `next_due_on` from nearest_staff_due of its new clocks."""
     period = configured[key]
     return Clock(
         period=key,
@@ -54,11 +65,15 @@ def new_clock(key: str, start: dt.date, cal, configured) -> Clock:
 
 
 def stop_clock(case: Case, key: str, on: dt.date) -> None:
+    stopped = False
     for clock in Clock.objects.filter(case=case, period=key).exclude(status=Clock.STOPPED):
         clock.status = Clock.STOPPED
         clock.stopped_on = on
         clock.met = on <= clock.due_on
         clock.save(update_fields=["status", "stopped_on", "met"])
+        stopped = True
+    if stopped:
+        settle_next_due(case)
 
 
 def running_clock(case: Case, key: str) -> Clock:
@@ -68,7 +83,102 @@ def running_clock(case: Case, key: str) -> Clock:
     return clock
 
 
+def extend_clock(case: Case, key: str, days: int, cal, configured) -> Clock:
+    """Extend the running clock of `key` by `days` (W34: once); its due date moves."""
+    clock = running_clock(case, key)
+    clock.extension_days = days
+    recompute(clock, cal, configured)
+    clock.save(update_fields=["extension_days", "due_on"])
+    settle_next_due(case)
+    return clock
+
+
+def pause_clocks(case: Case, keys: Iterable[str], on: dt.date) -> list[str]:
+    """Pause the running clocks of `keys` from `on` (a hearing, W36); returns their periods."""
+    paused = []
+    for clock in Clock.objects.filter(case=case, period__in=list(keys), status=Clock.RUNNING):
+        clock.status = Clock.PAUSED
+        clock.paused_since = on
+        clock.save(update_fields=["status", "paused_since"])
+        paused.append(clock.period)
+    if paused:
+        settle_next_due(case)
+    return paused
+
+
+def resume_clocks(case: Case, on: dt.date, cal, configured) -> dict[str, dict]:
+    """Restart the case's paused clocks on `on`; the paused units push each due date on.
+    Returns {period: {"paused_days", "new_due"}}."""
+    resumed = {}
+    for clock in Clock.objects.filter(case=case, status=Clock.PAUSED):
+        period = configured[clock.period].with_settings(days=clock.days, unit=clock.unit)
+        added = deadlines.paused_units(period, clock.paused_since or on, on, cal)
+        clock.paused_days += added
+        clock.paused_since = None
+        clock.status = Clock.RUNNING
+        recompute(clock, cal, configured)
+        clock.save(update_fields=["paused_days", "paused_since", "status", "due_on"])
+        resumed[clock.period] = {"paused_days": added, "new_due": clock.due_on.isoformat()}
+    if resumed:
+        settle_next_due(case)
+    return resumed
+
+
+def replace_clocks(case: Case, clocks: list[Clock]) -> None:
+    """The case's clocks become `clocks` (unsaved, as another system sent them)."""
+    Clock.objects.filter(case=case).delete()
+    for clock in clocks:
+        clock.case = case
+    Clock.objects.bulk_create(clocks)
+    settle_next_due(case)
+
+
+def nearest_staff_due(clocks: Iterable[Clock]) -> dt.date | None:
+    """The nearest due date among these clocks' running staff deadlines (Case.next_due_on)."""
+    return min(
+        (
+            c.due_on
+            for c in clocks
+            if c.status == Clock.RUNNING and c.period not in NOT_STAFF_DEADLINES
+        ),
+        default=None,
+    )
+
+
+def settle_next_due(case: Case) -> None:
+    """Set `next_due_on` of `case` (the row the caller holds) from its clocks as they are now:
+    on the instance, so the caller's later save keeps it, and in the database unless the
+    caller saves the whole row anyway (case_saved_after)."""
+    due = staff_clocks().filter(case=case).aggregate(due=Min("due_on"))["due"]
+    if due != case.next_due_on:
+        case.next_due_on = due
+        if not getattr(case, "_saved_after_clocks", False):
+            Case.objects.filter(pk=case.pk).update(next_due_on=due)
+
+
+@contextmanager
+def case_saved_after(case: Case):
+    """For a block at whose end the caller saves the whole case row (a move): its clock
+    changes set `next_due_on` on the instance only, so the row is written once, not once more
+    for each clock."""
+    case._saved_after_clocks = True
+    try:
+        yield
+    finally:
+        del case._saved_after_clocks
+
+
+def settle_next_due_of(case_ids: Iterable[int]) -> None:
+    """settle_next_due for many cases at once, in one statement (no instances held)."""
+    nearest = staff_clocks().filter(case=OuterRef("pk")).order_by("due_on").values("due_on")
+    ids = sorted(case_ids)
+    for i in range(0, len(ids), 500):  # within SQLite's limit of parameters a statement
+        Case.objects.filter(pk__in=ids[i : i + 500]).update(next_due_on=Subquery(nearest[:1]))
+
+
 def recompute(clock: Clock, cal, configured) -> None:
+    """The clock's due date from its period, extension and paused days (in memory: the caller
+    saves it, through one of the functions above)."""
     if clock.fixed_due:
         return
     period = configured[clock.period]
@@ -97,10 +207,14 @@ def recompute_clocks(*, changed_day: dt.date) -> int:
             started_on__lt=changed_day,
             due_on__gte=changed_day - dt.timedelta(days=1),
         )
+        cases = set()
         for clock in affected:
             before = clock.due_on
             recompute(clock, cal, configured)
             if clock.due_on != before:
                 clock.save(update_fields=["due_on"])
                 moved += 1
+                cases.add(clock.case_id)
+        if cases:
+            settle_next_due_of(cases)
     return moved

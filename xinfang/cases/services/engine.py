@@ -25,7 +25,7 @@ from .. import workflow
 from ..access import CitizenActor, acting_roles, is_protected_from
 from ..models import Case, CaseEvent, Clock
 from ..selectors import note_text, periods
-from .clocks import start_clock, stop_clock
+from .clocks import case_saved_after, start_clock, stop_clock
 
 W = workflow.S
 
@@ -284,24 +284,13 @@ def _transition(
         workflow.check(move, context_for(locked, day), roles)
         before = _snapshot(locked)
         from_state = locked.state
-        extra = (apply(locked, day) if apply else None) or {}
-        if move.target:
-            locked.state = move.target
-            if move.target == W.CLOSED:
-                locked.closed_at = now()
-        cal = work_calendar()
-        configured = periods()
-        for key in move.stops:
-            stop_clock(locked, key, day)
-        if locked.state in workflow.TERMINAL:
-            # A case that ends stops every clock still counting (result report, feedback, ...).
-            for key in locked.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True):
-                stop_clock(locked, key, day)
-        starts = move.starts
-        if locked.decision == "support":
-            starts = (*starts, *move.starts_if_supported)
-        for key in starts:
-            start_clock(locked, key, day, cal, configured, due=(clock_due or {}).get(key))
+        with case_saved_after(locked):  # locked.save() below writes next_due_on with the rest
+            extra = (apply(locked, day) if apply else None) or {}
+            if move.target:
+                locked.state = move.target
+                if move.target == W.CLOSED:
+                    locked.closed_at = now()
+            _move_clocks(locked, move, day, clock_due)
         locked.version += 1
         old, new = _diff(before, _snapshot(locked))
         extra.setdefault("article", move.article)
@@ -324,6 +313,22 @@ def _transition(
         locked.save()
         events.publish(event)
     return locked
+
+
+def _move_clocks(locked: Case, move, day: dt.date, clock_due: dict[str, dt.date] | None) -> None:
+    cal = work_calendar()
+    configured = periods()
+    for key in move.stops:
+        stop_clock(locked, key, day)
+    if locked.state in workflow.TERMINAL:
+        # A case that ends stops every clock still counting (result report, feedback, ...).
+        for key in locked.clocks.exclude(status=Clock.STOPPED).values_list("period", flat=True):
+            stop_clock(locked, key, day)
+    starts = move.starts
+    if locked.decision == "support":
+        starts = (*starts, *move.starts_if_supported)
+    for key in starts:
+        start_clock(locked, key, day, cal, configured, due=(clock_due or {}).get(key))
 
 
 def require_text(text: str, field_name: str, message: str) -> str:

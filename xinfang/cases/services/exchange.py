@@ -22,6 +22,7 @@ from .. import search, workflow
 from ..exchange.format import chain
 from ..exchange.reader import Verified
 from ..models import Case, CaseEvent, Clock
+from .clocks import replace_clocks
 from .engine import append_event
 from .registration import AttachmentInput, PartyInput, _party_row, _store_attachment
 
@@ -91,24 +92,25 @@ def _state_fields(r: dict) -> dict:
 
 
 def _replace_clocks(case: Case, r: dict) -> None:
-    Clock.objects.filter(case=case).delete()
-    Clock.objects.bulk_create(
-        Clock(
-            case=case,
-            period=c["period"],
-            unit=c["unit"],
-            days=c["days"],
-            started_on=_date(c["started_on"]),
-            due_on=_date(c["due_on"]),
-            fixed_due=bool(c.get("fixed_due")),
-            extension_days=c.get("extension_days") or 0,
-            paused_days=c.get("paused_days") or 0,
-            paused_since=_date(c.get("paused_since")),
-            status=c["status"],
-            stopped_on=_date(c.get("stopped_on")),
-            met=c.get("met"),
-        )
-        for c in r.get("clocks") or []
+    replace_clocks(
+        case,
+        [
+            Clock(
+                period=c["period"],
+                unit=c["unit"],
+                days=c["days"],
+                started_on=_date(c["started_on"]),
+                due_on=_date(c["due_on"]),
+                fixed_due=bool(c.get("fixed_due")),
+                extension_days=c.get("extension_days") or 0,
+                paused_days=c.get("paused_days") or 0,
+                paused_since=_date(c.get("paused_since")),
+                status=c["status"],
+                stopped_on=_date(c.get("stopped_on")),
+                met=c.get("met"),
+            )
+            for c in r.get("clocks") or []
+        ],
     )
 
 

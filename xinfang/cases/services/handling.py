@@ -18,7 +18,7 @@ from .. import deadlines, workflow
 from ..access import bodies_where
 from ..models import Case
 from ..selectors import periods
-from .clocks import recompute, running_clock
+from .clocks import extend_clock
 from .engine import Note, performs, require_text, transition
 from .routing import body_or_error
 
@@ -69,10 +69,7 @@ def extend(
         n = days if days is not None else request.get("days", 0)
         why = reason or request.get("reason", "")
         deadlines.check_extension(configured["handle"], n, already_extended=c.extension_used)
-        clock = running_clock(c, "handle")
-        clock.extension_days = n
-        recompute(clock, work_calendar(), configured)
-        clock.save(update_fields=["extension_days", "due_on"])
+        clock = extend_clock(c, "handle", n, work_calendar(), configured)
         c.extension_used = True
         c.extension_requested = False
         return {"days": n, "reason": why, "new_due": clock.due_on.isoformat()}

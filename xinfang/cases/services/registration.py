@@ -26,7 +26,7 @@ from .. import search, workflow
 from ..access import may_file_as_agent, may_register_at
 from ..models import Attachment, Case, Clock, Party
 from ..selectors import periods
-from .clocks import new_clock
+from .clocks import nearest_staff_due, new_clock
 from .engine import next_event
 
 MAX_REPRESENTATIVES = 5  # W20
@@ -268,6 +268,7 @@ def register(
         confidential=confidential or content_type == "report",
         public_consent=public_consent and content_type != "report",
         filed_by=filed_by,
+        next_due_on=nearest_staff_due(clocks),
     )
     # `durable` for an entry point (citizen.submit) whose transaction this is: it opens here,
     # after the work above.

@@ -10,10 +10,10 @@ from xinfang.core.errors import (
 from xinfang.core.selectors import work_calendar
 from xinfang.orgs.models import Body
 
-from .. import deadlines, workflow
-from ..models import Case, Clock
+from .. import workflow
+from ..models import Case
 from ..selectors import periods
-from .clocks import recompute
+from .clocks import pause_clocks, resume_clocks
 from .engine import performs, require_text, transition
 
 
@@ -117,15 +117,10 @@ def request_rereview(*, case, actor, reasons: str, expected_version: int | None 
     )
 
 
-def _pausable_clocks(c: Case):
-    """The running clocks whose period does not count hearing time: only where the law says so
-    (W36, re-review); handling (W31) and review (W35) keep counting."""
-    configured = periods()
-    return [
-        clock
-        for clock in c.clocks.filter(status=Clock.RUNNING)
-        if clock.period in configured and configured[clock.period].pausable
-    ]
+def _pausable_periods() -> list[str]:
+    """The periods that do not count hearing time: only where the law says so (W36,
+    re-review); handling (W31) and review (W35) keep counting."""
+    return [key for key, period in periods().items() if period.pausable]
 
 
 @performs("start_hearing")
@@ -156,12 +151,7 @@ def start_hearing(
         if held_on < day:
             message = _("The date may not be before today")
             raise InvalidInput(message, fields={"held_on": [message]})
-        paused = []
-        for clock in _pausable_clocks(c):
-            clock.status = Clock.PAUSED
-            clock.paused_since = day
-            clock.save(update_fields=["status", "paused_since"])
-            paused.append(clock.period)
+        paused = pause_clocks(c, _pausable_periods(), day)
         c.hearing_active = True
         hearing = {
             "stage": c.state,
@@ -188,17 +178,7 @@ def end_hearing(
     configured = periods()
 
     def apply(c: Case, day):
-        cal = work_calendar()
-        resumed = {}
-        for clock in c.clocks.filter(status=Clock.PAUSED):
-            period = configured[clock.period].with_settings(days=clock.days, unit=clock.unit)
-            added = deadlines.paused_units(period, clock.paused_since or day, day, cal)
-            clock.paused_days += added
-            clock.paused_since = None
-            clock.status = Clock.RUNNING
-            recompute(clock, cal, configured)
-            clock.save(update_fields=["paused_days", "paused_since", "status", "due_on"])
-            resumed[clock.period] = {"paused_days": added, "new_due": clock.due_on.isoformat()}
+        resumed = resume_clocks(c, day, work_calendar(), configured)
         c.hearing_active = False
         hearing = {**c.decision_detail.get("hearing", {}), "conclusion": conclusion}
         c.decision_detail = {**c.decision_detail, "hearing": hearing}
