@@ -181,3 +181,26 @@ def test_a_chain_of_look_alikes_is_one_cluster_and_the_middle_leads_it():
 def test_clusters_need_one_signature_per_key():
     with pytest.raises(ValueError, match="one signature per key"):
         clusters(["a", "b"], MinHasher().signatures([LEAK]), min_score=0.3)
+
+
+@pytest.mark.parametrize("cap", [2000, 3])
+def test_every_row_at_once_ranks_as_one_query_per_row(cap):
+    """ranked_all (the hot issues' grouping) gives each row what a query of its own would:
+    the same look-alikes in the same order, with the candidate cap, removed rows and an empty
+    text among them."""
+    rng = random.Random(11)
+    texts = [edit(LEAK, rng.randrange(1, 12), rng) for _ in range(40)]
+    texts += [edit(WAGES, rng.randrange(1, 12), rng) for _ in range(25)]
+    texts += [random_text(rng) for _ in range(120)] + ["", NOISE, NOISE]
+    idx = LSHIndex(max_candidates=cap)
+    idx.add_many(list(range(len(texts))), idx.hasher.signatures(texts))
+    idx.remove(5)
+    everything = idx.ranked_all(7, min_score=0.3, chunk=16)
+    looked = 0
+    for row in range(len(texts)):
+        if row == 5:
+            continue
+        rows, _scores = idx.ranked(idx.signature_of(row), 7, min_score=0.3)
+        assert everything.get(row, np.zeros(0)).tolist() == rows.tolist(), row
+        looked += len(rows) > 1
+    assert looked > 60  # most texts have look-alikes: not a comparison of empty lists

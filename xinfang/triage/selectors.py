@@ -227,22 +227,27 @@ def hot_issues(
     if not groups:
         return found
     members = [pk for g in groups for pk in g]
-    by_id = Case.objects.in_bulk(members)
+    # Only the registration times of every member; whole cases only for the issues shown.
+    registered = dict(Case.objects.filter(pk__in=members).values_list("pk", "registered_at"))
     people = _petitioner_keys(members)
     issues = []
     for g in groups:
-        at = [by_id[pk].registered_at for pk in g]
+        at = [registered[pk] for pk in g]
         issues.append(
             HotIssue(
                 case_ids=g,
                 petitioners=len(set().union(*(people[pk] for pk in g))),
                 first_at=min(at),
                 last_at=max(at),
-                example=by_id[g[0]],
+                example=None,
             )
         )
     issues.sort(key=lambda h: (-h.petitioners, -h.cases, -h.last_at.timestamp()))
-    found.extend(issues[:limit])
+    issues = issues[:limit]
+    examples = Case.objects.in_bulk([h.case_ids[0] for h in issues])
+    for h in issues:
+        h.example = examples[h.case_ids[0]]
+    found.extend(issues)
     return found
 
 

@@ -292,10 +292,22 @@ class LSHIndex:
         self, sig: np.ndarray, k: int = 10, *, min_score: float = 0.0
     ) -> list[tuple[Hashable, float]]:
         """Up to k (key, estimated Jaccard) pairs, best first, among the LSH candidates."""
+        rows, scores = self.ranked(sig, k, min_score=min_score)
+        return [
+            (self._keys[r], round(s, 4))
+            for r, s in zip(rows.tolist(), scores.tolist(), strict=True)
+        ]
+
+    def ranked(
+        self, sig: np.ndarray, k: int = 10, *, min_score: float = 0.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """query's answer as arrays: up to k rows of the index and their estimated Jaccard,
+        best first (ties by row)."""
+        none = np.zeros(0, dtype=np.int64), np.zeros(0)
         sig = np.asarray(sig, dtype=np.uint32)
         if (sig == _EMPTY).all():
             self.last_examined = 0
-            return []
+            return none
         rows, hits = self.candidates(sig)
         if rows.size > self.max_candidates:
             # More band agreements means a higher similarity; keep the most promising.
@@ -303,14 +315,61 @@ class LSHIndex:
             rows = rows[keep]
         self.last_examined = int(rows.size)
         if rows.size == 0:
-            return []
+            return none
         scores = (self._sigs[rows] == sig[None, :]).mean(axis=1)
-        order = np.lexsort((rows, -scores))
-        out = []
-        for i in order[: max(k, 0)]:
-            if scores[i] < min_score:
-                break
-            out.append((self._keys[rows[i]], round(float(scores[i]), 4)))
+        order = np.lexsort((rows, -scores))[: max(k, 0)]
+        order = order[scores[order] >= min_score]
+        return rows[order], scores[order]
+
+    def ranked_all(self, k: int, *, min_score: float = 0.0, chunk: int = 256) -> dict:
+        """ranked() of every row's own signature against the index, for all rows at once:
+        {row: rows best first}. The same candidates, cap, scores and order as one query per
+        row, with the per-query work done on whole arrays a chunk of rows at a time."""
+        if self._pending:
+            self._merge()
+        n = len(self._keys)
+        live = np.flatnonzero(self._alive[:n])
+        b = self.scheme.bands
+        out: dict[int, np.ndarray] = {}
+        for start in range(0, len(live), chunk):
+            rows = live[start : start + chunk]
+            own = self._sigs[rows]
+            rows = rows[~(own == _EMPTY).all(axis=1)]  # an empty text matches nothing
+            if not len(rows):
+                continue
+            m = len(rows)
+            keys = self._bands[rows].ravel()
+            lo = np.searchsorted(self._sorted_keys, keys, side="left")
+            hi = np.searchsorted(self._sorted_keys, keys, side="right")
+            sizes = hi - lo
+            total = int(sizes.sum())
+            query = np.repeat(np.repeat(np.arange(m), b), sizes)
+            offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            cand = self._sorted_rows[np.repeat(lo, sizes) + offsets]
+            alive = self._alive[cand]
+            pair, hits = np.unique(query[alive] * n + cand[alive], return_counts=True)
+            q, c = pair // n, pair % n
+            # The cap: a query with too many candidates keeps those sharing most bands (ties
+            # by row), as query() does.
+            per_query = np.bincount(q, minlength=m)
+            if (per_query > self.max_candidates).any():
+                order = np.lexsort((c, -hits, q))
+                rank = np.arange(len(order)) - np.repeat(
+                    np.cumsum(per_query) - per_query, per_query
+                )
+                keep = np.zeros(len(order), dtype=bool)
+                keep[order[rank < self.max_candidates]] = True
+                q, c = q[keep], c[keep]
+            scores = (self._sigs[rows][q] == self._sigs[c]).mean(axis=1)
+            order = np.lexsort((c, -scores, q))
+            q, c, scores = q[order], c[order], scores[order]
+            counts = np.bincount(q, minlength=m)
+            rank = np.arange(len(q)) - np.repeat(np.cumsum(counts) - counts, counts)
+            keep = (rank < k) & (scores >= min_score)
+            q, c = q[keep], c[keep]
+            bounds = np.searchsorted(q, np.arange(m + 1))
+            for i, row in enumerate(rows.tolist()):
+                out[row] = c[bounds[i] : bounds[i + 1]]
         return out
 
     def query_text(self, text: str, k: int = 10, **kwargs) -> list[tuple[Hashable, float]]:
@@ -377,10 +436,12 @@ def clusters(
     positions = list(range(len(keys)))
     index.add_many(positions, sigs)
     neighbours: list[list[int]] = [[] for _ in positions]
+    # The index's rows are the positions themselves (added in order).
+    ranked = index.ranked_all(max_neighbours + 1, min_score=min_score)
     for i in positions:
-        for j, _score in index.query(sigs[i], max_neighbours + 1, min_score=min_score):
-            if j != i:
-                neighbours[i].append(j)
+        found = ranked.get(i)
+        if found is not None:
+            neighbours[i] = [j for j in found.tolist() if j != i]
     degree = [len(n) for n in neighbours]
     group_of = [-1] * len(keys)
     groups: list[list[int]] = []
