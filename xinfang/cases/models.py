@@ -50,6 +50,12 @@ def period_choices():
     ]
 
 
+# Cases waiting for their head's sign-off: a decision, or an extension asked for. The inbox's
+# "to sign off" queue reads it, and its index below is kept for it.
+AWAITING_SIGNOFF = models.Q(state=workflow.S.DECIDED) | models.Q(
+    state=workflow.S.ACCEPTED, extension_requested=True
+)
+
 # What the due-soon and overdue queues test besides the date: the state and the columns of the
 # visibility rules (access.visible_q).
 QUEUE_COLUMNS = [
@@ -227,6 +233,14 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["next_due_on", "id"], include=QUEUE_COLUMNS, name="cases_case_next_due"
+            ),
+            # The sign-off queue: a few per cent of a body's cases. Without it, at 1,000,000
+            # cases, PostgreSQL read all 22,000 of a bureau's cases to find its 1,700 (110-200 ms;
+            # 13-25 ms with it).
+            models.Index(
+                fields=["holder_body", "registered_at", "id"],
+                condition=AWAITING_SIGNOFF,
+                name="cases_case_signoff",
             ),
         ]
 

@@ -16,7 +16,7 @@ from xinfang.orgs.selectors import memberships_of, within_q
 
 from ..access import bodies_where, cases_visible_to
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
-from ..models import Case, Clock
+from ..models import AWAITING_SIGNOFF, Case, Clock
 
 QUEUES = {
     "all": gettext_lazy("All"),
@@ -137,9 +137,7 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
         return Q(next_due_on__lt=day, state__in=OPEN)
     if queue == "signoff":
         heads = bodies_where(user, {HEAD})
-        return Q(holder_body__in=heads) & (
-            Q(state=S.DECIDED) | Q(state=S.ACCEPTED, extension_requested=True)
-        )
+        return Q(holder_body__in=heads) & AWAITING_SIGNOFF
     if queue == "supervised":
         return Q(state__in=OPEN) & (Q(supervised=True) | Q(listed_supervision=True))
     if queue == "leader":
