@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "portal_form.json"
@@ -87,7 +88,7 @@ def run_one(n: int) -> dict:
         return {"REMOTE_ADDR": f"10.{i // 62500 % 250}.{i // 250 % 250}.{i % 250 + 1}"}
 
     secure = {"secure": True}
-    gets, posts, apis = [], [], []
+    gets, posts, plain_posts, apis = [], [], [], []
     warm = Client()
     warm.get("/submit/", **secure)
     for i in range(n):
@@ -100,6 +101,19 @@ def run_one(n: int) -> dict:
         r = client.post("/submit/", form(i), **secure, **ip(i))
         posts.append(time.perf_counter() - start)
         assert r.status_code == 302, r.content.decode()[:500]
+        # What the page's script sends when nothing is attached: the form URL-encoded.
+        other = Client()
+        other.get("/submit/", **secure, **ip(2 * n + i))
+        start = time.perf_counter()
+        r = other.post(
+            "/submit/",
+            urlencode(form(2 * n + i), doseq=True),
+            content_type="application/x-www-form-urlencoded",
+            **secure,
+            **ip(2 * n + i),
+        )
+        plain_posts.append(time.perf_counter() - start)
+        assert r.status_code == 302, r.content.decode()[:500]
         start = time.perf_counter()
         r = client.post(
             "/api/v1/petitions", api(i), content_type="application/json", **secure,
@@ -107,7 +121,7 @@ def run_one(n: int) -> dict:
         )  # fmt: skip
         apis.append(time.perf_counter() - start)
         assert r.status_code == 201, r.content
-    assert Case.objects.count() == 2 * n
+    assert Case.objects.count() == 3 * n
     visitor = Client()
     visitor.get("/submit/", **secure)
     with CaptureQueriesContext(connection) as q:
@@ -119,7 +133,8 @@ def run_one(n: int) -> dict:
     page = visitor.get("/submit/", **secure).content
     return {
         "get": {**ms(gets), "queries_warm": get_queries, "bytes": len(page)},
-        "post": {**ms(posts), "queries": post_queries},
+        "post": {**ms(posts), "queries": post_queries, "encoding": "multipart/form-data"},
+        "post_urlencoded": ms(plain_posts),
         "api_post": ms(apis),
         "categories_listed": page.count(b"<option value="),
     }

@@ -55,7 +55,10 @@ def test_citizen_on_a_phone_submits_tracks_and_rates(live_server, county, phone_
     page.get_by_label("联系电话").fill("13900139000")
     page.get_by_label("我同意将本事项及答复意见隐去个人信息后公开").check()
     shot(page, "1-form")
-    page.get_by_role("button", name="提交信访事项").click()
+    with page.expect_request(lambda r: r.method == "POST" and "/submit/" in r.url) as sent:
+        page.get_by_role("button", name="提交信访事项").click()
+    # Nothing attached: the page sends the form URL-encoded, the lighter body to read.
+    assert sent.value.headers["content-type"].startswith("application/x-www-form-urlencoded")
 
     page.wait_for_url("**/submit/done/")
     code = page.locator("#tracking-code").inner_text().strip()
@@ -101,7 +104,9 @@ def test_invalid_submission_shows_errors_and_keeps_the_input(live_server, county
         "#id_attachments",
         files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}],
     )
-    page.get_by_role("button", name="提交信访事项").click()
+    with page.expect_request(lambda r: r.method == "POST" and "/submit/" in r.url) as sent:
+        page.get_by_role("button", name="提交信访事项").click()
+    assert sent.value.headers["content-type"].startswith("multipart/form-data")
 
     summary = page.locator("#error-summary")
     summary.wait_for()

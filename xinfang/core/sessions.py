@@ -17,6 +17,7 @@ import json
 
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import connections, router
 from django.utils.crypto import get_random_string
 
 from . import crypto
@@ -43,5 +44,13 @@ class SessionStore(DatabaseSessionStore):
     def save(self, must_create: bool = False) -> None:
         if not must_create and self._written is not None and self._written == self._snapshot(False):
             return
-        super().save(must_create=must_create)
+        using = router.db_for_write(self.model)
+        if must_create and self.session_key is not None and connections[using].in_atomic_block:
+            # Inside a caller's transaction (the portal's receipt, written with the case): the
+            # new row without a savepoint of its own. Two random 32-character keys clash about
+            # once in 10^49 draws; that would fail the caller's transaction, never reuse a row.
+            data = self._get_session(no_load=True)
+            self.model.objects.using(using).bulk_create([self.create_model_instance(data)])
+        else:
+            super().save(must_create=must_create)
         self._written = self._snapshot(False)
