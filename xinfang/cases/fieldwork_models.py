@@ -1,5 +1,6 @@
-"""Grid field work: photos of a ledger item's issue, the 民情日志 (topics heard in the village,
-never about a person or a household) and the scheduled 排查 rounds with their confirmation."""
+"""The grid ledger and its field work: the items a grid worker found, photos of an item's issue,
+the 民情日志 (topics heard in the village, never about a person or a household) and the scheduled
+排查 rounds with their confirmation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,66 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.orgs.models import Body, Division
 
-from .models import GridItem
+from .models import Case
+
+
+class GridItem(models.Model):
+    """A dispute or hazard a grid worker found in the field; it may later become a case.
+
+    Settled at the lowest level that can (小事不出村、大事不出镇), else escalated one level up.
+    """
+
+    DISPUTE = "dispute"
+    HAZARD = "hazard"
+    KINDS = [(DISPUTE, _("dispute")), (HAZARD, _("hazard"))]
+    OPEN = "open"
+    SETTLED = "settled"
+    CONVERTED = "converted"
+    STATUSES = [(OPEN, _("open")), (SETTLED, _("settled")), (CONVERTED, _("became a case"))]
+
+    kind = models.CharField(_("kind"), max_length=10, choices=KINDS)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    place = models.ForeignKey(Division, verbose_name=_("place"), on_delete=models.PROTECT)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    holder_body = models.ForeignKey(
+        Body, verbose_name=_("current level"), on_delete=models.PROTECT, related_name="grid_items"
+    )
+    responsible_person = models.CharField(_("responsible person"), max_length=50)
+    due_on = models.DateField(_("due on"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=OPEN)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    case = models.OneToOneField(
+        Case,
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grid_item",
+    )
+    # Escalations and settlements, oldest first: [{"at", "from", "to", "by", "reason"}].
+    history = models.JSONField(default=list, blank=True)
+    # Where the issue is, as the grid worker placed the pin: never a device's own position.
+    latitude = models.DecimalField(
+        _("latitude of the issue"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude of the issue"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("grid ledger item")
+        verbose_name_plural = _("grid ledger")
+        indexes = [models.Index(fields=["holder_body", "status", "due_on"])]
+
+    def __str__(self):
+        return self.title
 
 
 def grid_photo_path(instance: GridPhoto, filename: str) -> str:
