@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 
 import numpy as np
 import pytest
@@ -275,3 +276,26 @@ def test_a_figures_list_pages_through_the_same_cases_in_the_same_order(varied):
         len(list(figure_cases(varied.analyst, StatFilters(window=YEAR), "registered", day=TODAY)))
         > 5
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_of_every_row_is_read_whole_in_the_background(county, settings):
+    """More rows folded at one look than the frame takes in place (a rebuild of every fact
+    row): the look reads nothing itself and the whole frame is read again beside it."""
+    settings.XINFANG = {
+        **settings.XINFANG,
+        "INSIGHTS_FRAME": {"refresh_every": 0, "margin": 10**9, "max_age": 10**9, "changes": 2},
+    }
+    register_appeal(county)
+    fold.rebuild()
+    held = frame.current()
+    assert held.facts.size == 1
+    for _ in range(3):
+        register_appeal(county)
+    fold.rebuild()
+    assert held.refresh() == 0  # three rows changed, over the limit of two
+    deadline = time.monotonic() + 30
+    while store._reloading.is_set() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert store._current is not held
+    assert store._current.facts.size == 4
