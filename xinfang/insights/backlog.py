@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
-from xinfang.cases.models import Case, Clock
+from xinfang.cases.models import Case
+from xinfang.cases.selectors import staff_clocks
 from xinfang.cases.workflow import OPEN
 from xinfang.core.errors import InvalidInput
 
@@ -26,9 +26,7 @@ def rules() -> BacklogRules:
 def candidates(day: dt.date) -> dict[int, list[str]]:
     """{case id: grounds} of the open cases the rules flag on `day`."""
     r = rules()
-    late = Clock.objects.filter(
-        status=Clock.RUNNING, due_on__lte=day - dt.timedelta(days=r.overdue_days)
-    ).exclude(period__in=NOT_STAFF_DEADLINES)
+    late = staff_clocks().filter(due_on__lte=day - dt.timedelta(days=r.overdue_days))
     out: dict[int, list[str]] = {}
     for pk in Case.objects.filter(state__in=OPEN, pk__in=late.values("case_id")).values_list(
         "pk", flat=True

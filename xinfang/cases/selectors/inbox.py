@@ -106,9 +106,15 @@ def inbox_queues(user) -> list[str]:
     return out
 
 
-def staff_clocks(status: str = Clock.RUNNING) -> QuerySet[Clock]:
-    """The clocks of staff deadlines (not citizens' or option windows) in `status`."""
-    return Clock.objects.filter(status=status).exclude(period__in=NOT_STAFF_DEADLINES)
+# A body's deadline, the only kind that runs late: not a citizen's window nor a body's option
+# window (deadlines.NOT_STAFF_DEADLINES), as a filter over clocks.
+STAFF_DEADLINE = ~Q(period__in=NOT_STAFF_DEADLINES)
+
+
+def staff_clocks(status: str | None = Clock.RUNNING) -> QuerySet[Clock]:
+    """The clocks of staff deadlines in `status` (None: in any status)."""
+    clocks = Clock.objects.filter(STAFF_DEADLINE)
+    return clocks if status is None else clocks.filter(status=status)
 
 
 def _queue_q(user, queue: str, day: dt.date) -> Q:

@@ -219,14 +219,10 @@ def flag_overdue(*, on: dt.date | None = None, batch: int = 500) -> int:
     The citizen's own windows (rating, review and re-review requests) and the body's option to
     object to the remit (W23) are never overdue.
     """
-    from ..deadlines import NOT_STAFF_DEADLINES
+    from ..selectors import staff_clocks
 
     day = on or today()
-    overdue = (
-        Clock.objects.filter(status=Clock.RUNNING, due_on__lt=day, case__state__in=workflow.OPEN)
-        .exclude(period__in=NOT_STAFF_DEADLINES)
-        .order_by("pk")
-    )
+    overdue = staff_clocks().filter(due_on__lt=day, case__state__in=workflow.OPEN).order_by("pk")
     flagged = 0
     last = 0
     while True:

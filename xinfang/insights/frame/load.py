@@ -12,8 +12,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from psycopg import ClientCursor, sql
 
-from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
-from xinfang.cases.models import Clock
+from xinfang.cases.selectors import staff_clocks
 from xinfang.orgs.models import Division
 
 from ..models import CaseFact
@@ -59,9 +58,10 @@ CLOCK_KINDS = {
 DIVISION_CODES = frozenset({"place_id", "township_id", "village_id"})
 
 
-def staff_clocks():
-    """The deadlines a frame holds: those of bodies, the only ones the figures count."""
-    return Clock.objects.exclude(period__in=NOT_STAFF_DEADLINES)
+def frame_clocks():
+    """The deadlines a frame holds, in any status: those of bodies, the only ones the figures
+    count."""
+    return staff_clocks(status=None)
 
 
 class Columns:
@@ -114,7 +114,7 @@ def load_facts() -> Columns:
 
 
 def load_clocks() -> Columns:
-    return load(CLOCK_KINDS, staff_clocks())
+    return load(CLOCK_KINDS, frame_clocks())
 
 
 # --- PostgreSQL: binary COPY of whole numbers --------------------------------------------

@@ -20,12 +20,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from xinfang.cases.models import Clock
 from xinfang.orgs.models import Division
 from xinfang.taxonomy.models import Category
 
 from ..models import BacklogEntry, CaseFact
 from .columns import NULL, Column, encode_values
-from .load import CLOCK_KINDS, FACT_KINDS, Columns, load_clocks, load_facts, orm_rows, staff_clocks
+from .load import CLOCK_KINDS, FACT_KINDS, Columns, frame_clocks, load_clocks, load_facts, orm_rows
 from .table import Frame
 
 logger = logging.getLogger("xinfang.insights")
@@ -120,7 +121,7 @@ class Facts:
         self.facts = Frame(CaseFact, cols, aliases={"pk": "case_id"})
         clock_cols = self.clock_table.columns()
         self.clock_row = clock_cols["fact_row"].data
-        self.clocks = Frame(staff_clocks().model, clock_cols)
+        self.clocks = Frame(Clock, clock_cols)
 
     def rows_of(self, case_ids) -> np.ndarray:
         """The fact row of each case id (-1: no fact row)."""
@@ -210,7 +211,7 @@ class Facts:
             self.clock_table.keep(~drop)
         clocks = Columns(CLOCK_KINDS)
         clocks.vocab = self._clock_vocab
-        orm_rows(staff_clocks().filter(case_id__in=case_ids.tolist()), CLOCK_KINDS, clocks)
+        orm_rows(frame_clocks().filter(case_id__in=case_ids.tolist()), CLOCK_KINDS, clocks)
         new = {n: c.data for n, c in clocks.columns().items()}
         if len(new["case_id"]):
             new["fact_row"] = self.rows_of(new["case_id"])

@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from xinfang.cases.access import ScopeColumns, visible_q
-from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
 from xinfang.cases.models import Case, Clock
+from xinfang.cases.selectors import STAFF_DEADLINE
 from xinfang.cases.selectors.ratings import REPLIED_STATUSES, SATISFIED_RATINGS, status_q
 from xinfang.cases.workflow import CONSULTATION, OPEN, S
 from xinfang.core.errors import InvalidInput
@@ -93,13 +93,13 @@ def rating_status_q(status: str, day: dt.date) -> Q:
 
 def stopped_clocks_q(w: Window) -> Q:
     """Body deadlines stopped in the window (docs/metrics.md, On-time rate)."""
-    return Q(status=Clock.STOPPED) & window_q("stopped_on", w) & ~Q(period__in=NOT_STAFF_DEADLINES)
+    return Q(status=Clock.STOPPED) & window_q("stopped_on", w) & STAFF_DEADLINE
 
 
 def overdue_clocks_q(day: dt.date) -> Q:
     """Body deadlines running past their due date on `day` (docs/metrics.md); the figure
     counts them of open cases only, read from the fact row as every other figure reads it."""
-    return Q(status=Clock.RUNNING, due_on__lt=day) & ~Q(period__in=NOT_STAFF_DEADLINES)
+    return Q(status=Clock.RUNNING, due_on__lt=day) & STAFF_DEADLINE
 
 
 # key prefix -> the fact column a segment filters on
