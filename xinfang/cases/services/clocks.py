@@ -147,25 +147,33 @@ def nearest_staff_due(clocks: Iterable[Clock]) -> dt.date | None:
 
 def settle_next_due(case: Case) -> None:
     """Set `next_due_on` of `case` (the row the caller holds) from its clocks as they are now:
-    on the instance, so the caller's later save keeps it, and in the database unless the
-    caller saves the whole row anyway (case_saved_after)."""
-    due = staff_clocks().filter(case=case).aggregate(due=Min("due_on"))["due"]
-    if due != case.next_due_on:
-        case.next_due_on = due
-        if not getattr(case, "_saved_after_clocks", False):
-            Case.objects.filter(pk=case.pk).update(next_due_on=due)
+    on the instance and in the database; inside case_saved_after, once at the block's end and
+    on the instance only (the caller saves the whole row anyway)."""
+    if getattr(case, "_saved_after_clocks", False):
+        case._clocks_changed = True
+        return
+    before = case.next_due_on
+    _read_next_due(case)
+    if case.next_due_on != before:
+        Case.objects.filter(pk=case.pk).update(next_due_on=case.next_due_on)
+
+
+def _read_next_due(case: Case) -> None:
+    case.next_due_on = staff_clocks().filter(case=case).aggregate(due=Min("due_on"))["due"]
 
 
 @contextmanager
 def case_saved_after(case: Case):
     """For a block at whose end the caller saves the whole case row (a move): its clock
-    changes set `next_due_on` on the instance only, so the row is written once, not once more
-    for each clock."""
-    case._saved_after_clocks = True
+    changes are read once at the end, onto the instance, so a move costs one look at its
+    clocks and one write of its row, however many clocks it starts and stops."""
+    case._saved_after_clocks, case._clocks_changed = True, False
     try:
         yield
+        if case._clocks_changed:
+            _read_next_due(case)
     finally:
-        del case._saved_after_clocks
+        del case._saved_after_clocks, case._clocks_changed
 
 
 def settle_next_due_of(case_ids: Iterable[int]) -> None:
