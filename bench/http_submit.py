@@ -7,7 +7,9 @@ fresh database of its own. Drives it with wrk (bench/wrk/submit.lua: a distinct 
 address and Idempotency-Key per request) at each concurrency for a fixed time, then checks that
 the database holds exactly one case per 201 answer: every number answered is there once, and
 the only other cases are those whose answers were still on the way when wrk stopped (at most one
-per connection). While wrk runs, pg_stat_activity is sampled to show what the backends wait on.
+per connection). While wrk runs, pg_stat_activity is sampled to show what the backends wait on,
+and the CPU time of the web workers, of the database's backends and of the whole machine is
+read from /proc (milliseconds per petition: where the time goes, whatever else is running).
 Also counts the statements and commits of one submission, in-process.
 
 Writes bench/results/http_submit-<engine>.json and .md, with the machine's load.
@@ -153,6 +155,53 @@ class WaitSampler(threading.Thread):
                     elif state == "idle in transaction":
                         self.waits["idle in transaction (app working)"] += 1
                 time.sleep(0.1)
+
+
+class CpuMeter:
+    """CPU seconds spent by the web server (gunicorn's process group), by the database's backends
+    for the bench database, and by the whole machine, between `start` and `stop`. Read from
+    /proc, so the figures hold whatever else runs on the machine."""
+
+    def __init__(self, server_pgid: int, dbname: str):
+        self.pgid = server_pgid
+        self.dbname = dbname
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _procs(self) -> dict:
+        """CPU seconds by process, keyed (group, pid), and the machine's busy seconds."""
+        used: dict = {}
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                stat = (d / "stat").read_text()
+                cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            seconds = (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
+            if int(fields[2]) == self.pgid:
+                used[("app", d.name)] = seconds
+            elif cmd.startswith("postgres:") and f" {self.dbname} " in cmd:
+                used[("db", d.name)] = seconds
+        with open("/proc/stat") as f:
+            cpu = [int(x) for x in f.readline().split()[1:]]
+        used[("machine", "")] = (sum(cpu) - cpu[3] - cpu[4]) / self.tick  # not idle or iowait
+        return used
+
+    def start(self) -> None:
+        self.before = self._procs()
+
+    def stop(self, petitions: int) -> dict:
+        """Milliseconds of CPU per petition. A process that started during the run counts from
+        zero; one that ended during it is missed (the database keeps its connections)."""
+        after = self._procs()
+        per = {"app": 0.0, "db": 0.0, "machine": 0.0}
+        for (group, pid), seconds in after.items():
+            per[group] += seconds - self.before.get((group, pid), 0.0)
+        per = {k: v * 1000 / max(petitions, 1) for k, v in per.items()}
+        per["other"] = per["machine"] - per["app"] - per["db"]
+        return {f"cpu_ms_per_petition_{k}": round(v, 2) for k, v in per.items()}
 
 
 def start_gunicorn(env: dict, port: int, workers: int, log: Path, profile_dir: Path | None):
@@ -347,7 +396,10 @@ def main() -> None:
             sampler = WaitSampler(args.database_url)
             sampler.start()
             load_at_start = load()
+            meter = CpuMeter(proc.pid, args.database_url.rsplit("/", 1)[-1].split("?")[0])
+            meter.start()
             summary = run_wrk(port, concurrency, duration, tag, out_dir)
+            cpu = meter.stop(summary["status_201"])
             load_at_end = load()
             sampler.stop.set()
             sampler.join()
@@ -379,6 +431,7 @@ def main() -> None:
                 "one_case_per_201": check_ok,
                 "load_at_start": load_at_start,
                 "load_at_end": load_at_end,
+                **cpu,
                 "db_wait_samples": sampler.samples,
                 "db_backend_states": dict(sampler.waits.most_common(8)),
             }
@@ -417,8 +470,8 @@ def write(results: dict) -> None:
         f"Load before: `{results['load_before']}`",
         "",
         "| concurrency | petitions/s | p50 ms | p95 ms | p99 ms | 201 | other | "
-        "one case per 201 | load at end |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "one case per 201 | CPU ms per petition: web / database / whole machine | load at end |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results["runs"]:
         lines.append(
@@ -426,6 +479,8 @@ def write(results: dict) -> None:
             f"{r['p99_ms']} | {r['status_201']} | {r['status_429'] + r['status_other']} | "
             f"{'yes' if r['one_case_per_201'] else 'NO'} "
             f"(+{r['cases_committed_answer_cut_off_at_end']} cut off) | "
+            f"{r['cpu_ms_per_petition_app']} / {r['cpu_ms_per_petition_db']} / "
+            f"{r['cpu_ms_per_petition_machine']} | "
             f"{r['load_at_end'].split('load average:')[-1].strip()} |"
         )
     st = results["statements"]
