@@ -25,8 +25,9 @@ CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 # Statements of one submission, transaction control aside: the rate-limit read, the case, its
 # party, its clock and its event, the queued task, the two rate-limit counts (one statement),
 # the day's counter, the number and the outbox row. PostgreSQL writes the party, clock and
-# event in one statement, and takes the counter and sets the number in one.
-API_CEILING = 7 if connection.vendor == "postgresql" else 10
+# event in one statement, and takes the counter and sets the number in one; after the commit,
+# the statement that waits for the log flush (core/commits.py).
+API_CEILING = 8 if connection.vendor == "postgresql" else 10
 # The Idempotency-Key's claim (its own commit, so a retry sees it) and its stored answer.
 API_WITH_KEY_CEILING = API_CEILING + 2
 # The session written with the receipt, under a fresh key.
@@ -135,6 +136,37 @@ def test_the_case_number_is_taken_last_and_the_audit_chain_holds(county_committe
     (message,) = case.outbox.filter(channel="sms")
     assert case.number in message.body  # the message quotes the real number, not a placeholder
     assert verify_audit_chain().intact
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the log flush is PostgreSQL's (core/commits.py)"
+)
+def test_the_counter_is_let_go_before_the_log_flush_and_the_answer_waits_for_it(
+    county_committed,
+):
+    client = Client()
+    post_api(client, 1)
+    seen: list[tuple[str, bool]] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        r = post_api(client, 2, key="flush-2")
+    assert r.status_code == 201
+    number = next(i for i, (sql, _) in enumerate(seen) if "cases_casesequence" in sql)
+    flush = next(i for i, (sql, _) in enumerate(seen) if "pg_logical_emit_message" in sql)
+    # The number's own statement turns the wait off for its transaction ...
+    assert "synchronous_commit" in seen[number][0] and seen[number][1]
+    # ... and once it has committed (outside any transaction), before the answer, one
+    # synchronous commit of its own waits for the log up to it.
+    assert flush > number and not seen[flush][1]
+    assert flush == len(seen) - 1
+    with connection.cursor() as cur:
+        cur.execute("SHOW synchronous_commit")
+        assert cur.fetchone()[0] == "on"  # for that one transaction only
+    assert Case.objects.filter(number=r.json()["number"]).exists()
 
 
 def test_a_portal_submission_commits_once_with_its_receipt(county_committed):

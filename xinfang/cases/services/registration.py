@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from xinfang.core import crypto, events, filetypes, rows
+from xinfang.core import commits, crypto, events, filetypes, rows
 from xinfang.core.articles import with_article
 from xinfang.core.errors import (
     ApplicationError,
@@ -120,20 +120,22 @@ def _number_prefix(county_code: str, day: dt.date) -> str:
     return f"{settings.XINFANG['CASE_NUMBER_PREFIX']}-{county_code}-{day:%Y%m%d}-"
 
 
-def _take_number(case: Case, county_code: str, day: dt.date) -> None:
+def _take_number(case: Case, county_code: str, day: dt.date, *, defer_flush: bool) -> None:
     """Give `case` the next number of the county's day and save its timeline head with it.
 
     The counter's upsert runs atomically on both engines and rolls back with the registration
     (gap-free). It locks the day's counter row until commit, so the registration takes it last
-    (register). On PostgreSQL the upsert and the case's update are one statement."""
+    (register). On PostgreSQL the upsert and the case's update are one statement; with
+    `defer_flush` it also lets the commit go before its log flush (core/commits.py)."""
     prefix = _number_prefix(county_code, day)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            deferred = f", d AS ({commits.DEFER_FLUSH_SQL})" if defer_flush else ""
             cur.execute(
-                f"WITH s AS ({_UPSERT}) UPDATE cases_case SET "
+                f"WITH s AS ({_UPSERT}){deferred} UPDATE cases_case SET "
                 "number = %s || lpad(s.last::text, greatest(6, length(s.last::text)), '0'), "
-                "event_count = %s, audit_head = %s FROM s WHERE cases_case.id = %s "
-                "RETURNING cases_case.number",
+                f"event_count = %s, audit_head = %s FROM s{', d' if defer_flush else ''} "
+                "WHERE cases_case.id = %s RETURNING cases_case.number",
                 [county_code, day, prefix, case.event_count, case.audit_head, case.pk],
             )
             case.number = cur.fetchone()[0]
@@ -273,6 +275,9 @@ def register(
     # `durable` for an entry point (citizen.submit) whose transaction this is: it opens here,
     # after the work above.
     case = Case(**fields)
+    # The counter row is locked from the number to the commit: that commit need not wait for
+    # the log flush with it held; the flush is waited for after (core/commits.py).
+    defer_flush = commits.may_defer_flush(durable=durable)
     with transaction.atomic(durable=durable):
         rows.insert([case])
         for row in party_rows:
@@ -302,7 +307,7 @@ def register(
         if before_number is not None:
             before_number()
         # Last: the counter row is locked from here to the commit.
-        _take_number(case, body.division.county_code, day)
+        _take_number(case, body.division.county_code, day, defer_flush=defer_flush)
         for a in attachments:  # their path holds the number
             _store_attachment(case, a)
         events.publish(event, queued=queued)
@@ -312,6 +317,10 @@ def register(
         )
         if on_registered is not None:
             on_registered(registration)
+        if defer_flush:
+            commits.keep_flush_if_hooked()
+    if defer_flush:
+        commits.wait_for_flush()
     return registration
 
 
