@@ -79,11 +79,22 @@ class Case(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=12, choices=channel_choices)
     content_type = models.CharField(_("content type"), max_length=12, choices=content_type_choices)
+    # No index of their own for category, place and holder_body: the indexes below that start
+    # with them serve every lookup by one of them.
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     place = models.ForeignKey(
-        Division, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
+        Division,
+        verbose_name=_("place"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=200)
@@ -98,7 +109,11 @@ class Case(models.Model):
         default=workflow.S.REGISTERED,
     )
     holder_body = models.ForeignKey(
-        Body, verbose_name=_("current holder"), on_delete=models.PROTECT, related_name="held_cases"
+        Body,
+        verbose_name=_("current holder"),
+        on_delete=models.PROTECT,
+        related_name="held_cases",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -289,13 +304,18 @@ class Party(models.Model):
     phone_enc = models.TextField(blank=True)
     address_enc = models.TextField(blank=True)
     email_enc = models.TextField(blank=True)
-    # Blind indexes: find a petitioner's other cases without decrypting the table.
-    phone_index = models.CharField(max_length=32, blank=True, db_index=True)
-    id_index = models.CharField(max_length=32, blank=True, db_index=True)
+    # Blind indexes: find a petitioner's other cases without decrypting the table. Matched
+    # whole only, so their indexes (Meta) are plain: no second, pattern-matching one.
+    phone_index = models.CharField(max_length=32, blank=True)
+    id_index = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
+        indexes = [
+            models.Index(fields=["phone_index"], name="cases_party_phone_index"),
+            models.Index(fields=["id_index"], name="cases_party_id_index"),
+        ]
 
     @property
     def name(self) -> str:
@@ -355,9 +375,10 @@ class Attachment(models.Model):
 class CaseEvent(models.Model):
     """Append-only timeline and audit log, hash-chained per case and anchored on Case.audit_head."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # A case's events: uniq_event_seq (case, seq) is their index, in timeline order.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
-    kind = models.CharField(_("event"), max_length=40, db_index=True)
+    kind = models.CharField(_("event"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -381,6 +402,8 @@ class CaseEvent(models.Model):
         ordering = ["case_id", "seq"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+        # Kinds are matched whole: a plain index, no second, pattern-matching one.
+        indexes = [models.Index(fields=["kind"], name="cases_caseevent_kind")]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_event_seq")]
 
     def __str__(self):
@@ -418,7 +441,8 @@ class Clock(models.Model):
     STOPPED = "stopped"
     STATUSES = [(RUNNING, _("running")), (PAUSED, _("paused")), (STOPPED, _("stopped"))]
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    # A case's clocks: the (case, period, status) index below starts with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks", db_index=False)
     period = models.CharField(_("period"), max_length=30)
     unit = models.CharField(max_length=10, choices=[(CALENDAR, "calendar"), (WORKING, "working")])
     days = models.PositiveIntegerField()
