@@ -70,8 +70,10 @@ QUEUE_COLUMNS = [
 class Case(models.Model):
     """A petition item (信访事项). Only cases/services writes it."""
 
-    number = models.CharField(_("case number"), max_length=40, unique=True)
-    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    # Unique through constraints (Meta), which on PostgreSQL build one index each: unique=True
+    # would add a pattern-matching twin that no query uses (numbers are matched whole).
+    number = models.CharField(_("case number"), max_length=40)
+    tracking_code = models.CharField(_("tracking code"), max_length=16)
     query_password_hash = models.CharField(max_length=64, editable=False)
     registered_at = models.DateTimeField(_("registered at"), db_index=True)
     registering_body = models.ForeignKey(
@@ -224,6 +226,10 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="cases_case_number_uniq"),
+            models.UniqueConstraint(fields=["tracking_code"], name="cases_case_tracking_code_uniq"),
+        ]
         indexes = [
             models.Index(fields=["holder_body", "state", "registered_at"]),
             models.Index(fields=["state", "registered_at"]),
@@ -387,7 +393,8 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(max_length=100, blank=True)
-    at = models.DateTimeField(db_index=True)
+    # No index: events are read by case (uniq_event_seq), never by time alone.
+    at = models.DateTimeField()
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     old = models.JSONField(default=dict, blank=True)
