@@ -463,9 +463,13 @@ def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
     tag = DEFAULT_SCHEME.tag
     le = sigs.astype("<u4")
     keys = hasher.band_keys(sigs).tolist()
+    # Band keys of open cases only (triage/bandkeys.py); NULL for a closed one.
+    bands = [
+        "{" + ",".join(map(str, k)) + "}" if o else r"\N" for k, o in zip(keys, opened, strict=True)
+    ]
     entry_rows = [
         f"{lo + 1 + i}\t\\\\x{le[i].tobytes().hex()}\t{tag}\t{'t' if opened[i] else 'f'}\t{now}"
-        f"\t{{{','.join(map(str, keys[i]))}}}\n"
+        f"\t{bands[i]}\n"
         for i in range(len(le))
     ]
     return Chunk(

@@ -228,7 +228,9 @@ def copy_index(sigs: np.ndarray, open_mask: np.ndarray) -> dict:
             for lo in range(0, n, 50_000):
                 keys = hasher.band_keys(sigs[lo : lo + 50_000]).tolist()
                 for i, ks in enumerate(keys, start=lo):
-                    copy.write_row((int(ids[i]), le[i].tobytes(), tag, bool(open_mask[i]), now, ks))
+                    is_open = bool(open_mask[i])
+                    row = (int(ids[i]), le[i].tobytes(), tag, is_open, now, ks if is_open else None)
+                    copy.write_row(row)
         seconds["copy_signatures_and_band_keys"] = time.perf_counter() - t
         t = time.perf_counter()
         for _name, definition in indexes:

@@ -104,6 +104,26 @@ def test_merged_and_declined_cases_leave_the_open_set_but_stay_indexed(
     }
 
 
+def test_only_open_cases_keep_band_keys_and_an_opened_case_gets_them_back(
+    county, register, django_capture_on_commit_callbacks
+):
+    from xinfang.cases.models import Case
+    from xinfang.cases.workflow import S
+    from xinfang.triage.services import index_case
+
+    case = register(title=LEAK_TITLE, text=LEAK_BODY)
+    keys = bandkeys.keys_of(case.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(case=case, actor=county.users["clerk"], reason="不属于信访事项")
+    assert bandkeys.keys_of(case.pk) == []  # the signature stays, for clustering
+    assert SimilarityEntry.objects.filter(case=case, is_open=False).exists()
+    # No move opens a closed case; a repair by hand might: the keys come back from the signature.
+    Case.objects.filter(pk=case.pk).update(state=S.ACCEPTED)
+    assert index_case(case.pk) is True
+    assert bandkeys.keys_of(case.pk) == keys
+    assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [case]
+
+
 def test_a_report_never_reaches_the_accused_bodys_staff_W30_W46(county, register):
     report = register(
         content_type="report",

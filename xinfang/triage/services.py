@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 
+import numpy as np
 from django.db import transaction
 
 from xinfang.cases.models import Case, CaseEvent
@@ -44,19 +45,25 @@ def _write(cases: list[tuple[int, str, str, str]]) -> int:
 def index_case(case_id: int) -> bool:
     """Bring one case's entry up to date; True when it had to be (re)written.
 
-    Idempotent, so a late or repeated task is harmless. A state change only flips the open flag;
-    the band keys are rewritten only for a new case or a new scheme.
+    Idempotent, so a late or repeated task is harmless. A state change flips the open flag and
+    drops the band keys (closing) or makes them again from the stored signature (opening); the
+    signature is made again only for a new case or a new scheme.
     """
     row = Case.objects.filter(pk=case_id).values_list("id", "title", "body", "state").first()
     if row is None:
         return False
     is_open = row[3] in OPEN
-    entry = SimilarityEntry.objects.filter(case_id=case_id).only("scheme", "is_open").first()
+    entry = (
+        SimilarityEntry.objects.filter(case_id=case_id)
+        .only("scheme", "is_open", "signature")
+        .first()
+    )
     if entry is not None and entry.scheme == DEFAULT_SCHEME.tag:
         if entry.is_open == is_open:
             return False
+        sig = np.frombuffer(bytes(entry.signature), dtype="<u4")
         with transaction.atomic():
-            bandkeys.set_open(case_id, is_open)
+            bandkeys.set_open(case_id, hasher().band_keys(sig).tolist() if is_open else None)
         return True
     _write([row])
     return True
