@@ -67,6 +67,18 @@ QUEUE_COLUMNS = [
 ]
 
 
+# Case references most cases leave empty (their indexes hold the cases that have one).
+SELDOM_SET = [
+    "handler",
+    "accused_body",
+    "repeat_of",
+    "leader",
+    "leader_body",
+    "letter_leader",
+    "filed_by",
+]
+
+
 class Case(models.Model):
     """A petition item (信访事项). Only cases/services writes it."""
 
@@ -124,6 +136,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     sender_body = models.ForeignKey(
         Body,
@@ -141,6 +154,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     is_group = models.BooleanField(_("group petition"), default=False)
@@ -152,6 +166,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="repeats",
+        db_index=False,
     )
     confidential = models.BooleanField(_("confidential"), default=False)
     public_consent = models.BooleanField(_("consents to publication"), default=False)
@@ -183,6 +198,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="owned_cases",
+        db_index=False,
     )
     leader_body = models.ForeignKey(
         Body,
@@ -191,6 +207,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     leader_plan = models.TextField(_("resolution plan"), blank=True)
     leader_deadline = models.DateField(_("leader time limit"), null=True, blank=True)
@@ -202,6 +219,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="letters",
+        db_index=False,
     )
 
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -221,6 +239,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="filed_cases",
+        db_index=False,
     )
 
     class Meta:
@@ -262,6 +281,16 @@ class Case(models.Model):
                 fields=["holder_body", "registered_at", "id"],
                 condition=AWAITING_SIGNOFF,
                 name="cases_case_signoff",
+            ),
+            # References that most cases leave empty: indexed where set only (a match on one
+            # implies it is set, so every lookup by them can use these).
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"cases_case_{name}_set",
+                )
+                for name in SELDOM_SET
             ),
         ]
 
