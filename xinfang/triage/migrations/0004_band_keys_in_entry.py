@@ -22,12 +22,14 @@ PG_FORWARD = [
     " WHERE is_open",
 ]
 PG_BACKWARD = [
-    "CREATE TABLE triage_lshband (case_id bigint NOT NULL REFERENCES triage_similarityentry"
-    " (case_id) DEFERRABLE INITIALLY DEFERRED, key bigint NOT NULL, is_open boolean NOT NULL,"
-    " PRIMARY KEY (case_id, key))",
+    "CREATE TABLE triage_lshband (case_id bigint NOT NULL, key bigint NOT NULL,"
+    " is_open boolean NOT NULL, PRIMARY KEY (case_id, key))",
     "INSERT INTO triage_lshband SELECT case_id, unnest(band_keys), is_open"
     " FROM triage_similarityentry WHERE band_keys IS NOT NULL",
     "CREATE INDEX triage_lshband_open ON triage_lshband (key, case_id) WHERE is_open",
+    # After the rows and the index: a deferred check has no pending events to hold them up.
+    "ALTER TABLE triage_lshband ADD CONSTRAINT triage_lshband_case_id_fk FOREIGN KEY (case_id)"
+    " REFERENCES triage_similarityentry (case_id) DEFERRABLE INITIALLY DEFERRED",
     "ALTER TABLE triage_similarityentry DROP COLUMN band_keys",
 ]
 SQLITE_FORWARD = [
