@@ -20,6 +20,9 @@ PG_FORWARD = [
     "DROP TABLE triage_lshband",
     "CREATE INDEX triage_sim_bands_open ON triage_similarityentry USING gin (band_keys)"
     " WHERE is_open",
+    # A lookup visits a few thousand rows at most: starting parallel workers for it cost more
+    # than they saved (1,000,000 cases: p50 28 ms with them, 14 ms without).
+    "ALTER TABLE triage_similarityentry SET (parallel_workers = 0)",
 ]
 PG_BACKWARD = [
     "CREATE TABLE triage_lshband (case_id bigint NOT NULL, key bigint NOT NULL,"
@@ -31,6 +34,7 @@ PG_BACKWARD = [
     "ALTER TABLE triage_lshband ADD CONSTRAINT triage_lshband_case_id_fk FOREIGN KEY (case_id)"
     " REFERENCES triage_similarityentry (case_id) DEFERRABLE INITIALLY DEFERRED",
     "ALTER TABLE triage_similarityentry DROP COLUMN band_keys",
+    "ALTER TABLE triage_similarityentry RESET (parallel_workers)",
 ]
 SQLITE_FORWARD = [
     'CREATE TABLE "triage_lshband_new" ("case_id" integer NOT NULL REFERENCES'
