@@ -2,7 +2,7 @@
 
 Each case gets its parties (encrypted under the data key, with blind indexes), its hash-chained
 events (keyed under the audit key, so the chain verifies), its clocks, its search text and its
-look-alike signature with band keys. Texts are assembled per case from sentence pools (topics,
+look-alike signature with its band keys. Texts are assembled per case from sentence pools (topics,
 sentence variants, made-up estates, roads, companies and people), so no two cases share their
 whole wording and the words a search hits follow the topics' shares: 公积金 (housing fund) in
 about 1.46% of cases, 拆迁 in about 8%.
@@ -43,7 +43,6 @@ from _lookalike_corpus import (  # noqa: E402
     TOPICS,
     TOWNS,
 )
-from _pg import band_rows  # noqa: E402
 
 PREFIX = "XF-S-"  # case numbers of generated cases: XF-S-<position, 9 digits>
 CHUNK = 10_000
@@ -295,8 +294,7 @@ class Chunk:
     parties: str
     events: str
     clocks: str
-    entries: str
-    bands: bytes
+    entries: str  # with each case's band keys (triage/bandkeys.py)
 
 
 def _person(rng: random.Random) -> tuple[str, str, str, str]:
@@ -464,14 +462,16 @@ def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
     now = dt.datetime.combine(s.today, dt.time(0), dt.UTC).isoformat()
     tag = DEFAULT_SCHEME.tag
     le = sigs.astype("<u4")
+    keys = hasher.band_keys(sigs).tolist()
+    # Band keys of open cases only (triage/bandkeys.py); NULL for a closed one.
+    bands = [
+        "{" + ",".join(map(str, k)) + "}" if o else r"\N" for k, o in zip(keys, opened, strict=True)
+    ]
     entry_rows = [
-        f"{lo + 1 + i}\t\\\\x{le[i].tobytes().hex()}\t{tag}\t{'t' if opened[i] else 'f'}\t{now}\n"
+        f"{lo + 1 + i}\t\\\\x{le[i].tobytes().hex()}\t{tag}\t{'t' if opened[i] else 'f'}\t{now}"
+        f"\t{bands[i]}\n"
         for i in range(len(le))
     ]
-    keys = hasher.band_keys(sigs)
-    b = keys.shape[1]
-    ids = np.arange(lo + 1, hi + 1, dtype=np.int64)
-    bands = band_rows(np.repeat(ids, b), keys.ravel(), np.repeat(np.array(opened), b))
     return Chunk(
         lo,
         hi,
@@ -480,5 +480,4 @@ def make_chunk(s: Setting, pool: Pool, lo: int, hi: int, seed: int) -> Chunk:
         "".join(event_rows),
         "".join(clock_rows),
         "".join(entry_rows),
-        bands.tobytes(),
     )

@@ -1,12 +1,12 @@
-"""Benchmark the look-alike index (xinfang/triage/similarity.py and the band table).
+"""Benchmark the look-alike index (xinfang/triage/similarity.py and its band keys).
 
 Synthetic petitions from templates (topics, sentence variants, random places, estates, roads,
 companies, names and numbers). For each size the texts and their signatures are made once, then:
 - in memory, the pure LSHIndex: index build time, memory, and lookup latency (signature of the
   query text + LSH lookup + ranking) over 1,000 queries, half near-duplicates of indexed texts
   (a few characters changed, or sentences reordered), half fresh texts;
-- in PostgreSQL: cases, signature rows and band rows written with COPY straight into the app's
-  tables (the band table's indexes rebuilt afterwards from their own definitions), then the
+- in PostgreSQL: cases and signature rows with their band keys written with COPY straight into
+  the app's tables (the band keys' index rebuilt afterwards from its own definition), then the
   latency of selectors.similar_open_cases (what the intake check page calls), without and with
   a clerk's visibility filter, and of its candidate SQL alone; table and index sizes; and the
   app's own write path (services._write) for one case at a time.
@@ -46,7 +46,7 @@ from xinfang.triage.similarity import DEFAULT_SCHEME, LSHIndex, MinHasher  # noq
 
 sys.path.insert(0, str(ROOT / "bench"))
 from _lookalike_corpus import generate, queries  # noqa: E402
-from _pg import band_rows, ensure_database  # noqa: E402
+from _pg import ensure_database  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -197,71 +197,47 @@ def copy_cases(cases, open_mask: np.ndarray):
 
 
 def copy_index(sigs: np.ndarray, open_mask: np.ndarray) -> dict:
-    """Signature rows and band rows by COPY, the band table's indexes and constraints dropped
-    first and recreated from their own definitions afterwards (one sort each, not 32M inserts)."""
+    """Signature rows with their band keys by COPY, the band keys' GIN index dropped first and
+    recreated from its own definition afterwards (one build, not a row-by-row update)."""
     from django.db import connection
 
-    from xinfang.triage.models import LSHBand, SimilarityEntry
+    from xinfang.triage.models import SimilarityEntry
 
-    band, entry = LSHBand._meta.db_table, SimilarityEntry._meta.db_table
+    entry = SimilarityEntry._meta.db_table
     hasher = MinHasher(DEFAULT_SCHEME)
     n = len(sigs)
     ids = np.arange(ID_BASE, ID_BASE + n, dtype=np.int64)
     seconds = {}
     with connection.cursor() as cur:
         cur.execute("SET maintenance_work_mem = '1GB'")
-        t = time.perf_counter()
-        tag, now = DEFAULT_SCHEME.tag, dt.datetime.now(dt.UTC)
-        with _raw(cur).copy(
-            f"COPY {entry} (case_id, signature, scheme, is_open, indexed_at) FROM STDIN"
-        ) as copy:
-            le = sigs.astype("<u4")
-            for i in range(n):
-                copy.write_row((int(ids[i]), le[i].tobytes(), tag, bool(open_mask[i]), now))
-        seconds["copy_signatures"] = time.perf_counter() - t
-
-        cur.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass",
-            [band],
-        )
-        constraints = cur.fetchall()
         cur.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
-            " AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-            [band],
+            " AND indexdef LIKE '%%USING gin%%'",
+            [entry],
         )
         indexes = cur.fetchall()
-        for name, _def in constraints:
-            cur.execute(f'ALTER TABLE {band} DROP CONSTRAINT "{name}"')
         for name, _def in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-
         t = time.perf_counter()
-        sql = f"COPY {band} (case_id, key, is_open) FROM STDIN (FORMAT BINARY)"
+        tag, now = DEFAULT_SCHEME.tag, dt.datetime.now(dt.UTC)
+        sql = (
+            f"COPY {entry} (case_id, signature, scheme, is_open, indexed_at, band_keys) FROM STDIN"
+        )
         with _raw(cur).copy(sql) as copy:
-            copy.write(b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8)
+            le = sigs.astype("<u4")
             for lo in range(0, n, 50_000):
-                keys = hasher.band_keys(sigs[lo : lo + 50_000])
-                b = keys.shape[1]
-                rows = band_rows(
-                    np.repeat(ids[lo : lo + 50_000], b),
-                    keys.ravel(),
-                    np.repeat(open_mask[lo : lo + 50_000], b),
-                )
-                copy.write(rows.tobytes())
-            copy.write(b"\xff\xff")
-        seconds["copy_bands"] = time.perf_counter() - t
-
+                keys = hasher.band_keys(sigs[lo : lo + 50_000]).tolist()
+                for i, ks in enumerate(keys, start=lo):
+                    is_open = bool(open_mask[i])
+                    row = (int(ids[i]), le[i].tobytes(), tag, is_open, now, ks if is_open else None)
+                    copy.write_row(row)
+        seconds["copy_signatures_and_band_keys"] = time.perf_counter() - t
         t = time.perf_counter()
-        # Primary key first (the lookup index), then the case_id index and the foreign key.
-        for name, definition in sorted(constraints, key=lambda c: "PRIMARY" not in c[1]):
-            cur.execute(f'ALTER TABLE {band} ADD CONSTRAINT "{name}" {definition}')
         for _name, definition in indexes:
             cur.execute(definition)
-        seconds["build_band_indexes"] = time.perf_counter() - t
+        seconds["build_band_index"] = time.perf_counter() - t
         t = time.perf_counter()
-        for table in (band, entry, "cases_case"):
+        for table in (entry, "cases_case"):
             cur.execute(f"VACUUM ANALYZE {table}")
         seconds["vacuum_analyze"] = time.perf_counter() - t
     return {k: round(v, 1) for k, v in seconds.items()}
@@ -272,25 +248,19 @@ def table_sizes() -> dict:
 
     out = {}
     with connection.cursor() as cur:
-        for table in ("triage_lshband", "triage_similarityentry"):
-            cur.execute(
-                "SELECT pg_relation_size(%s), pg_indexes_size(%s), count(*) FROM pg_indexes"
-                " WHERE tablename = %s",
-                [table, table, table],
-            )
-            heap, idx, _n = cur.fetchone()
-            cur.execute(
-                "SELECT indexname, pg_relation_size(indexname::regclass) FROM pg_indexes"
-                " WHERE tablename = %s",
-                [table],
-            )
-            out[table] = {
-                "table_mb": round(heap / 2**20, 1),
-                "indexes_mb": round(idx / 2**20, 1),
-                "per_index_mb": {name: round(b / 2**20, 1) for name, b in cur.fetchall()},
-            }
-        cur.execute("SELECT count(*) FROM triage_lshband")
-        out["triage_lshband"]["rows"] = cur.fetchone()[0]
+        table = "triage_similarityentry"
+        cur.execute("SELECT pg_relation_size(%s), pg_indexes_size(%s)", [table, table])
+        heap, idx = cur.fetchone()
+        cur.execute(
+            "SELECT indexname, pg_relation_size(indexname::regclass) FROM pg_indexes"
+            " WHERE tablename = %s",
+            [table],
+        )
+        out[table] = {
+            "table_mb": round(heap / 2**20, 1),
+            "indexes_mb": round(idx / 2**20, 1),
+            "per_index_mb": {name: round(b / 2**20, 1) for name, b in cur.fetchall()},
+        }
     return out
 
 
@@ -318,7 +288,7 @@ def bench_write_path(n_cases: int, k: int = 200) -> dict:
 def bench_db(cases, sigs, t_sig: float, n_queries: int) -> dict:
     from django.db import connection, reset_queries
 
-    from xinfang.triage import selectors, services
+    from xinfang.triage import bandkeys, selectors, services
 
     n = len(cases)
     open_mask = np.random.default_rng(5).random(n) < OPEN_SHARE
@@ -335,12 +305,12 @@ def bench_db(cases, sigs, t_sig: float, n_queries: int) -> dict:
     with connection.cursor() as cur:
         for sig in qsigs:
             keys = services.hasher().band_keys(sig).tolist()
-            sql = selectors._candidate_sql(len(keys))
+            sql, params = bandkeys.candidates_query(keys, selectors.CANDIDATE_LIMIT)
             t = time.perf_counter()
-            cur.execute(sql, [*keys, selectors.CANDIDATE_LIMIT])
+            cur.execute(sql, params)
             rows = cur.fetchall()
             core.append((time.perf_counter() - t) * 1000)
-        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, [*keys, selectors.CANDIDATE_LIMIT])
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         plan = [r[0] for r in cur.fetchall()]
     del rows
 

@@ -101,16 +101,12 @@ def write_chunk(chunk, setting) -> None:
             ("cases_clock", setting.clock_columns, chunk.clocks),
             (
                 "triage_similarityentry",
-                ["case_id", "signature", "scheme", "is_open", "indexed_at"],
+                ["case_id", "signature", "scheme", "is_open", "indexed_at", "band_keys"],
                 chunk.entries,
             ),
         ):
             with raw.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
                 copy.write(data.encode())
-        with raw.copy(
-            "COPY triage_lshband (case_id, key, is_open) FROM STDIN (FORMAT BINARY)"
-        ) as c:
-            c.write(b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8 + chunk.bands + b"\xff\xff")
         cur.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", [chunk.hi + 1])
 
 
@@ -124,7 +120,7 @@ def build(
     finish: bool = True,
 ) -> dict:
     """Generate cases until `target` generated cases exist; returns counts and rates.
-    With finish=False the band table's indexes stay off (a stop on the way to a larger size)."""
+    With finish=False the band keys' index stays off (a stop on the way to a larger size)."""
     import _scale_data as scale_data
     from django.db import connection
 
@@ -175,7 +171,7 @@ def build(
     }
 
 
-# From this many new cases on, the band table's indexes are rebuilt rather than kept up to date.
+# From this many new cases on, the band keys' index is rebuilt rather than kept up to date.
 REBUILD_BAND_INDEXES_FROM = 100_000
 BUILT_TABLES = (
     "cases_case",
@@ -183,8 +179,8 @@ BUILT_TABLES = (
     "cases_party",
     "cases_caseevent",
     "triage_similarityentry",
-    "triage_lshband",
 )
+BAND_INDEX = "triage_sim_bands_open"  # GIN over the open cases' band keys (triage/bandkeys.py)
 
 
 def _progress(target: int, cases: int, rate: float) -> None:
@@ -208,9 +204,9 @@ def _progress(target: int, cases: int, rate: float) -> None:
 
 
 def _drop_band_indexes() -> None:
-    """The band table takes 32 rows a case: its indexes are built once after the rows are in
-    (one sort each), not updated row by row. Their definitions wait in bench_band_index, so a
-    build stopped half-way puts them back on its next run."""
+    """The band keys' GIN index is built once after the rows are in, not updated row by row.
+    Its definition waits in bench_band_index, so a build stopped half-way puts it back on its
+    next run."""
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -219,21 +215,11 @@ def _drop_band_indexes() -> None:
             " (name text PRIMARY KEY, kind text, definition text)"
         )
         cur.execute(
-            "INSERT INTO bench_band_index SELECT conname, 'constraint', pg_get_constraintdef(oid)"
-            " FROM pg_constraint WHERE conrelid = 'triage_lshband'::regclass"
-            " ON CONFLICT DO NOTHING"
-        )
-        cur.execute(
             "INSERT INTO bench_band_index SELECT indexname, 'index', indexdef FROM pg_indexes"
-            " WHERE tablename = 'triage_lshband'"
-            " AND indexname NOT IN (SELECT conname FROM pg_constraint) ON CONFLICT DO NOTHING"
+            " WHERE indexname = %s ON CONFLICT DO NOTHING",
+            [BAND_INDEX],
         )
-        cur.execute("SELECT name, kind FROM bench_band_index")
-        for name, kind in cur.fetchall():
-            if kind == "constraint":
-                cur.execute(f'ALTER TABLE triage_lshband DROP CONSTRAINT IF EXISTS "{name}"')
-            else:
-                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+        cur.execute(f'DROP INDEX IF EXISTS "{BAND_INDEX}"')
 
 
 def restore_band_indexes() -> None:
@@ -244,14 +230,9 @@ def restore_band_indexes() -> None:
         if cur.fetchone()[0] is None:
             return
         cur.execute("SET maintenance_work_mem = '512MB'")
-        cur.execute("SELECT name, kind, definition FROM bench_band_index")
-        rows = cur.fetchall()
-        # The primary key first (the others lean on it), then the rest.
-        for name, kind, definition in sorted(rows, key=lambda r: "PRIMARY" not in r[2]):
-            if kind == "constraint":
-                cur.execute(f'ALTER TABLE triage_lshband ADD CONSTRAINT "{name}" {definition}')
-            else:
-                cur.execute(definition)
+        cur.execute("SELECT definition FROM bench_band_index")
+        for (definition,) in cur.fetchall():
+            cur.execute(definition)
         cur.execute("DROP TABLE bench_band_index")
 
 
@@ -447,7 +428,7 @@ def table_sizes() -> dict:
         cur.execute(
             "SELECT relname, n_live_tup, pg_total_relation_size(relid) FROM pg_stat_user_tables"
             " WHERE relname IN ('cases_case','cases_party','cases_caseevent','cases_clock',"
-            "'triage_similarityentry','triage_lshband')"
+            "'triage_similarityentry')"
         )
         return {r[0]: {"rows": r[1], "mb": round(r[2] / 2**20)} for r in cur.fetchall()}
 

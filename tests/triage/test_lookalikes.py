@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from tests.conftest import RETOLD_LEAK, register_appeal
 from xinfang.cases import services
-from xinfang.triage.models import LSHBand, SimilarityEntry
+from xinfang.triage import bandkeys
+from xinfang.triage.models import SimilarityEntry
 from xinfang.triage.selectors import repeat_candidates, similar_open_cases
 from xinfang.triage.similarity import DEFAULT_SCHEME
 
@@ -43,7 +44,8 @@ def test_registering_a_case_indexes_it_after_commit(county, django_capture_on_co
         callback()
     entry = SimilarityEntry.objects.get(case=case)
     assert entry.is_open and entry.scheme == DEFAULT_SCHEME.tag
-    assert LSHBand.objects.filter(entry=entry).count() == DEFAULT_SCHEME.bands
+    keys = bandkeys.keys_of(case.pk)
+    assert len(set(keys)) == DEFAULT_SCHEME.bands and keys == sorted(keys)  # band order
     assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [case]
 
 
@@ -102,6 +104,26 @@ def test_merged_and_declined_cases_leave_the_open_set_but_stay_indexed(
     }
 
 
+def test_only_open_cases_keep_band_keys_and_an_opened_case_gets_them_back(
+    county, register, django_capture_on_commit_callbacks
+):
+    from xinfang.cases.models import Case
+    from xinfang.cases.workflow import S
+    from xinfang.triage.services import index_case
+
+    case = register(title=LEAK_TITLE, text=LEAK_BODY)
+    keys = bandkeys.keys_of(case.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(case=case, actor=county.users["clerk"], reason="不属于信访事项")
+    assert bandkeys.keys_of(case.pk) == []  # the signature stays, for clustering
+    assert SimilarityEntry.objects.filter(case=case, is_open=False).exists()
+    # No move opens a closed case; a repair by hand might: the keys come back from the signature.
+    Case.objects.filter(pk=case.pk).update(state=S.ACCEPTED)
+    assert index_case(case.pk) is True
+    assert bandkeys.keys_of(case.pk) == keys
+    assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [case]
+
+
 def test_a_report_never_reaches_the_accused_bodys_staff_W30_W46(county, register):
     report = register(
         content_type="report",
@@ -124,13 +146,13 @@ def test_a_report_never_reaches_the_accused_bodys_staff_W30_W46(county, register
 def test_reindex_command_rebuilds_a_lost_index(county, capsys):
     # Registered with the queue down: nothing was indexed.
     leak = register_appeal(county, title=LEAK_TITLE, text=LEAK_BODY).case
-    register_appeal(county, title=WAGES_TITLE, text=WAGES_BODY)
+    other = register_appeal(county, title=WAGES_TITLE, text=WAGES_BODY).case
     assert similar_open_cases(LEAK_TITLE, LEAK_BODY) == []
     call_command("reindex_similarity", "--missing")
     assert "indexed 2 cases" in capsys.readouterr().out
     assert [c for c, _s in similar_open_cases(LEAK_TITLE, LEAK_BODY)] == [leak]
     call_command("reindex_similarity")
-    assert LSHBand.objects.count() == 2 * DEFAULT_SCHEME.bands
+    assert [len(bandkeys.keys_of(c.pk)) for c in (leak, other)] == [DEFAULT_SCHEME.bands] * 2
 
 
 def test_closed_look_alikes_never_take_an_open_cases_place_W21(

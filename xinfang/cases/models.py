@@ -67,11 +67,25 @@ QUEUE_COLUMNS = [
 ]
 
 
+# Case references most cases leave empty (their indexes hold the cases that have one).
+SELDOM_SET = [
+    "handler",
+    "accused_body",
+    "repeat_of",
+    "leader",
+    "leader_body",
+    "letter_leader",
+    "filed_by",
+]
+
+
 class Case(models.Model):
     """A petition item (信访事项). Only cases/services writes it."""
 
-    number = models.CharField(_("case number"), max_length=40, unique=True)
-    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    # Unique through constraints (Meta), which on PostgreSQL build one index each: unique=True
+    # would add a pattern-matching twin that no query uses (numbers are matched whole).
+    number = models.CharField(_("case number"), max_length=40)
+    tracking_code = models.CharField(_("tracking code"), max_length=16)
     query_password_hash = models.CharField(max_length=64, editable=False)
     registered_at = models.DateTimeField(_("registered at"), db_index=True)
     registering_body = models.ForeignKey(
@@ -79,11 +93,22 @@ class Case(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=12, choices=channel_choices)
     content_type = models.CharField(_("content type"), max_length=12, choices=content_type_choices)
+    # No index of their own for category, place and holder_body: the indexes below that start
+    # with them serve every lookup by one of them.
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     place = models.ForeignKey(
-        Division, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
+        Division,
+        verbose_name=_("place"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=200)
@@ -98,7 +123,11 @@ class Case(models.Model):
         default=workflow.S.REGISTERED,
     )
     holder_body = models.ForeignKey(
-        Body, verbose_name=_("current holder"), on_delete=models.PROTECT, related_name="held_cases"
+        Body,
+        verbose_name=_("current holder"),
+        on_delete=models.PROTECT,
+        related_name="held_cases",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,6 +136,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     sender_body = models.ForeignKey(
         Body,
@@ -124,6 +154,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     is_group = models.BooleanField(_("group petition"), default=False)
@@ -135,6 +166,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="repeats",
+        db_index=False,
     )
     confidential = models.BooleanField(_("confidential"), default=False)
     public_consent = models.BooleanField(_("consents to publication"), default=False)
@@ -166,6 +198,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="owned_cases",
+        db_index=False,
     )
     leader_body = models.ForeignKey(
         Body,
@@ -174,6 +207,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     leader_plan = models.TextField(_("resolution plan"), blank=True)
     leader_deadline = models.DateField(_("leader time limit"), null=True, blank=True)
@@ -185,6 +219,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="letters",
+        db_index=False,
     )
 
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -204,11 +239,16 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="filed_cases",
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="cases_case_number_uniq"),
+            models.UniqueConstraint(fields=["tracking_code"], name="cases_case_tracking_code_uniq"),
+        ]
         indexes = [
             models.Index(fields=["holder_body", "state", "registered_at"]),
             models.Index(fields=["state", "registered_at"]),
@@ -241,6 +281,16 @@ class Case(models.Model):
                 fields=["holder_body", "registered_at", "id"],
                 condition=AWAITING_SIGNOFF,
                 name="cases_case_signoff",
+            ),
+            # References that most cases leave empty: indexed where set only (a match on one
+            # implies it is set, so every lookup by them can use these).
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"cases_case_{name}_set",
+                )
+                for name in SELDOM_SET
             ),
         ]
 
@@ -289,13 +339,18 @@ class Party(models.Model):
     phone_enc = models.TextField(blank=True)
     address_enc = models.TextField(blank=True)
     email_enc = models.TextField(blank=True)
-    # Blind indexes: find a petitioner's other cases without decrypting the table.
-    phone_index = models.CharField(max_length=32, blank=True, db_index=True)
-    id_index = models.CharField(max_length=32, blank=True, db_index=True)
+    # Blind indexes: find a petitioner's other cases without decrypting the table. Matched
+    # whole only, so their indexes (Meta) are plain: no second, pattern-matching one.
+    phone_index = models.CharField(max_length=32, blank=True)
+    id_index = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
+        indexes = [
+            models.Index(fields=["phone_index"], name="cases_party_phone_index"),
+            models.Index(fields=["id_index"], name="cases_party_id_index"),
+        ]
 
     @property
     def name(self) -> str:
@@ -355,9 +410,10 @@ class Attachment(models.Model):
 class CaseEvent(models.Model):
     """Append-only timeline and audit log, hash-chained per case and anchored on Case.audit_head."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # A case's events: uniq_event_seq (case, seq) is their index, in timeline order.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
-    kind = models.CharField(_("event"), max_length=40, db_index=True)
+    kind = models.CharField(_("event"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -366,7 +422,8 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(max_length=100, blank=True)
-    at = models.DateTimeField(db_index=True)
+    # No index: events are read by case (uniq_event_seq), never by time alone.
+    at = models.DateTimeField()
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     old = models.JSONField(default=dict, blank=True)
@@ -381,6 +438,8 @@ class CaseEvent(models.Model):
         ordering = ["case_id", "seq"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+        # Kinds are matched whole: a plain index, no second, pattern-matching one.
+        indexes = [models.Index(fields=["kind"], name="cases_caseevent_kind")]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_event_seq")]
 
     def __str__(self):
@@ -418,7 +477,8 @@ class Clock(models.Model):
     STOPPED = "stopped"
     STATUSES = [(RUNNING, _("running")), (PAUSED, _("paused")), (STOPPED, _("stopped"))]
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    # A case's clocks: the (case, period, status) index below starts with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks", db_index=False)
     period = models.CharField(_("period"), max_length=30)
     unit = models.CharField(max_length=10, choices=[(CALENDAR, "calendar"), (WORKING, "working")])
     days = models.PositiveIntegerField()

@@ -1,6 +1,6 @@
-"""The look-alike index, shared by every process: one row per case with its MinHash signature,
-and its LSH band keys in a table whose partial index holds the open cases' keys, so a lookup
-is one indexed `key IN (...)` match."""
+"""The look-alike index, shared by every process: one row per case with its MinHash signature
+and its LSH band keys (triage/bandkeys.py: beside the signature on PostgreSQL, in a side table
+on SQLite), indexed over the open cases, so a lookup is one indexed match."""
 
 from __future__ import annotations
 
@@ -25,38 +25,6 @@ class SimilarityEntry(models.Model):
 
     def __str__(self) -> str:
         return f"signature of case {self.case_id}"
-
-
-class LSHBand(models.Model):
-    """One band key of one case. The key carries its band number in its top six bits
-    (MinHasher.band_keys), so a lookup is one `key IN (...)` over a single index."""
-
-    pk = models.CompositePrimaryKey("entry", "key")
-    # The primary key (case_id, key) serves rewrites and flag flips of one case; no surrogate id
-    # or separate band column costs space in a table of bands x cases rows.
-    entry = models.ForeignKey(
-        SimilarityEntry,
-        on_delete=models.CASCADE,
-        db_column="case_id",
-        related_name="bands",
-        db_index=False,  # the primary key starts with it
-    )
-    key = models.BigIntegerField()
-    # Copy of the entry's flag: lookups want open cases only, and most cases end up closed, so
-    # the lookup index holds the open rows alone (an index-only scan, no join to filter).
-    is_open = models.BooleanField(default=True)
-
-    class Meta:
-        indexes = [
-            models.Index(
-                fields=["key", "entry"],
-                condition=models.Q(is_open=True),
-                name="triage_lshband_open",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"band {self.key >> 57} of case {self.entry_id}"
 
 
 # ---------------------------------------------------------------------------------------------

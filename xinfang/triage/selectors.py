@@ -15,8 +15,8 @@ from xinfang.cases.models import Case, Party
 from xinfang.cases.selectors import cases_visible_to, open_cases_of_petitioner
 from xinfang.cases.workflow import OPEN
 
-from . import similarity
-from .models import LSHBand, SimilarityEntry
+from . import bandkeys, similarity
+from .models import SimilarityEntry
 from .services import case_text, hasher
 from .similarity import DEFAULT_SCHEME, HOT_ISSUE_SCORE
 
@@ -31,30 +31,15 @@ CANDIDATE_LIMIT = 200
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
-def _candidate_sql(n_keys: int) -> str:
-    """Open cases sharing a band key, most shared keys first, with their signatures: one round
-    trip. The keys match on the partial index of open band rows alone (index-only); only the
-    CANDIDATE_LIMIT cases kept are joined to their signature rows."""
-    band, entry = LSHBand._meta.db_table, SimilarityEntry._meta.db_table
-    keys = ", ".join(["%s"] * n_keys)
-    return (
-        f"WITH hits AS (SELECT case_id, COUNT(*) AS n FROM {band}"
-        # The literal condition of the partial index, so SQLite can use it too.
-        f" WHERE key IN ({keys}) AND is_open"
-        " GROUP BY case_id ORDER BY n DESC, case_id LIMIT %s)"
-        f" SELECT e.case_id, e.signature FROM hits JOIN {entry} e ON e.case_id = hits.case_id"
-        " ORDER BY hits.n DESC, e.case_id"
-    )
-
-
 def _scored_candidates(sig: np.ndarray) -> list[tuple[int, float]]:
     """(case id, estimated Jaccard) of the open indexed cases sharing a band with `sig`, best
     first; at most CANDIDATE_LIMIT of them, those sharing most bands."""
     if (sig == _EMPTY).all():
         return []
     keys = hasher().band_keys(sig).tolist()
+    sql, params = bandkeys.candidates_query(keys, CANDIDATE_LIMIT)
     with connection.cursor() as cur:
-        cur.execute(_candidate_sql(len(keys)), [*keys, CANDIDATE_LIMIT])
+        cur.execute(sql, params)
         rows = cur.fetchall()
     if not rows:
         return []
@@ -80,7 +65,7 @@ def similar_open_cases(
     """Open cases whose text looks like this one, best first, as (case, score) pairs.
 
     Score: estimated Jaccard similarity of character bigrams (triage/similarity.py), found
-    through the LSH band table, so the cost follows the number of look-alikes, not of cases.
+    through the LSH band keys (triage/bandkeys.py), so the cost follows the number of look-alikes, not of cases.
     With `user`, only cases that user may see (cases_visible_to: never a report to the body it
     accuses). `exclude`: case ids left out (the case itself, cases already shown).
     """

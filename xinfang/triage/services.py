@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import logging
 
+import numpy as np
 from django.db import transaction
 
 from xinfang.cases.models import Case, CaseEvent
 from xinfang.cases.workflow import OPEN
 
-from .models import LSHBand, SimilarityEntry
+from . import bandkeys
+from .models import SimilarityEntry
 from .similarity import DEFAULT_SCHEME, MinHasher
 
 logger = logging.getLogger("xinfang.triage")
@@ -25,53 +27,43 @@ def case_text(title: str, body: str) -> str:
     return f"{title}\n{body}"
 
 
-def _rows(case_id: int, keys: list[int], is_open: bool) -> list[LSHBand]:
-    return [LSHBand(key=k, entry_id=case_id, is_open=is_open) for k in keys]
-
-
 def _write(cases: list[tuple[int, str, str, str]]) -> int:
-    """(id, title, body, state) -> entries and band rows, replacing what was there."""
+    """(id, title, body, state) -> entries with their band keys, replacing what was there."""
     if not cases:
         return 0
     sigs = hasher().signatures([case_text(t, b) for _pk, t, b, _s in cases])
-    ids = [c[0] for c in cases]
-    tag = DEFAULT_SCHEME.tag
+    keys = hasher().band_keys(sigs).tolist()
+    rows = [
+        (pk, sig.astype("<u4").tobytes(), state in OPEN, ks)
+        for (pk, _t, _b, state), sig, ks in zip(cases, sigs, keys, strict=True)
+    ]
     with transaction.atomic():
-        LSHBand.objects.filter(entry_id__in=ids).delete()
-        SimilarityEntry.objects.filter(case_id__in=ids).delete()
-        SimilarityEntry.objects.bulk_create(
-            SimilarityEntry(
-                case_id=pk, signature=sig.astype("<u4").tobytes(), scheme=tag, is_open=state in OPEN
-            )
-            for (pk, _t, _b, state), sig in zip(cases, sigs, strict=True)
-        )
-        keys = hasher().band_keys(sigs).tolist()
-        bands = [
-            row
-            for (pk, _t, _b, state), ks in zip(cases, keys, strict=True)
-            for row in _rows(pk, ks, state in OPEN)
-        ]
-        LSHBand.objects.bulk_create(bands, batch_size=5000)
+        bandkeys.write(rows, scheme=DEFAULT_SCHEME.tag)
     return len(cases)
 
 
 def index_case(case_id: int) -> bool:
     """Bring one case's entry up to date; True when it had to be (re)written.
 
-    Idempotent, so a late or repeated task is harmless. A state change only flips the open flag;
-    the band rows are rewritten only for a new case or a new scheme.
+    Idempotent, so a late or repeated task is harmless. A state change flips the open flag and
+    drops the band keys (closing) or makes them again from the stored signature (opening); the
+    signature is made again only for a new case or a new scheme.
     """
     row = Case.objects.filter(pk=case_id).values_list("id", "title", "body", "state").first()
     if row is None:
         return False
     is_open = row[3] in OPEN
-    entry = SimilarityEntry.objects.filter(case_id=case_id).only("scheme", "is_open").first()
+    entry = (
+        SimilarityEntry.objects.filter(case_id=case_id)
+        .only("scheme", "is_open", "signature")
+        .first()
+    )
     if entry is not None and entry.scheme == DEFAULT_SCHEME.tag:
         if entry.is_open == is_open:
             return False
+        sig = np.frombuffer(bytes(entry.signature), dtype="<u4")
         with transaction.atomic():
-            SimilarityEntry.objects.filter(case_id=case_id).update(is_open=is_open)
-            LSHBand.objects.filter(entry_id=case_id).update(is_open=is_open)
+            bandkeys.set_open(case_id, hasher().band_keys(sig).tolist() if is_open else None)
         return True
     _write([row])
     return True
