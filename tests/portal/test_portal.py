@@ -106,6 +106,25 @@ def test_phone_user_agent_registers_as_mobile_channel(client, portal):
     assert Case.objects.get().channel == "mobile"
 
 
+def test_submitting_gives_a_new_session_id_so_a_planted_one_opens_nothing(client, portal):
+    from xinfang.core.sessions import SessionStore
+
+    planted = SessionStore()
+    planted["lang_seen"] = True
+    planted.save()
+    client.cookies["sessionid"] = planted.session_key  # an id someone else chose and knows
+    r = submit(client, portal)
+    assert r.status_code == 302
+    assert client.cookies["sessionid"].value != planted.session_key
+    rec = receipt_of(client)
+    assert client.get(f"/track/{rec['number']}/").status_code == 200  # the citizen opens it
+    other = client.__class__()
+    other.cookies["sessionid"] = planted.session_key
+    r = other.get(f"/track/{rec['number']}/")
+    assert r.status_code == 302 and r["Location"] == "/track/"
+    assert not SessionStore().exists(planted.session_key)  # the old row is gone
+
+
 def test_code_and_password_from_the_receipt_open_the_case(client, portal):
     submit(client, portal)
     rec = receipt_of(client)
