@@ -181,6 +181,20 @@ def test_the_form_costs_the_api_s_statements_and_one_session_row(county_committe
     assert [shape(s) for s in form_sql if s not in session] == [shape(s) for s in api_sql]
     assert len(commits) == 1
 
+    # A visitor with a session already: it is read (its cases are kept), and its row is
+    # replaced under a new key in the same commit: one read, one insert, one delete.
+    from xinfang.core.sessions import SessionStore
+
+    earlier = SessionStore()
+    earlier["portal_cases"] = []
+    earlier.save()
+    visitor.cookies["sessionid"] = earlier.session_key
+    with counted() as (q, commits):
+        assert visitor.post("/submit/", form_data(4)).status_code == 302
+    session = [shape(s) for s in statements(q) if "django_session" in s]
+    assert session == [(verb, ("django_session",)) for verb in ("SELECT", "INSERT", "DELETE")]
+    assert len(commits) == 1
+
 
 def test_a_valid_form_is_checked_by_the_submission_not_by_building_the_form(
     county_committed, monkeypatch

@@ -67,6 +67,20 @@ class SessionStore(DatabaseSessionStore):
         with conn.cursor() as cursor:
             cursor.execute(sql, [self.session_key, data, expire])
 
+    def delete(self, session_key: str | None = None) -> None:
+        # One statement (Django reads the row first, then deletes it): cycling the key of a
+        # returning visitor's session drops the old row in the caller's transaction.
+        key = session_key or self.session_key
+        if key is None:
+            return
+        using = router.db_for_write(self.model)
+        conn = connections[using]
+        table = conn.ops.quote_name(self.model._meta.db_table)
+        with conn.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {conn.ops.quote_name('session_key')} = %s", [key]
+            )
+
     def save(self, must_create: bool = False) -> None:
         if not must_create and self._written is not None and self._written == self._snapshot(False):
             return
