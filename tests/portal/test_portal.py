@@ -171,6 +171,14 @@ def test_each_invalid_field_gets_its_message_and_keeps_the_input(
         assert 'value="小区楼顶漏水无人维修"' in page or field == "title"
 
 
+def test_a_kind_the_form_does_not_offer_is_refused_with_the_form_kept(client, portal):
+    r = submit(client, portal, content_type="consultation")  # staff register consultations
+    page = r.content.decode()
+    assert r.status_code == 200 and Case.objects.count() == 0
+    assert re.search(r'<ul class="errorlist" id="id_content_type_error">', page)
+    assert 'value="小区楼顶漏水无人维修"' in page
+
+
 def test_report_and_suggestion_may_be_anonymous(client, portal):
     """W19 asks names for requests; a report (检举控告) may come without a name (W30)."""
     for kind in ("report", "suggestion"):

@@ -20,6 +20,7 @@ CONTENT_TYPES = [
     ("report", _("Report of misconduct (检举控告)")),
     ("appeal", _("Request or complaint (申诉求决)")),
 ]
+OFFERED_KINDS = frozenset(kind for kind, _label in CONTENT_TYPES)
 RATINGS = [
     ("satisfied", _("Satisfied")),
     ("basically", _("Basically satisfied")),
@@ -241,6 +242,11 @@ class SubmitForm(forms.Form):
 def place_of(chain: list[Division]) -> Division | None:
     """The place a cascade's chain names: a county or a township, else None."""
     return chain[-1] if chain and chain[-1].level >= 3 else None
+
+
+def offered_kind(kind: str) -> bool:
+    """The kinds the form offers (a consultation, say, is registered by staff)."""
+    return kind in OFFERED_KINDS
 
 
 def missing_for_kind(*, kind: str | None, name: str | None, phone: str | None) -> dict[str, str]:

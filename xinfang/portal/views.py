@@ -44,6 +44,7 @@ from .forms import (
     TrackForm,
     division_chain,
     missing_for_kind,
+    offered_kind,
     place_of,
 )
 
@@ -228,7 +229,7 @@ def _quick_submission(request) -> citizen.Submission | None:
     value = {k: post.get(k, "").strip() for k in QUICK_FIELDS}
     place = place_of(division_chain(post.getlist("division_code")))
     missing = missing_for_kind(kind=value["content_type"], name=value["name"], phone=value["phone"])
-    if place is None or missing:
+    if place is None or missing or not offered_kind(value["content_type"]):
         return None
     return citizen.Submission(
         content_type=value["content_type"],
