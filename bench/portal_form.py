@@ -3,7 +3,10 @@
 In-process through Django's test client (one client at a time), against a fresh database of its
 own with the test county and the whole content taxonomy loaded (the form lists every category).
 Production settings: debug off, real keys, production rate limits (each POST from its own
-address and phone). Counts the queries of a warm GET and of a POST. Writes
+address and phone), CSRF checked as a browser's post is. Each round posts the form (URL-encoded,
+as the page's script sends it, and multipart), each from a new visitor who opened the form, and
+the API (a client without cookies), in an order turned every round; reports the medians, the
+form's median over the API's, and the statements of one form post and one API post. Writes
 bench/results/portal_form.json.
 
 Usage: .venv/bin/python bench/portal_form.py [--n 200] [--engine sqlite|postgresql]
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import statistics
 import subprocess
@@ -88,54 +92,91 @@ def run_one(n: int) -> dict:
         return {"REMOTE_ADDR": f"10.{i // 62500 % 250}.{i // 250 % 250}.{i % 250 + 1}"}
 
     secure = {"secure": True}
-    gets, posts, plain_posts, apis = [], [], [], []
-    warm = Client()
-    warm.get("/submit/", **secure)
-    for i in range(n):
-        client = Client()  # a new visitor: no session yet
+    ORIGIN = "https://testserver"  # a browser's post over HTTPS names its origin
+    token_in = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    # One server (its handler and middleware loaded once), many browsers: a new visitor is a
+    # request without cookies. A Client per visitor would load the middleware each time and
+    # leave its garbage to be collected during the form's timed posts.
+    browser = Client(enforce_csrf_checks=True)
+
+    def visitor(i: int) -> tuple[Client, str]:
+        """A new visitor (no session yet) who opened the form, with its CSRF token."""
+        client = browser
+        client.cookies.clear()
         start = time.perf_counter()
         page = client.get("/submit/", **secure, **ip(i))
         gets.append(time.perf_counter() - start)
         assert page.status_code == 200
+        return client, token_in.search(page.content).group(1).decode()
+
+    def post_form(i: int, urlencoded: bool) -> tuple[float, object]:
+        client, token = visitor(i)
+        data = {**form(i), "csrfmiddlewaretoken": token}
+        if urlencoded:
+            # What the page's script sends when nothing is attached: the form URL-encoded.
+            body = {
+                "data": urlencode(data, doseq=True),
+                "content_type": "application/x-www-form-urlencoded",
+            }
+        else:
+            body = {"data": data}
         start = time.perf_counter()
-        r = client.post("/submit/", form(i), **secure, **ip(i))
-        posts.append(time.perf_counter() - start)
+        r = client.post("/submit/", **body, **secure, **ip(i), HTTP_ORIGIN=ORIGIN)
+        took = time.perf_counter() - start
         assert r.status_code == 302, r.content.decode()[:500]
-        # What the page's script sends when nothing is attached: the form URL-encoded.
-        other = Client()
-        other.get("/submit/", **secure, **ip(2 * n + i))
+        return took, client
+
+    # An API client keeps no cookies (the API sets none): no session to read on its requests.
+    api_client = Client()
+
+    def post_api(i: int) -> float:
         start = time.perf_counter()
-        r = other.post(
-            "/submit/",
-            urlencode(form(2 * n + i), doseq=True),
-            content_type="application/x-www-form-urlencoded",
-            **secure,
-            **ip(2 * n + i),
+        r = api_client.post(
+            "/api/v1/petitions", api(i), content_type="application/json", **secure, **ip(i)
         )
-        plain_posts.append(time.perf_counter() - start)
-        assert r.status_code == 302, r.content.decode()[:500]
-        start = time.perf_counter()
-        r = client.post(
-            "/api/v1/petitions", api(i), content_type="application/json", **secure,
-            **ip(n + i),
-        )  # fmt: skip
-        apis.append(time.perf_counter() - start)
+        took = time.perf_counter() - start
         assert r.status_code == 201, r.content
-    assert Case.objects.count() == 3 * n
-    visitor = Client()
-    visitor.get("/submit/", **secure)
+        return took
+
+    gets, posts, plain_posts, apis = [], [], [], []
+    post_form(10**6, True), post_api(10**6 + 1)  # warm: middleware, caches, statements
+    for i in range(n):
+        # Interleaved, the order turned every round: the machine's drift falls on both alike.
+        steps = [
+            (plain_posts, lambda k: post_form(k, True)[0], i),
+            (apis, post_api, n + i),
+            (posts, lambda k: post_form(k, False)[0], 2 * n + i),
+        ]
+        for times, step, k in steps if i % 2 else steps[::-1]:
+            times.append(step(k))
+    assert Case.objects.count() == 3 * n + 2
+    assert not api_client.cookies
+    client, _token = visitor(0)
     with CaptureQueriesContext(connection) as q:
-        visitor.get("/submit/", **secure)
+        client.get("/submit/", **secure)
     get_queries = len(q.captured_queries)
+    client, token = visitor(10**6 + 2)
     with CaptureQueriesContext(connection) as q:
-        visitor.post("/submit/", form(10**6), **secure, **ip(10**6))
-    post_queries = len(q.captured_queries)
-    page = visitor.get("/submit/", **secure).content
+        plain = urlencode({**form(10**6 + 2), "csrfmiddlewaretoken": token}, doseq=True)
+        r = client.post(
+            "/submit/", plain, content_type="application/x-www-form-urlencoded", **secure,
+            **ip(10**6 + 2), HTTP_ORIGIN=ORIGIN,
+        )  # fmt: skip
+    assert r.status_code == 302
+    form_queries = len(q.captured_queries)
+    with CaptureQueriesContext(connection) as q:
+        post_api(10**6 + 3)
+    api_queries = len(q.captured_queries)
+    page = client.get("/submit/", **secure).content
+    plain, api_ms = ms(plain_posts), ms(apis)
     return {
         "get": {**ms(gets), "queries_warm": get_queries, "bytes": len(page)},
-        "post": {**ms(posts), "queries": post_queries, "encoding": "multipart/form-data"},
-        "post_urlencoded": ms(plain_posts),
-        "api_post": ms(apis),
+        "post": {**ms(posts), "encoding": "multipart/form-data"},
+        "post_urlencoded": {**plain, "queries": form_queries},
+        "api_post": {**api_ms, "queries": api_queries},
+        "ratio_urlencoded_to_api": round(plain["p50_ms"] / api_ms["p50_ms"], 3),
+        "ratio_multipart_to_api": round(ms(posts)["p50_ms"] / api_ms["p50_ms"], 3),
         "categories_listed": page.count(b"<option value="),
     }
 

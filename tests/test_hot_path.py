@@ -5,6 +5,7 @@ that show an administrator's edit at once. Timings are in bench/ (http_submit, p
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from contextlib import contextmanager
 
@@ -185,6 +186,68 @@ def test_a_portal_submission_commits_once_with_its_receipt(county_committed):
     receipt = client.get(r["Location"]).content.decode()
     number = Case.objects.get(title="路灯不亮2").number
     assert number in receipt
+
+
+def shape(sql: str) -> tuple[str, tuple[str, ...]]:
+    """A statement's verb and the tables it names, whatever its values."""
+    return sql.split()[0].upper(), tuple(re.findall(r'(?:INTO|FROM|UPDATE)\s+"?(\w+)', sql))
+
+
+def test_the_form_costs_the_api_s_statements_and_one_session_row(county_committed):
+    api = Client()
+    assert post_api(api, 1).status_code == 201
+    assert Client().post("/submit/", form_data(1)).status_code == 302  # caches warm
+    with counted() as (q, commits):
+        assert post_api(api, 2).status_code == 201
+    api_sql = statements(q)
+    visitor = Client()
+    visitor.get("/submit/")
+    with counted() as (q, commits):
+        r = visitor.post("/submit/", form_data(3))
+    assert r.status_code == 302
+    form_sql = statements(q)
+    # What the form adds: the receipt's session row, inserted, in the one commit. No look-up of
+    # the new key, no savepoint, no second write of the same row, no read of what is at hand.
+    session = [s for s in form_sql if "django_session" in s]
+    assert [shape(s) for s in session] == [("INSERT", ("django_session",))]
+    assert [shape(s) for s in form_sql if s not in session] == [shape(s) for s in api_sql]
+    assert len(commits) == 1
+
+    # A visitor with a session already: it is read (its cases are kept), and its row is
+    # replaced under a new key in the same commit: one read, one insert, one delete.
+    from xinfang.core.sessions import SessionStore
+
+    earlier = SessionStore()
+    earlier["portal_cases"] = []
+    earlier.save()
+    visitor.cookies["sessionid"] = earlier.session_key
+    with counted() as (q, commits):
+        assert visitor.post("/submit/", form_data(4)).status_code == 302
+    session = [shape(s) for s in statements(q) if "django_session" in s]
+    assert session == [(verb, ("django_session",)) for verb in ("SELECT", "INSERT", "DELETE")]
+    assert len(commits) == 1
+
+
+def test_a_valid_form_is_checked_by_the_submission_not_by_building_the_form(
+    county_committed, monkeypatch
+):
+    from xinfang.portal.forms import SubmitForm
+
+    built = []
+    real = SubmitForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SubmitForm, "__init__", counting)
+    assert Client().post("/submit/", form_data(1)).status_code == 302
+    assert built == []  # the checks ran once, in citizen.submit, as for the API
+    # Anything wrong: the whole form judges it and says what, in the user's language.
+    r = Client().post("/submit/", {**form_data(2), "title": "  "})
+    assert r.status_code == 200 and "请填写标题" in r.content.decode()
+    assert len(built) == 1
+    assert not Case.objects.filter(title__contains="路灯不亮2").exists()
 
 
 def test_the_blank_form_is_served_without_queries(county_committed):

@@ -3,6 +3,7 @@ opened only through the permission-checked views; masked names do not tell their
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,29 @@ def test_files_are_resealed_under_a_new_key(county, settings):
 def test_masked_names_do_not_tell_their_length():
     assert crypto.mask_name("张三") == crypto.mask_name("张三丰") == "张**"
     assert len(crypto.mask_name("欧阳娜娜")) == len(crypto.mask_name("李四")) == 3
+
+
+def test_a_session_is_a_token_of_its_json_and_rows_written_signed_before_still_open(db):
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from xinfang.core.sessions import SessionStore
+
+    store = SessionStore()
+    store["portal_cases"] = [7]
+    store.save()
+    (row,) = raw_sessions()
+    # Encrypted and authenticated with the data key, without Django's signature inside.
+    assert crypto.try_decrypt(row) == '{"portal_cases":[7]}'
+    assert SessionStore(store.session_key)["portal_cases"] == [7]
+    # A row of the earlier kind: a token of the signed value.
+    earlier = crypto.encrypt(SessionBase.encode(store, {"portal_cases": [8]}))
+    assert SessionStore().decode(earlier) == {"portal_cases": [8]}
+    assert SessionStore().decode(crypto.encrypt("{not json")) == {}
+
+
+def test_a_new_session_key_is_160_random_bits_in_djangos_key_alphabet():
+    from xinfang.core.sessions import SessionStore
+
+    keys = {SessionStore()._get_new_session_key() for _ in range(50)}
+    assert len(keys) == 50
+    assert all(re.fullmatch(r"[a-z2-7]{32}", key) for key in keys)

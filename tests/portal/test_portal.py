@@ -106,6 +106,25 @@ def test_phone_user_agent_registers_as_mobile_channel(client, portal):
     assert Case.objects.get().channel == "mobile"
 
 
+def test_submitting_gives_a_new_session_id_so_a_planted_one_opens_nothing(client, portal):
+    from xinfang.core.sessions import SessionStore
+
+    planted = SessionStore()
+    planted["lang_seen"] = True
+    planted.save()
+    client.cookies["sessionid"] = planted.session_key  # an id someone else chose and knows
+    r = submit(client, portal)
+    assert r.status_code == 302
+    assert client.cookies["sessionid"].value != planted.session_key
+    rec = receipt_of(client)
+    assert client.get(f"/track/{rec['number']}/").status_code == 200  # the citizen opens it
+    other = client.__class__()
+    other.cookies["sessionid"] = planted.session_key
+    r = other.get(f"/track/{rec['number']}/")
+    assert r.status_code == 302 and r["Location"] == "/track/"
+    assert not SessionStore().exists(planted.session_key)  # the old row is gone
+
+
 def test_code_and_password_from_the_receipt_open_the_case(client, portal):
     submit(client, portal)
     rec = receipt_of(client)
@@ -150,6 +169,14 @@ def test_each_invalid_field_gets_its_message_and_keeps_the_input(
         assert "我家住顶楼，雨天漏水，物业一直不管。" in page
     if field != "title":
         assert 'value="小区楼顶漏水无人维修"' in page or field == "title"
+
+
+def test_a_kind_the_form_does_not_offer_is_refused_with_the_form_kept(client, portal):
+    r = submit(client, portal, content_type="consultation")  # staff register consultations
+    page = r.content.decode()
+    assert r.status_code == 200 and Case.objects.count() == 0
+    assert re.search(r'<ul class="errorlist" id="id_content_type_error">', page)
+    assert 'value="小区楼顶漏水无人维修"' in page
 
 
 def test_report_and_suggestion_may_be_anonymous(client, portal):

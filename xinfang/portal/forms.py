@@ -20,6 +20,7 @@ CONTENT_TYPES = [
     ("report", _("Report of misconduct (检举控告)")),
     ("appeal", _("Request or complaint (申诉求决)")),
 ]
+OFFERED_KINDS = frozenset(kind for kind, _label in CONTENT_TYPES)
 RATINGS = [
     ("satisfied", _("Satisfied")),
     ("basically", _("Basically satisfied")),
@@ -221,19 +222,43 @@ class SubmitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        chain = division_chain(self.division_codes())
-        if chain and chain[-1].level >= 3:
-            self.division = chain[-1]
-        else:
+        self.division = place_of(division_chain(self.division_codes()))
+        if self.division is None:
             self.add_error("division_code", _("Choose the county (and, if you can, the township)."))
-        kind = data.get("content_type")
-        if kind == "appeal":
-            # W19: a request names the petitioner and a way to reach them.
-            if not (data.get("name") or "").strip():
-                self.add_error("name", _("A request or complaint needs your name."))
-            if not data.get("phone") and "phone" not in self.errors:
-                self.add_error("phone", _("A request or complaint needs a phone number."))
+        missing = missing_for_kind(
+            kind=data.get("content_type"), name=data.get("name"), phone=data.get("phone")
+        )
+        if "name" in missing:
+            self.add_error("name", missing["name"])
+        if "phone" in missing and "phone" not in self.errors:
+            self.add_error("phone", missing["phone"])
         return data
+
+
+# The portal's own rules, beyond the checks every submission gets (cases/validation.py): the
+# form's clean() and the view's path for a form with nothing attached both ask these.
+
+
+def place_of(chain: list[Division]) -> Division | None:
+    """The place a cascade's chain names: a county or a township, else None."""
+    return chain[-1] if chain and chain[-1].level >= 3 else None
+
+
+def offered_kind(kind: str) -> bool:
+    """The kinds the form offers (a consultation, say, is registered by staff)."""
+    return kind in OFFERED_KINDS
+
+
+def missing_for_kind(*, kind: str | None, name: str | None, phone: str | None) -> dict[str, str]:
+    """W19: a request names the petitioner and a way to reach them (here: a phone number)."""
+    if kind != "appeal":
+        return {}
+    missing = {}
+    if not (name or "").strip():
+        missing["name"] = _("A request or complaint needs your name.")
+    if not crypto.normalise_phone(phone or ""):
+        missing["phone"] = _("A request or complaint needs a phone number.")
+    return missing
 
 
 class TrackForm(forms.Form):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages import get_messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -42,11 +43,20 @@ from .forms import (
     SubmitForm,
     TrackForm,
     division_chain,
+    missing_for_kind,
+    offered_kind,
+    place_of,
 )
 
 SESSION_CASES = "portal_cases"  # ids of the cases this browser proved access to
 SESSION_RECEIPT = "portal_receipt"  # shown once, right after submitting
 REFRESH_KEYS = ("category_search", "division_refresh")
+# The submit form's text fields, read as they are posted on the quick path (_quick_submission).
+QUICK_FIELDS = (
+    "content_type", "title", "body", "category", "address",
+    "name", "phone", "id_number", "email", "contact_address",
+)  # fmt: skip
+CONSENT = SubmitForm.base_fields["public_consent"]
 
 # Where a service's field error belongs on the form.
 SERVICE_FIELDS = {
@@ -149,30 +159,15 @@ def submit(request):
         form = SubmitForm(initial=initial)
         _mark_invalid(form)
         return render(request, "portal/submit.html", _submit_context(form, request.POST))
-    form = SubmitForm(request.POST, request.FILES)
+    form = None
+    submission, files = (None, []) if request.FILES else (_quick_submission(request), [])
+    if submission is None:
+        form = SubmitForm(request.POST, request.FILES)
+        if form.is_valid():
+            submission, files = _form_submission(request, form)
     status = 200
-    if form.is_valid():
-        d = form.cleaned_data
-        submission = citizen.Submission(
-            content_type=d["content_type"],
-            title=d["title"],
-            body=d["body"],
-            category=d["category"] or "",
-            division_code=form.division.code,
-            address=d["address"],
-            petitioner=case_services.PartyInput(
-                name=d["name"],
-                phone=d["phone"],
-                id_number=d["id_number"] or "",
-                email=d["email"],
-                address=d["contact_address"],
-            ),
-            public_consent=d["public_consent"],
-            channel=_channel(request),
-        )
-        files = [
-            case_services.AttachmentInput(name=f.name, content=f.read()) for f in d["attachments"]
-        ]
+    error = None
+    if submission is not None:
 
         def remember(reg) -> None:
             # In the registration's transaction: the receipt and the access grant commit with
@@ -193,18 +188,91 @@ def submit(request):
             citizen.submit(
                 submission, ip=client_ip(request), attachments=files, on_registered=remember
             )
-        except RateLimited as exc:
-            form.add_error(None, str(exc.message))
-        except InvalidInput as exc:
-            apply_to_form(form, exc, SERVICE_FIELDS)
-        except StorageFull as exc:
-            # Nothing was registered; the form comes back with everything typed in it.
-            form.add_error(None, str(exc.message))
-            status = exc.http_status
+        except (RateLimited, InvalidInput, StorageFull) as exc:
+            error = exc
         else:
-            return redirect("portal:submitted")
+            return HttpResponseRedirect(_receipt_url())
+        if form is None:
+            # Refused without the whole form: it judges again, and its own messages come first.
+            form = SubmitForm(request.POST, request.FILES)
+            if not form.is_valid():
+                error = None
+    if isinstance(error, InvalidInput):
+        apply_to_form(form, error, SERVICE_FIELDS)
+    elif error is not None:
+        # Nothing was registered; the form comes back with everything typed in it.
+        form.add_error(None, str(error.message))
+        if isinstance(error, StorageFull):
+            status = error.http_status
     _mark_invalid(form)
     return render(request, "portal/submit.html", _submit_context(form, request.POST), status=status)
+
+
+_receipt_urls: dict[tuple, str] = {}
+
+
+def _receipt_url() -> str:
+    """reverse("portal:submitted"), looked up once per URL configuration and script prefix."""
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    url = _receipt_urls.get(key)
+    if url is None:
+        url = _receipt_urls[key] = reverse("portal:submitted")
+    return url
+
+
+def _quick_submission(request) -> citizen.Submission | None:
+    """A form with nothing attached, read without building the form: its fields are checked by
+    the citizen's submission itself (cases/validation.py, as for the API), the portal's own
+    rules here. None when one of those fails: the whole form then shows what is wrong."""
+    post = request.POST
+    # As the form's fields read them: the last value, stripped.
+    value = {k: post.get(k, "").strip() for k in QUICK_FIELDS}
+    place = place_of(division_chain(post.getlist("division_code")))
+    missing = missing_for_kind(kind=value["content_type"], name=value["name"], phone=value["phone"])
+    if place is None or missing or not offered_kind(value["content_type"]):
+        return None
+    return citizen.Submission(
+        content_type=value["content_type"],
+        title=value["title"],
+        body=value["body"],
+        category=value["category"],
+        division_code=place.code,
+        address=value["address"],
+        petitioner=case_services.PartyInput(
+            name=value["name"],
+            phone=value["phone"],
+            id_number=value["id_number"],
+            email=value["email"],
+            address=value["contact_address"],
+        ),
+        public_consent=bool(
+            CONSENT.clean(CONSENT.widget.value_from_datadict(post, {}, "public_consent"))
+        ),
+        channel=_channel(request),
+    )
+
+
+def _form_submission(request, form) -> tuple[citizen.Submission, list]:
+    d = form.cleaned_data
+    submission = citizen.Submission(
+        content_type=d["content_type"],
+        title=d["title"],
+        body=d["body"],
+        category=d["category"] or "",
+        division_code=form.division.code,
+        address=d["address"],
+        petitioner=case_services.PartyInput(
+            name=d["name"],
+            phone=d["phone"],
+            id_number=d["id_number"] or "",
+            email=d["email"],
+            address=d["contact_address"],
+        ),
+        public_consent=d["public_consent"],
+        channel=_channel(request),
+    )
+    files = [case_services.AttachmentInput(name=f.name, content=f.read()) for f in d["attachments"]]
+    return submission, files
 
 
 @never_cache
