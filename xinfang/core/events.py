@@ -89,6 +89,36 @@ def _queue_after_commit(event_ids: list[int]) -> None:
     conn = transaction.get_connection()
     if conn.in_atomic_block and _in_transaction_backend():
         # The task row commits with the move: no extra commit, and no task without its event.
-        after_commit.enqueue(event_ids)
+        _write_task_row(after_commit, [event_ids])
         return
     transaction.on_commit(lambda: after_commit.enqueue(event_ids), robust=True)
+
+
+def _write_task_row(task, args: list) -> None:
+    """The row the database backend's `enqueue` writes for `task(*args)`, inserted by a statement
+    built once (core/rows.py): the backend's own way saves it through the ORM, builds a result
+    object and sends a signal nobody here listens to, a tenth of a registration's time.
+    tests/core/test_task_row.py holds it equal to the backend's row, and run by its worker."""
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from . import rows
+
+    backend = task.get_backend()
+    if task.module_path not in _validated:
+        backend.validate_task(task)
+        _validated.add(task.module_path)
+    row = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": args, "kwargs": {}}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        # The backend's pre_save signal turns "no time set" into its far-future marker.
+        run_after=task.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )
+    rows.insert([row])
+
+
+_validated: set = set()

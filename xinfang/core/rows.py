@@ -42,8 +42,10 @@ def _statement(model: type[Model], count: int, skip: bool) -> tuple[str, list] |
 def _prepared(objs: list[Model], ignore_conflicts: bool) -> tuple[str, list] | None:
     """(SQL, parameters) inserting `objs`, or None when bulk_create has to do it."""
     model = type(objs[0])
+    # A key the database draws must not be set yet; one the model draws (a UUID) is written.
+    keyed_here = model._meta.auto_field is None
     if not connection.features.can_return_rows_from_bulk_insert or not all(
-        type(o) is model and o.pk is None for o in objs
+        type(o) is model and (o.pk is None or keyed_here) for o in objs
     ):
         return None
     statement = _statement(model, len(objs), ignore_conflicts)
