@@ -133,14 +133,6 @@ else:
     if WORK_MEM:
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c work_mem={WORK_MEM}".strip()
-    # Parameters bound by the server, and each statement prepared on its connection from its
-    # second use: PostgreSQL then skips parsing and planning it, a third of its work on a
-    # registration (bench/http_submit). Off behind a pooler in transaction mode, where a
-    # prepared statement would not follow the client to its next server connection.
-    if env_bool("XINFANG_PG_PREPARED", True):
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["server_side_binding"] = True
-        options["prepare_threshold"] = 2
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
