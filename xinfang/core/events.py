@@ -97,7 +97,7 @@ def _queue_after_commit(event_ids: list[int]) -> None:
 def _write_task_row(task, args: list) -> None:
     """The row the database backend's `enqueue` writes for `task(*args)`, inserted by a statement
     built once (core/rows.py): the backend's own way saves it through the ORM, builds a result
-    object and sends a signal nobody here listens to, a tenth of a registration's time.
+    object and sends a signal only its debug log listens to (0.13-0.22 ms of CPU more a move).
     tests/core/test_task_row.py holds it equal to the backend's row, and run by its worker."""
     from django_tasks_db.compat import normalize_json
     from django_tasks_db.models import DBTaskResult, get_date_max
