@@ -71,8 +71,9 @@ def _keyed(objs: list[Model], keys: list) -> None:
 
 
 def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
-    """Insert `objs`, new instances of one model without a primary key, in one statement;
-    each gets its key. In the caller's transaction. `ignore_conflicts`: rows that would break
+    """Insert `objs`, new instances of one model, in one statement; each gets its key (drawn by
+    the database, or the one the model gave it: a UUID, a session key). In the caller's
+    transaction. `ignore_conflicts`: rows that would break
     a unique constraint are left out, and no instance gets its key (as with bulk_create)."""
     if not objs:
         return
@@ -90,7 +91,10 @@ def insert_together(*groups: list[Model]) -> None:
     """`insert` for each group (new instances of one model each, none referring to another
     group's rows); on PostgreSQL in one statement, one round trip instead of one per group."""
     groups = tuple(g for g in groups if g)
-    prepared = [_prepared(g, False) for g in groups] if connection.vendor == "postgresql" else []
+    # Keys the database draws only: they come back as one column of whole numbers, in order.
+    drawn = all(type(g[0])._meta.auto_field is not None for g in groups)
+    together = connection.vendor == "postgresql" and drawn
+    prepared = [_prepared(g, False) for g in groups] if together else []
     if len(groups) < 2 or not prepared or any(p is None for p in prepared):
         for g in groups:
             insert(g)

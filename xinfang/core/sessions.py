@@ -12,8 +12,8 @@ transaction and commit of its own. This store remembers what it last wrote and s
 would write the same key and data. A new key is not looked up first: the row's insert refuses a
 key in use, and `create` then draws another (one statement fewer on the citizen's submission).
 A new key's 160 random bits are read at once (Django draws each of its 32 characters by a call
-of its own), and a row inserted in a caller's transaction is one prepared statement, not a
-`bulk_create` composed anew each time.
+of its own), and a row inserted in a caller's transaction is one statement built once
+(core/rows.py), not a `bulk_create` composed anew each time.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import os
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router
 
-from . import crypto
+from . import crypto, rows
 
 
 class SessionStore(DatabaseSessionStore):
@@ -54,18 +54,13 @@ class SessionStore(DatabaseSessionStore):
         # 32 characters of a-z and 2-7 (base32 of 20 random bytes): within Django's key alphabet.
         return base64.b32encode(os.urandom(20)).decode().lower()
 
-    def _insert(self, using: str) -> None:
-        conn = connections[using]
-        meta = self.model._meta
-        qn = conn.ops.quote_name
-        sql = (
-            f"INSERT INTO {qn(meta.db_table)} ({qn('session_key')}, {qn('session_data')}, "
-            f"{qn('expire_date')}) VALUES (%s, %s, %s)"
+    def _insert(self) -> None:
+        row = self.model(
+            session_key=self.session_key,
+            session_data=self.encode(self._get_session(no_load=True)),
+            expire_date=self.get_expiry_date(),
         )
-        data = self.encode(self._get_session(no_load=True))
-        expire = conn.ops.adapt_datetimefield_value(self.get_expiry_date())
-        with conn.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, data, expire])
+        rows.insert([row])
 
     def delete(self, session_key: str | None = None) -> None:
         # One statement (Django reads the row first, then deletes it): cycling the key of a
@@ -89,7 +84,7 @@ class SessionStore(DatabaseSessionStore):
             # Inside a caller's transaction (the portal's receipt, written with the case): the
             # new row without a savepoint of its own. Two random 160-bit keys clash about
             # once in 10^48 draws; that would fail the caller's transaction, never reuse a row.
-            self._insert(using)
+            self._insert()
         else:
             super().save(must_create=must_create)
         self._written = self._snapshot(False)
