@@ -47,3 +47,19 @@ def test_the_nearest_deadline_is_copied_onto_existing_cases(county):
     assert due[fresh.pk] == Clock.objects.get(case=fresh, period="route").due_on
     assert due[working.pk] == Clock.objects.get(case=working, period="handle").due_on
     assert due[answered.pk] is None  # only the petitioner's rating window runs
+
+
+def test_keys_claimed_but_never_answered_are_dropped_with_the_claims(db):
+    """Before answers were written with their case, a key was claimed first: a claim without an
+    answer made no case, and must not keep a retry out."""
+    import importlib
+
+    from django.apps import apps
+
+    from xinfang.api.models import IdempotencyRecord
+
+    step = importlib.import_module("xinfang.api.migrations.0004_idempotent_answer_with_its_case")
+    IdempotencyRecord.objects.create(key="cut-off", fingerprint="f", status_code=None)
+    IdempotencyRecord.objects.create(key="answered", fingerprint="f", status_code=201)
+    step.drop_unanswered_claims(apps, None)
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["answered"]

@@ -125,6 +125,34 @@ def test_submitting_gives_a_new_session_id_so_a_planted_one_opens_nothing(client
     assert not SessionStore().exists(planted.session_key)  # the old row is gone
 
 
+def test_a_submission_refused_late_leaves_the_visitor_s_session_as_it_was(
+    client, portal, monkeypatch
+):
+    """The receipt's row is built before the case commits; refused after that, the case and the
+    new row roll back, and the visitor keeps the session (and the cases) it had."""
+    from xinfang.core import events
+    from xinfang.core.errors import InvalidInput
+    from xinfang.core.sessions import SessionStore
+
+    assert submit(client, portal).status_code == 302
+    before = client.cookies["sessionid"].value
+    cases = SessionStore(before)["portal_cases"]
+
+    def refused(event):
+        raise InvalidInput("此时无法登记，请稍后再试")
+
+    events.subscribe(refused)
+    try:
+        r = client.post("/submit/", form_data(portal, title="第二件事"))
+    finally:
+        events.unsubscribe(refused)
+    assert r.status_code == 200 and "此时无法登记" in r.content.decode()
+    assert Case.objects.count() == 1
+    assert client.cookies["sessionid"].value == before
+    assert SessionStore(before)["portal_cases"] == cases
+    assert client.get(f"/track/{Case.objects.get().number}/").status_code == 200
+
+
 def test_code_and_password_from_the_receipt_open_the_case(client, portal):
     submit(client, portal)
     rec = receipt_of(client)

@@ -31,21 +31,22 @@ class ApiToken(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The answer given to one Idempotency-Key, so a retried submission makes one case."""
+    """The answer given to one Idempotency-Key, so a retried submission makes one case. Written
+    in the registration's own statement: it exists exactly when its case does."""
 
     key = models.CharField(max_length=100, unique=True)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
-    # Encrypted: the answer holds the query password.
+    # Encrypted: the answer holds the query password. Without the case number, which is taken
+    # after this row is written: a replay reads it from the case.
     response_enc = models.TextField(blank=True)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     # Keyed hash of the client that got the answer: a replay elsewhere gets it without the
     # query password.
     client_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    # Which attempt holds the key while no answer is stored, and since when: an attempt cut off
-    # (the database went away) is taken over once stale, and only the holder's case can commit.
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_at = models.DateTimeField(null=True)
 
     def __str__(self):
         return self.key

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.db import IntegrityError
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
@@ -99,24 +100,29 @@ def create_petition(
 ):
     key = (idempotency_key or "")[:100]
     ip = client_ip(request)
-    token = ""
-    if key:
-        claim = services.claim_idempotency_key(key, payload.dict())
-        if not isinstance(claim, str):
-            return Status(claim.status_code, services.stored_answer(claim, client=ip))
-        token = claim
+    if not key:
+        return Status(201, petition_answer(citizen.submit(payload.submission(), ip=ip)))
+    fp = services.fingerprint(payload.dict())
+    record = services.answered(key, fp)
+    if record is None:
 
-    def remember(reg) -> None:
-        # In the registration's transaction: a retry finds the answer exactly when the case exists.
-        services.store_answer_with_case(key, token, 201, petition_answer(reg), client=ip)
+        def answer_row(reg) -> list:
+            # Written with the case (one statement, one commit): a retry finds the answer
+            # exactly when the case exists.
+            return [
+                services.answer_row(key, fp, 201, petition_answer(reg), case=reg.case, client=ip)
+            ]
 
-    try:
-        reg = citizen.submit(payload.submission(), ip=ip, on_registered=remember if key else None)
-    except Exception:
-        if key:
-            services.release_idempotency_key(key, token)
-        raise
-    return Status(201, petition_answer(reg))
+        try:
+            reg = citizen.submit(payload.submission(), ip=ip, rows_with=answer_row)
+        except IntegrityError:
+            # Another submission with the key committed first: this one rolled back.
+            record = services.answered(key, fp)
+            if record is None:
+                raise
+        else:
+            return Status(201, petition_answer(reg))
+    return Status(record.status_code, services.stored_answer(record, client=ip))
 
 
 def petition_answer(reg) -> dict:

@@ -6,14 +6,13 @@ import hmac
 import json
 import logging
 import secrets
-from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.core import crypto, rows
+from xinfang.core import crypto
 from xinfang.core.errors import Conflict, InvalidInput
 from xinfang.orgs.selectors import memberships_of
 
@@ -82,52 +81,16 @@ def fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def claim_idempotency_key(key: str, payload: dict) -> str | IdempotencyRecord:
-    """Claim `key` for this payload: this attempt's claim token, or the stored record when the
-    key was already answered.
-
-    Raises Conflict while another attempt with the key holds it, or when the key was used for a
-    different payload. An attempt that holds the key without an answer for longer than
-    IDEMPOTENCY_STALE_SECONDS was cut off (the database went away under it) and is taken over;
-    should it still reach its commit, its registration rolls back (store_answer_with_case).
-    """
-    fp = fingerprint(payload)
-    token = secrets.token_hex(16)
-    moment = timezone.now()
-    # Its own commit, before the registration's transaction: a concurrent retry sees the claim.
-    # Outside any transaction the insert commits by itself (no BEGIN and COMMIT around it);
-    # inside one, a savepoint keeps a refused insert from spoiling it.
-    conn = transaction.get_connection()
-    guard = transaction.atomic() if conn.in_atomic_block else nullcontext()
-    try:
-        with guard:
-            rows.insert(
-                [IdempotencyRecord(key=key, fingerprint=fp, claim_token=token, claimed_at=moment)]
-            )
-        return token
-    except IntegrityError:
-        record = IdempotencyRecord.objects.get(key=key)
-    if record.fingerprint != fp:
+def answered(key: str, fp: str) -> IdempotencyRecord | None:
+    """The record of `key` when a submission with it made its case, else None. Raises Conflict
+    when the key was used for a different payload (fingerprint `fp`)."""
+    record = IdempotencyRecord.objects.select_related("case").filter(key=key).first()
+    if record is not None and record.fingerprint != fp:
         raise Conflict(
             _("This idempotency key was already used for a different submission"),
             code="idempotency_mismatch",
         )
-    if record.status_code is not None:
-        return record
-    stale = dt.timedelta(seconds=settings.XINFANG.get("IDEMPOTENCY_STALE_SECONDS", 15))
-    if (record.claimed_at or record.created_at) <= moment - stale:
-        taken = IdempotencyRecord.objects.filter(
-            pk=record.pk, claim_token=record.claim_token, status_code__isnull=True
-        ).update(claim_token=token, claimed_at=moment)
-        if taken:
-            return token
-        record.refresh_from_db()
-        if record.status_code is not None:
-            return record
-    raise Conflict(
-        _("The same submission is being processed; try again shortly"),
-        code="idempotency_in_progress",
-    )
+    return record
 
 
 def client_hash(client: str) -> str:
@@ -135,43 +98,24 @@ def client_hash(client: str) -> str:
     return crypto.blind_index(f"idempotency-client:{client}")
 
 
-def store_answer_with_case(
-    key: str, token: str, status_code: int, body: dict, *, client: str = ""
-) -> None:
-    """Inside the registration's own transaction, so the answer commits with the case or not at
-    all: a retry then finds either the answer or no case. Refuses (and so rolls the registration
-    back) when this attempt no longer holds the key."""
-    # One plain statement: it runs while the registration holds its day's counter.
-    with connection.cursor() as cur:
-        cur.execute(
-            f"UPDATE {IdempotencyRecord._meta.db_table} SET status_code = %s, "
-            "response_enc = %s, client_hash = %s, claim_token = '' "
-            "WHERE key = %s AND claim_token = %s AND status_code IS NULL",
-            [
-                status_code,
-                crypto.encrypt(json.dumps(body, default=str)),
-                client_hash(client),
-                key,
-                token,
-            ],
-        )
-        stored = cur.rowcount
-    if not stored:
-        raise Conflict(
-            _("The same submission is being processed; try again shortly"),
-            code="idempotency_in_progress",
-        )
-
-
-def release_idempotency_key(key: str, token: str) -> None:
-    """A refused or failed submission frees its key, so a retry (or the corrected submission)
-    can use it at once. Without a database to do it in, the claim goes stale instead."""
-    try:
-        IdempotencyRecord.objects.filter(
-            key=key, claim_token=token, status_code__isnull=True
-        ).delete()
-    except (OperationalError, InterfaceError):
-        logger.warning("idempotency key %s not released: the database is unavailable", key)
+def answer_row(
+    key: str, fp: str, status_code: int, body: dict, *, case, client: str = ""
+) -> IdempotencyRecord:
+    """The row that keeps `body` (without its "number") as the answer to `key`, for the
+    registration to write in its own transaction: the answer commits with the case or not at
+    all. Its key is unique, so a submission that runs beside another with the same key waits
+    for that one's commit, fails its insert and rolls back; it then replays the stored answer
+    (`answered`). Nothing is held before the transaction, so an attempt cut off anywhere leaves
+    nothing behind and a retry registers at once."""
+    kept = {k: v for k, v in body.items() if k != "number"}
+    return IdempotencyRecord(
+        key=key,
+        fingerprint=fp,
+        status_code=status_code,
+        response_enc=crypto.encrypt(json.dumps(kept, default=str)),
+        case=case,
+        client_hash=client_hash(client),
+    )
 
 
 # Replaced in an answer replayed to another client than the one that submitted.
@@ -179,9 +123,12 @@ SECRET_FIELDS = ("query_password",)
 
 
 def stored_answer(record: IdempotencyRecord, *, client: str = "") -> dict:
-    """The answer first given to the key. To another client (another address) it comes without
-    the query password: knowing a key and a payload must not hand out access to the case."""
+    """The answer first given to the key, with its case's number. To another client (another
+    address) it comes without the query password: knowing a key and a payload must not hand
+    out access to the case."""
     answer = json.loads(crypto.decrypt(record.response_enc) or "{}")
+    if record.case is not None:
+        answer = {"number": record.case.number, **answer}
     if not hmac.compare_digest(record.client_hash, client_hash(client)):
         for name in SECRET_FIELDS:
             if name in answer:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from xinfang.core import crypto, ratelimit
@@ -86,11 +87,13 @@ def submit(
     *,
     ip: str,
     attachments: Iterable[services.AttachmentInput] = (),
+    rows_with: Callable[[services.Registration], Iterable[Model]] | None = None,
     on_registered: Callable[[services.Registration], None] | None = None,
 ) -> services.Registration:
     """Register an online petition at the petition office of its place (W17, W21), within the
     per-address and per-phone limits. One transaction: the limits count only what is kept, and
-    `on_registered` (e.g. storing the answer of an idempotent request) commits with the case."""
+    the rows `rows_with` gives (the answer kept for an Idempotency-Key, a receipt) and what
+    `on_registered` does commit with the case (services.register)."""
     s = submission
     if s.channel not in ONLINE_CHANNELS:
         raise InvalidInput(
@@ -163,6 +166,7 @@ def submit(
         public_consent=s.public_consent,
         attachments=attachments,
         before_number=count_hits,
+        rows_with=rows_with,
         on_registered=on_registered,
         durable=True,
     )

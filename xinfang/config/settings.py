@@ -393,9 +393,6 @@ XINFANG["INSIGHTS_FRAME"] = {
     "refresh_every": int(os.environ.get("XINFANG_INSIGHTS_REFRESH_SECONDS", "10")),
     "max_age": int(os.environ.get("XINFANG_INSIGHTS_RELOAD_SECONDS", "3600")),
 }
-XINFANG["IDEMPOTENCY_STALE_SECONDS"] = int(
-    os.environ.get("XINFANG_IDEMPOTENCY_STALE_SECONDS", "15")
-)
 # A connection that died with a database restart is noticed and replaced at the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- end of audit trail, faults and backups ---

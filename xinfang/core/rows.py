@@ -89,24 +89,27 @@ def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
 
 def insert_together(*groups: list[Model]) -> None:
     """`insert` for each group (new instances of one model each, none referring to another
-    group's rows); on PostgreSQL in one statement, one round trip instead of one per group."""
+    group's rows); on PostgreSQL in one statement, one round trip instead of one per group.
+    A unique row already there fails the statement (IntegrityError), as `insert` would."""
     groups = tuple(g for g in groups if g)
-    # Keys the database draws only: they come back as one column of whole numbers, in order.
-    drawn = all(type(g[0])._meta.auto_field is not None for g in groups)
-    together = connection.vendor == "postgresql" and drawn
-    prepared = [_prepared(g, False) for g in groups] if together else []
+    prepared = [_prepared(g, False) for g in groups] if connection.vendor == "postgresql" else []
     if len(groups) < 2 or not prepared or any(p is None for p in prepared):
         for g in groups:
             insert(g)
         return
-    # Each group's keys come back in the order of its rows: one statement draws them from the
-    # sequence row by row, so ordering by key restores the order of the VALUES.
+    # Keys the database draws come back as one column, group by group, each in the order of
+    # its rows: one statement draws them from the sequence row by row. A group whose keys the
+    # model gave (a session key) is inserted by its own clause and read back from nowhere:
+    # PostgreSQL runs every data-modifying WITH clause, read or not.
+    drawn = [i for i, g in enumerate(groups) if type(g[0])._meta.auto_field is not None]
     ctes = ", ".join(f"r{i} AS ({sql})" for i, (sql, _params) in enumerate(prepared))
-    picks = " UNION ALL ".join(f"SELECT {i}, r{i}.* FROM r{i}" for i in range(len(groups)))
+    picks = " UNION ALL ".join(f"SELECT {i}, r{i}.* FROM r{i}" for i in drawn)
+    if not picks:
+        picks = "SELECT 0, 0 WHERE false"
     with connection.cursor() as cur:
         cur.execute(
             f"WITH {ctes} {picks} ORDER BY 1, 2", [p for _sql, params in prepared for p in params]
         )
         found = cur.fetchall()
     for i, g in enumerate(groups):
-        _keyed(g, [k for n, k in found if n == i])
+        _keyed(g, [k for n, k in found if n == i] if i in drawn else [o.pk for o in g])

@@ -21,9 +21,11 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Callable
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router
+from django.db.models import Model
 
 from . import crypto, rows
 
@@ -61,6 +63,30 @@ class SessionStore(DatabaseSessionStore):
             expire_date=self.get_expiry_date(),
         )
         rows.insert([row])
+
+    def cycled_row(self, **changes) -> tuple[Model, Callable[[], None]]:
+        """A new key for this session, its data with `changes`, as an unsaved row for the
+        caller to write in a statement of its own transaction (the portal's receipt goes into
+        the statement of the case's parties: no statement of its own), and what makes that
+        key this session's once the transaction has committed. The old key's row is deleted
+        in the caller's transaction. Until `adopt` the session is as it was, so one that rolls
+        back leaves it untouched: the cookie keeps the old key, whose row is still there."""
+        data = {**self._get_session(), **changes}
+        old = self.session_key
+        key = self._get_new_session_key()
+        row = self.model(
+            session_key=key, session_data=self.encode(data), expire_date=self.get_expiry_date()
+        )
+        if old is not None:
+            self.delete(old)
+
+        def adopt() -> None:
+            self._session_key = key
+            self._session_cache = data
+            self.modified = True
+            self._written = self._snapshot(False)
+
+        return row, adopt
 
     def delete(self, session_key: str | None = None) -> None:
         # One statement (Django reads the row first, then deletes it): cycling the key of a

@@ -168,29 +168,39 @@ def submit(request):
     status = 200
     error = None
     if submission is not None:
+        adopt = []
 
-        def remember(reg) -> None:
-            # In the registration's transaction: the receipt and the access grant commit with
-            # the case, in the same commit (the session store skips the unchanged re-save).
+        def receipt_rows(reg) -> list:
+            # Written with the case (in its parties' statement, one commit): the receipt and
+            # the access grant, under a new session key. The number is not taken yet: the
+            # receipt page reads it.
             due = {c.period: c.due_on.isoformat() for c in reg.clocks}
-            request.session[SESSION_RECEIPT] = {
-                "number": reg.case.number,
-                "tracking_code": reg.tracking_code,
-                "password": reg.query_password,
-                "title": reg.case.title,
-                "registered_at": reg.case.registered_at.isoformat(),
-                "holder": reg.case.holder_body.name,
-                "route_due": due.get("route", ""),
-            }
-            _grant(request, reg.case)
+            ids = [i for i in request.session.get(SESSION_CASES, []) if i != reg.case.pk]
+            row, make_it_so = request.session.cycled_row(
+                **{
+                    SESSION_RECEIPT: {
+                        "case_id": reg.case.pk,
+                        "tracking_code": reg.tracking_code,
+                        "password": reg.query_password,
+                        "title": reg.case.title,
+                        "registered_at": reg.case.registered_at.isoformat(),
+                        "holder": reg.case.holder_body.name,
+                        "route_due": due.get("route", ""),
+                    },
+                    SESSION_CASES: [reg.case.pk, *ids][:20],
+                }
+            )
+            adopt.append(make_it_so)
+            return [row]
 
         try:
             citizen.submit(
-                submission, ip=client_ip(request), attachments=files, on_registered=remember
+                submission, ip=client_ip(request), attachments=files, rows_with=receipt_rows
             )
         except (RateLimited, InvalidInput, StorageFull) as exc:
             error = exc
         else:
+            adopt[0]()
             return HttpResponseRedirect(_receipt_url())
         if form is None:
             # Refused without the whole form: it judges again, and its own messages come first.
@@ -279,6 +289,11 @@ def _form_submission(request, form) -> tuple[citizen.Submission, list]:
 def submitted(request):
     # Popped: the password is shown on this one page view and never again.
     receipt = request.session.pop(SESSION_RECEIPT, None)
+    if receipt and "number" not in receipt:
+        # Taken after the receipt was written, in the same commit.
+        receipt["number"] = (
+            Case.objects.filter(pk=receipt.get("case_id")).values_list("number", flat=True).first()
+        )
     return render(request, "portal/submitted.html", {"receipt": receipt})
 
 

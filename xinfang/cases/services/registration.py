@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from xinfang.core import commits, crypto, events, filetypes, rows
@@ -186,6 +187,7 @@ def register(
     confidential: bool = False,
     attachments: Iterable[AttachmentInput] = (),
     before_number: Callable[[], None] | None = None,
+    rows_with: Callable[[Registration], Iterable[Model]] | None = None,
     on_registered: Callable[[Registration], None] | None = None,
     durable: bool = False,
     clocks_from: Iterable[str] = (),
@@ -194,9 +196,11 @@ def register(
 ) -> Registration:
     """Register a petition item (W17, W21). Nothing received is ever dropped. `before_number`
     runs inside the transaction right before the number is taken (e.g. counting rate limits, so
-    their rows are locked only briefly); `on_registered` runs inside it after, for what must
-    commit with the case or not at all (the answer kept for an Idempotency-Key). `durable`:
-    the caller is an entry point and this is its one transaction.
+    their rows are locked only briefly). `rows_with` gives new rows of the caller's that commit
+    with the case or not at all (the answer kept for an Idempotency-Key, the citizen's receipt);
+    they are written in the statement of the case's parties, clocks and event, before the case
+    has its number. `on_registered` runs inside the transaction after the number is taken.
+    `durable`: the caller is an entry point and this is its one transaction.
 
     The case's number comes from a per-county-per-day counter whose row stays locked until
     commit, so everything else (encryption, hashing, clocks, the timeline) is done first under a
@@ -295,8 +299,12 @@ def register(
             notice="",
             citizen_visible=True,
         )
-        # Parties, clocks and the event: one statement on PostgreSQL.
-        rows.insert_together(party_rows, clocks, [event])
+        registration = Registration(
+            case=case, tracking_code=tracking_code, query_password=password, clocks=clocks
+        )
+        extra = _by_model(rows_with(registration)) if rows_with is not None else []
+        # Parties, clocks, the event and the caller's rows: one statement on PostgreSQL.
+        rows.insert_together(party_rows, clocks, [event], *extra)
         # What the outbox reads, already in hand (notify reads them through the case's managers).
         case._prefetched_objects_cache = {
             "parties": _holding(case.parties.get_queryset(), party_rows),
@@ -312,9 +320,6 @@ def register(
             _store_attachment(case, a)
         events.publish(event, queued=queued)
         case._prefetched_objects_cache = {}  # later moves change these rows
-        registration = Registration(
-            case=case, tracking_code=tracking_code, query_password=password, clocks=clocks
-        )
         if on_registered is not None:
             on_registered(registration)
         if defer_flush:
@@ -322,6 +327,13 @@ def register(
     if defer_flush:
         commits.wait_for_flush()
     return registration
+
+
+def _by_model(new_rows: Iterable[Model]) -> list[list[Model]]:
+    groups: dict[type, list[Model]] = {}
+    for row in new_rows:
+        groups.setdefault(type(row), []).append(row)
+    return list(groups.values())
 
 
 def _store_attachment(case: Case, a: AttachmentInput) -> Attachment:
