@@ -6,12 +6,14 @@ import hmac
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinfang.cases.models import Case
 from xinfang.core import crypto
 from xinfang.core.errors import Conflict, InvalidInput
 from xinfang.orgs.selectors import memberships_of
@@ -81,16 +83,38 @@ def fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def answered(key: str, fp: str) -> IdempotencyRecord | None:
-    """The record of `key` when a submission with it made its case, else None. Raises Conflict
+@dataclass(frozen=True)
+class Answered:
+    """A key's stored answer, as `answered` reads it."""
+
+    status_code: int
+    response_enc: str
+    client_hash: str
+    number: str | None  # the case's, read with it: the stored answer leaves it out
+
+
+# One plain statement on every submission with a key: the ORM would compose it anew each time.
+_ANSWERED = (
+    f"SELECT r.fingerprint, r.status_code, r.response_enc, r.client_hash, c.number "
+    f"FROM {IdempotencyRecord._meta.db_table} r "
+    f"LEFT JOIN {Case._meta.db_table} c ON c.id = r.case_id WHERE r.key = %s"
+)
+
+
+def answered(key: str, fp: str) -> Answered | None:
+    """The answer to `key` when a submission with it made its case, else None. Raises Conflict
     when the key was used for a different payload (fingerprint `fp`)."""
-    record = IdempotencyRecord.objects.select_related("case").filter(key=key).first()
-    if record is not None and record.fingerprint != fp:
+    with connection.cursor() as cur:
+        cur.execute(_ANSWERED, [key])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    if row[0] != fp:
         raise Conflict(
             _("This idempotency key was already used for a different submission"),
             code="idempotency_mismatch",
         )
-    return record
+    return Answered(status_code=row[1], response_enc=row[2], client_hash=row[3], number=row[4])
 
 
 def client_hash(client: str) -> str:
@@ -122,13 +146,13 @@ def answer_row(
 SECRET_FIELDS = ("query_password",)
 
 
-def stored_answer(record: IdempotencyRecord, *, client: str = "") -> dict:
+def stored_answer(record: Answered, *, client: str = "") -> dict:
     """The answer first given to the key, with its case's number. To another client (another
     address) it comes without the query password: knowing a key and a payload must not hand
     out access to the case."""
     answer = json.loads(crypto.decrypt(record.response_enc) or "{}")
-    if record.case is not None:
-        answer = {"number": record.case.number, **answer}
+    if record.number is not None:
+        answer = {"number": record.number, **answer}
     if not hmac.compare_digest(record.client_hash, client_hash(client)):
         for name in SECRET_FIELDS:
             if name in answer:
