@@ -50,6 +50,15 @@ def test_idempotency_key_makes_one_case_on_retry(client, county):
     assert clash.status_code == 409
 
 
+def test_a_refused_submission_keeps_nothing_so_its_key_serves_the_corrected_one(client, county):
+    bad = dict(PETITION, title="")
+    refused = post(client, bad, **{"Idempotency-Key": "fix-then-send"})
+    assert refused.status_code == 422
+    fixed = post(client, PETITION, **{"Idempotency-Key": "fix-then-send"})
+    assert fixed.status_code == 201 and Case.objects.count() == 1
+    assert post(client, PETITION, **{"Idempotency-Key": "fix-then-send"}).json() == fixed.json()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_double_submit_at_once_makes_one_case(county):
     from django.test import Client
