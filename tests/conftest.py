@@ -53,23 +53,27 @@ RETOLD_LEAK = [
 
 
 def wrong_next_due() -> list[tuple[str, object, object]]:
-    """(number, next_due_on, nearest) of each case whose next_due_on is not the nearest due date
-    of its running staff deadlines, as read from its clocks."""
-    from django.db.models import OuterRef, Subquery
+    """(number, kept, read) of each case whose next_due_on and several_deadlines are not the
+    nearest due date of its running staff deadlines and whether more than one runs, as read
+    from its clocks."""
+    from django.db.models import Count, OuterRef, Subquery
 
     from xinfang.cases.deadlines import NOT_STAFF_DEADLINES
     from xinfang.cases.models import Case, Clock
 
-    nearest = (
-        Clock.objects.filter(case=OuterRef("pk"), status=Clock.RUNNING)
-        .exclude(period__in=NOT_STAFF_DEADLINES)
-        .order_by("due_on")
-        .values("due_on")[:1]
+    running = Clock.objects.filter(case=OuterRef("pk"), status=Clock.RUNNING).exclude(
+        period__in=NOT_STAFF_DEADLINES
     )
-    rows = Case.objects.annotate(nearest=Subquery(nearest)).values_list(
-        "number", "next_due_on", "nearest"
+    nearest = running.order_by("due_on").values("due_on")[:1]
+    count = running.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]
+    rows = Case.objects.annotate(nearest=Subquery(nearest), n=Subquery(count)).values_list(
+        "number", "next_due_on", "several_deadlines", "nearest", "n"
     )
-    return [r for r in rows if r[1] != r[2]]
+    return [
+        (number, (kept, several), (nearest, (n or 0) > 1))
+        for number, kept, several, nearest, n in rows
+        if (kept, several) != (nearest, (n or 0) > 1)
+    ]
 
 
 def _uses_database(item) -> bool:
@@ -90,7 +94,9 @@ def pytest_runtest_call(item):
             wrong = wrong_next_due()
         except Error:  # the test closed the connection (a command run as from a shell)
             return result
-        assert not wrong, f"next_due_on disagrees with the clocks (number, kept, nearest): {wrong}"
+        assert not wrong, (
+            f"next_due_on or several_deadlines disagrees with the clocks (number, kept, read): {wrong}"
+        )
     return result
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 from django.core.management import call_command
@@ -63,3 +64,30 @@ def test_keys_claimed_but_never_answered_are_dropped_with_the_claims(db):
     IdempotencyRecord.objects.create(key="answered", fingerprint="f", status_code=201)
     step.drop_unanswered_claims(apps, None)
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["answered"]
+
+
+def test_cases_with_several_deadlines_running_are_marked(county):
+    """A case under a supervision notice runs its handling period and the notice's reply date;
+    the queue for due soon asks the clocks of such cases alone, so existing ones are marked."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from tests.conftest import accepted_appeal, register_appeal, wrong_next_due
+    from xinfang.cases import services
+    from xinfang.cases.models import Case
+    from xinfang.core.timeutil import today
+
+    register_appeal(county)
+    watched = services.supervise(
+        case=accepted_appeal(county, title="小区路灯不亮"),
+        actor=county.users["supervisor"],
+        grounds="久拖不办",
+        due_on=today() + dt.timedelta(days=10),
+    )
+    Case.objects.update(several_deadlines=False)  # as before the column existed
+    migration = importlib.import_module("xinfang.cases.migrations.0021_several_deadlines")
+    migration.copy_several(None, SimpleNamespace(connection=connection))
+    assert wrong_next_due() == []
+    assert list(Case.objects.filter(several_deadlines=True)) == [watched]

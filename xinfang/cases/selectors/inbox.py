@@ -131,14 +131,17 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
     # service, so a page walks the cases alone instead of asking each one's clocks.
     if queue == "due_soon":
         soon = day + dt.timedelta(days=settings.XINFANG["DUE_SOON_DAYS"])
+        window = Q(state__in=OPEN, next_due_on__gte=day, next_due_on__lte=soon)
         # A case already overdue on one deadline may have another one due soon: only its
-        # clocks tell. The few cases with a deadline in the window are read once, from the
-        # clocks' own index (a per-case EXISTS makes PostgreSQL cost every case as a probe).
+        # clocks tell, and only a case with several deadlines running can be one. Those few
+        # are found first, so the queue itself stays a range of due dates.
         soon_cases = staff_clocks().filter(due_on__gte=day, due_on__lte=soon).values("case_id")
-        return Q(state__in=OPEN) & (
-            Q(next_due_on__gte=day, next_due_on__lte=soon)
-            | Q(pk__in=soon_cases, next_due_on__lt=day)
+        late = list(
+            Case.objects.filter(
+                several_deadlines=True, next_due_on__lt=day, state__in=OPEN, pk__in=soon_cases
+            ).values_list("pk", flat=True)
         )
+        return window | Q(pk__in=late) if late else window
     if queue == "overdue":
         return Q(next_due_on__lt=day, state__in=OPEN)
     if queue == "signoff":
@@ -236,7 +239,27 @@ def inbox_queryset(
     if cursor:
         at, pk = decode_cursor(cursor)
         qs = qs.filter(Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
+    if queue in DUE_QUEUES:
+        return qs.order_by(_newest_of_a_range().desc(), "-pk")
     return qs.order_by("-registered_at", "-pk")
+
+
+# Queues that are a range of due dates (cases_case_next_due_at): newest first, that range is
+# read and sorted. PostgreSQL would otherwise walk registered_at down from the newest case,
+# expecting the range's share of cases at every step; cases not yet due are the newest ones, so
+# it passed all of them first (at 10,000,000 cases in bench/scale.py, 2.8 million).
+DUE_QUEUES = frozenset({"due_soon", "overdue"})
+
+
+def _newest_of_a_range():
+    from django.db import connection
+    from django.db.models import DateTimeField
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor != "postgresql":
+        return F("registered_at")
+    # The same order, through an expression no index gives, so the range is sorted instead.
+    return RawSQL("cases_case.registered_at + interval '0 s'", [], output_field=DateTimeField())
 
 
 # A queue's tab counts its cases up to this many and then says "999+": an exact count of all of

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from xinfang.core.errors import (
@@ -133,33 +133,42 @@ def replace_clocks(case: Case, clocks: list[Clock]) -> None:
     settle_next_due(case)
 
 
+def _running_staff_due(clocks: Iterable[Clock]) -> list[dt.date]:
+    return [
+        c.due_on
+        for c in clocks
+        if c.status == Clock.RUNNING and c.period not in NOT_STAFF_DEADLINES
+    ]
+
+
 def nearest_staff_due(clocks: Iterable[Clock]) -> dt.date | None:
     """The nearest due date among these clocks' running staff deadlines (Case.next_due_on)."""
-    return min(
-        (
-            c.due_on
-            for c in clocks
-            if c.status == Clock.RUNNING and c.period not in NOT_STAFF_DEADLINES
-        ),
-        default=None,
-    )
+    return min(_running_staff_due(clocks), default=None)
+
+
+def several_staff_deadlines(clocks: Iterable[Clock]) -> bool:
+    """Whether more than one of these clocks is a running staff deadline (Case.several_deadlines)."""
+    return len(_running_staff_due(clocks)) > 1
 
 
 def settle_next_due(case: Case) -> None:
-    """Set `next_due_on` of `case` (the row the caller holds) from its clocks as they are now:
-    on the instance and in the database; inside case_saved_after, once at the block's end and
-    on the instance only (the caller saves the whole row anyway)."""
+    """Set `next_due_on` and `several_deadlines` of `case` (the row the caller holds) from its
+    clocks as they are now: on the instance and in the database; inside case_saved_after, once
+    at the block's end and on the instance only (the caller saves the whole row anyway)."""
     if getattr(case, "_saved_after_clocks", False):
         case._clocks_changed = True
         return
-    before = case.next_due_on
+    before = (case.next_due_on, case.several_deadlines)
     _read_next_due(case)
-    if case.next_due_on != before:
-        Case.objects.filter(pk=case.pk).update(next_due_on=case.next_due_on)
+    if (case.next_due_on, case.several_deadlines) != before:
+        Case.objects.filter(pk=case.pk).update(
+            next_due_on=case.next_due_on, several_deadlines=case.several_deadlines
+        )
 
 
 def _read_next_due(case: Case) -> None:
-    case.next_due_on = staff_clocks().filter(case=case).aggregate(due=Min("due_on"))["due"]
+    found = staff_clocks().filter(case=case).aggregate(due=Min("due_on"), n=Count("id"))
+    case.next_due_on, case.several_deadlines = found["due"], found["n"] > 1
 
 
 @contextmanager
@@ -178,10 +187,14 @@ def case_saved_after(case: Case):
 
 def settle_next_due_of(case_ids: Iterable[int]) -> None:
     """settle_next_due for many cases at once, in one statement (no instances held)."""
-    nearest = staff_clocks().filter(case=OuterRef("pk")).order_by("due_on").values("due_on")
+    mine = staff_clocks().filter(case=OuterRef("pk"))
+    nearest = mine.order_by("due_on").values("due_on")
+    second = mine.order_by("due_on", "pk").values("pk")[1:2]
     ids = sorted(case_ids)
     for i in range(0, len(ids), 500):  # within SQLite's limit of parameters a statement
-        Case.objects.filter(pk__in=ids[i : i + 500]).update(next_due_on=Subquery(nearest[:1]))
+        Case.objects.filter(pk__in=ids[i : i + 500]).update(
+            next_due_on=Subquery(nearest[:1]), several_deadlines=Exists(second)
+        )
 
 
 def recompute(clock: Clock, cal, configured) -> None:

@@ -27,7 +27,7 @@ from .. import search, workflow
 from ..access import may_file_as_agent, may_register_at
 from ..models import Attachment, Case, Clock, Party
 from ..selectors import periods
-from .clocks import nearest_staff_due, new_clock
+from .clocks import nearest_staff_due, new_clock, several_staff_deadlines
 from .engine import next_event
 
 MAX_REPRESENTATIVES = 5  # W20
@@ -275,6 +275,7 @@ def register(
         public_consent=public_consent and content_type != "report",
         filed_by=filed_by,
         next_due_on=nearest_staff_due(clocks),
+        several_deadlines=several_staff_deadlines(clocks),
     )
     # `durable` for an entry point (citizen.submit) whose transaction this is: it opens here,
     # after the work above.
