@@ -109,9 +109,17 @@ def _category_context(q: str, selected: str) -> dict:
     }
 
 
+GRANTS_KEPT = 20  # the cases a browser session may open, the latest first
+
+
+def _granted_with(request, case_id: int) -> list[int]:
+    """The session's granted cases with `case_id` first."""
+    ids = [i for i in request.session.get(SESSION_CASES, []) if i != case_id]
+    return [case_id, *ids][:GRANTS_KEPT]
+
+
 def _grant(request, case: Case) -> None:
-    ids = [i for i in request.session.get(SESSION_CASES, []) if i != case.pk]
-    request.session[SESSION_CASES] = [case.pk, *ids][:20]
+    request.session[SESSION_CASES] = _granted_with(request, case.pk)
     # Access was just proven: a new session id (no fixation), written with the data above.
     request.session.cycle_key()
 
@@ -175,7 +183,6 @@ def submit(request):
             # the access grant, under a new session key. The number is not taken yet: the
             # receipt page reads it.
             due = {c.period: c.due_on.isoformat() for c in reg.clocks}
-            ids = [i for i in request.session.get(SESSION_CASES, []) if i != reg.case.pk]
             row, make_it_so = request.session.cycled_row(
                 **{
                     SESSION_RECEIPT: {
@@ -187,7 +194,7 @@ def submit(request):
                         "holder": reg.case.holder_body.name,
                         "route_due": due.get("route", ""),
                     },
-                    SESSION_CASES: [reg.case.pk, *ids][:20],
+                    SESSION_CASES: _granted_with(request, reg.case.pk),
                 }
             )
             adopt.append(make_it_so)
