@@ -127,6 +127,34 @@ def test_a_case_late_on_one_deadline_and_due_soon_on_another_is_in_both_queues(c
         assert numbers(u["supervisor"], "due_soon") == {case.number, calm.number}
 
 
+def test_the_overdue_queue_lists_newest_registration_first_whatever_the_due_dates(county):
+    """A page of a due queue is merged from each due date's newest cases (on PostgreSQL): the
+    case registered first but sent on last is due last, and still comes last, page by page."""
+    u = county.users
+    with at(DAY0):
+        early = register_appeal(county).case
+    later = []
+    for i in range(1, 4):
+        with at(DAY0 + dt.timedelta(days=i)):
+            later.append(to_housing(county, title=f"小区路灯不亮{i}", text="路灯坏了。"))
+    with at(DAY0 + dt.timedelta(days=4)):
+        early = services.transfer(case=early, actor=u["clerk"], body=county.housing)
+    due = {c.number: Case.objects.get(pk=c.pk).next_due_on for c in [early, *later]}
+    assert len(set(due.values())) == 4 and due[early.number] == max(due.values())
+    with at(DAY0 + dt.timedelta(days=60)):
+        for user in (u["supervisor"], u["handler"]):
+            seen, cursor = [], None
+            while True:
+                page = inbox(user, "overdue", InboxFilters(), cursor, 1)
+                seen += [c.number for c in page.items]
+                cursor = page.next_cursor
+                if not cursor:
+                    break
+            assert seen == [c.number for c in reversed(later)] + [early.number]
+            whole = inbox(user, "overdue", InboxFilters(), None, 3)
+            assert [c.number for c in whole.items] == seen[:3] and whole.next_cursor
+
+
 def test_citizen_windows_never_make_a_case_overdue(county):
     """W35: the 30 days to ask for review are the petitioner's, not a staff deadline.
     (Explained, not supported: no carrying out is owed, W32.)"""

@@ -274,14 +274,14 @@ class Case(models.Model):
                 condition=models.Q(next_due_on__isnull=False),
                 name="cases_case_due_queues",
             ),
-            # The nearest-deadline order, and the due queues newest first: their window of
-            # due dates is read here and sorted, so they cost what the queue holds, not what
-            # the table does (a walk of `cases_case_due_queues` from the newest case passes
-            # every case not yet due, 28 % of them in bench/scale.py's cases).
+            # The nearest-deadline order (cases due the same day newest first), and the due
+            # queues newest first: each due date's cases lie here in page order, and a page is
+            # merged from the first cases of each date (selectors/due_runs.py), so it costs
+            # what a page holds, not what the queue or the table does.
             models.Index(
-                fields=["next_due_on", "id"],
-                include=[*QUEUE_COLUMNS, "registered_at"],
-                name="cases_case_next_due_at",
+                fields=["next_due_on", "-registered_at", "-id"],
+                include=QUEUE_COLUMNS,
+                name="cases_case_due_runs",
             ),
             models.Index(
                 fields=["next_due_on"],

@@ -17,6 +17,7 @@ from xinfang.orgs.selectors import memberships_of, within_q
 from ..access import bodies_where, cases_visible_to
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import AWAITING_SIGNOFF, Case, Clock
+from .due_runs import newest_of_due_runs
 
 QUEUES = {
     "all": gettext_lazy("All"),
@@ -60,7 +61,7 @@ class InboxPage:
 def encode_cursor(case: Case, sort: str = "registered") -> str:
     if sort == "due":
         due = getattr(case, "next_due", None)
-        raw = f"due|{due.isoformat() if due else '-'}|{case.pk}"
+        raw = f"due|{due.isoformat() if due else '-'}|{case.registered_at.isoformat()}|{case.pk}"
     else:
         raw = f"{case.registered_at.isoformat()}|{case.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
@@ -78,19 +79,26 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         raise _bad_cursor() from exc
 
 
+def _before(at: dt.datetime, pk: int) -> Q:
+    """Rows after (at, pk) in newest-first order. The bound on registered_at alone is implied,
+    and stated so that an index on it can start there instead of at the newest case."""
+    return Q(registered_at__lte=at) & (Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
+
+
 def _after_due_cursor(cursor: str) -> Q:
-    """Rows after the cursor in (next_due ascending, nulls last; id ascending) order."""
+    """Rows after the cursor in (next_due ascending, nulls last; newest first) order."""
     try:
-        tag, due, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        tag, due, at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         if tag != "due":
             raise ValueError(tag)
         pk = int(pk)
+        at = dt.datetime.fromisoformat(at)
         day = None if due == "-" else dt.date.fromisoformat(due)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _bad_cursor() from exc
     if day is None:
-        return Q(next_due__isnull=True, pk__gt=pk)
-    return Q(next_due__gt=day) | Q(next_due=day, pk__gt=pk) | Q(next_due__isnull=True)
+        return Q(next_due__isnull=True) & _before(at, pk)
+    return Q(next_due__gt=day) | (Q(next_due=day) & _before(at, pk)) | Q(next_due__isnull=True)
 
 
 def inbox_queues(user) -> list[str]:
@@ -118,7 +126,6 @@ def staff_clocks(status: str | None = Clock.RUNNING) -> QuerySet[Clock]:
 
 
 def _queue_q(user, queue: str, day: dt.date) -> Q:
-    from django.conf import settings
 
     from ..workflow import HEAD, OPEN, S
 
@@ -127,23 +134,8 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
         return Q()
     if queue == "new":
         return Q(holder_body__in=own, state__in=[S.REGISTERED, S.TRANSFERRED])
-    # Both read the case's nearest running staff deadline (Case.next_due_on), kept by the clock
-    # service, so a page walks the cases alone instead of asking each one's clocks.
-    if queue == "due_soon":
-        soon = day + dt.timedelta(days=settings.XINFANG["DUE_SOON_DAYS"])
-        window = Q(state__in=OPEN, next_due_on__gte=day, next_due_on__lte=soon)
-        # A case already overdue on one deadline may have another one due soon: only its
-        # clocks tell, and only a case with several deadlines running can be one. Those few
-        # are found first, so the queue itself stays a range of due dates.
-        soon_cases = staff_clocks().filter(due_on__gte=day, due_on__lte=soon).values("case_id")
-        late = list(
-            Case.objects.filter(
-                several_deadlines=True, next_due_on__lt=day, state__in=OPEN, pk__in=soon_cases
-            ).values_list("pk", flat=True)
-        )
-        return window | Q(pk__in=late) if late else window
-    if queue == "overdue":
-        return Q(next_due_on__lt=day, state__in=OPEN)
+    if queue in DUE_QUEUES:
+        return due_range(queue, day).q
     if queue == "signoff":
         heads = bodies_where(user, {HEAD})
         return Q(holder_body__in=heads) & AWAITING_SIGNOFF
@@ -152,6 +144,45 @@ def _queue_q(user, queue: str, day: dt.date) -> Q:
     if queue == "leader":
         return Q(leader=user)
     raise InvalidInput(_("Unknown queue"), fields={"queue": [_("Unknown queue")]})
+
+
+@dataclass(frozen=True)
+class DueRange:
+    """A due queue: its filter, and the due dates its cases can have (first..last, both
+    inclusive, first None for no bound; plus `extra_days`, the dates of a few cases it holds
+    outside that range)."""
+
+    q: Q
+    first: dt.date | None
+    last: dt.date
+    extra_days: tuple[dt.date, ...] = ()
+
+
+def due_range(queue: str, day: dt.date) -> DueRange:
+    """The due-soon or overdue queue on `day`. Both read the case's nearest running staff
+    deadline (Case.next_due_on), kept by the clock service, so a page walks the cases alone
+    instead of asking each one's clocks."""
+    from django.conf import settings
+
+    from ..workflow import OPEN
+
+    if queue == "overdue":
+        last = day - dt.timedelta(days=1)
+        return DueRange(Q(next_due_on__lte=last, state__in=OPEN), None, last)
+    soon = day + dt.timedelta(days=settings.XINFANG["DUE_SOON_DAYS"])
+    window = Q(state__in=OPEN, next_due_on__gte=day, next_due_on__lte=soon)
+    # A case already overdue on one deadline may have another one due soon: only its clocks
+    # tell, and only a case with several deadlines running can be one. Those few are found
+    # first, so the queue itself stays a range of due dates.
+    soon_cases = staff_clocks().filter(due_on__gte=day, due_on__lte=soon).values("case_id")
+    late = dict(
+        Case.objects.filter(
+            several_deadlines=True, next_due_on__lt=day, state__in=OPEN, pk__in=soon_cases
+        ).values_list("pk", "next_due_on")
+    )
+    if not late:
+        return DueRange(window, day, soon)
+    return DueRange(window | Q(pk__in=list(late)), day, soon, tuple(sorted(set(late.values()))))
 
 
 def _search_q(query: str) -> Q | None:
@@ -224,42 +255,37 @@ def inbox_queryset(
     on: dt.date | None = None,
 ) -> QuerySet[Case]:
     """The cases of a queue after the filters and the cursor, in the filters' order (see
-    inbox): newest registration first, or with `sort="due"` the nearest deadline first."""
+    inbox): newest registration first, or with `sort="due"` the nearest deadline first (cases
+    due the same day newest first)."""
+    f = _checked(filters)
+    return _ordered(user, f, _queue_q(user, queue, on or today()), cursor)
+
+
+def _checked(filters: InboxFilters | None) -> InboxFilters:
     f = filters or InboxFilters()
-    day = on or today()
     if f.sort not in SORTS:
         raise InvalidInput(_("Unknown order"), fields={"sort": [_("Unknown order")]})
-    qs = _filtered(user, f).filter(_queue_q(user, queue, day))
-    qs = qs.select_related(*PAGE_RELATED)
+    return f
+
+
+def _ordered(user, f: InboxFilters, queue_q: Q, cursor: str | None) -> QuerySet[Case]:
+    qs = _filtered(user, f).filter(queue_q).select_related(*PAGE_RELATED)
     if f.sort == "due":
         qs = qs.annotate(next_due=_next_due())
         if cursor:
             qs = qs.filter(_after_due_cursor(cursor))
-        return qs.order_by(F("next_due").asc(nulls_last=True), "pk")
+        # The order of cases_case_next_due_at, so a page is the start of a walk of it.
+        return qs.order_by(F("next_due").asc(nulls_last=True), "-registered_at", "-pk")
     if cursor:
-        at, pk = decode_cursor(cursor)
-        qs = qs.filter(Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
-    if queue in DUE_QUEUES:
-        return qs.order_by(_newest_of_a_range().desc(), "-pk")
+        qs = qs.filter(_before(*decode_cursor(cursor)))
     return qs.order_by("-registered_at", "-pk")
 
 
-# Queues that are a range of due dates (cases_case_next_due_at): newest first, that range is
-# read and sorted. PostgreSQL would otherwise walk registered_at down from the newest case,
-# expecting the range's share of cases at every step; cases not yet due are the newest ones, so
-# it passed all of them first (at 10,000,000 cases in bench/scale.py, 2.8 million).
+# Queues that are a range of due dates. Newest first, PostgreSQL would walk registered_at down
+# from the newest case, expecting the range's share of cases at every step; cases not yet due
+# are the newest ones, so it passed all of them first (at 10,000,000 cases in bench/scale.py,
+# 2.8 million). A page of them is merged from each due date's newest cases instead (due_runs).
 DUE_QUEUES = frozenset({"due_soon", "overdue"})
-
-
-def _newest_of_a_range():
-    from django.db import connection
-    from django.db.models import DateTimeField
-    from django.db.models.expressions import RawSQL
-
-    if connection.vendor != "postgresql":
-        return F("registered_at")
-    # The same order, through an expression no index gives, so the range is sorted instead.
-    return RawSQL("cases_case.registered_at + interval '0 s'", [], output_field=DateTimeField())
 
 
 # A queue's tab counts its cases up to this many and then says "999+": an exact count of all of
@@ -327,12 +353,22 @@ def inbox_page_ids(
     limit: int = 51,
     *,
     on: dt.date | None = None,
-) -> QuerySet:
+) -> list[int]:
     """The ids of one page, in page order: the page's cases are picked on the case table alone
     and joined to their bodies, category and place afterwards, so a search that matches many
     thousand cases never drags every match through those joins before the top of the page."""
-    qs = inbox_queryset(user, queue, filters, cursor, on=on).select_related(None)
-    return qs.values_list("pk", flat=True)[:limit]
+    from django.db import connection
+
+    f = _checked(filters)
+    day = on or today()
+    if queue in DUE_QUEUES and f.sort == "registered" and connection.vendor == "postgresql":
+        due = due_range(queue, day)
+        qs = _ordered(user, f, due.q, cursor).select_related(None)
+        return newest_of_due_runs(
+            qs, first=due.first, last=due.last, extra_days=due.extra_days, limit=limit
+        )
+    qs = inbox_queryset(user, queue, f, cursor, on=day).select_related(None)
+    return list(qs.values_list("pk", flat=True)[:limit])
 
 
 def staff_clock_due(cases: list[Case]) -> dict[int, dict]:
