@@ -85,3 +85,30 @@ def test_the_desk_search_page_lists_the_matches(county, cases, client):
     numbers = [c.number for c in Case.objects.filter(pk__in=_expected("公积金"))]
     assert numbers and all(n in html for n in numbers)
     assert "幸福小区拆迁补偿不到位" not in html
+
+
+def test_a_body_reached_by_several_reasons_finds_each_case_once_newest_first(county, cases):
+    """The office registered every case, holds some and sent the rest on; the land bureau
+    holds what was sent to it and co-handles two more. On PostgreSQL each reason to see a case
+    is read on its own (selectors/arms.py): each case still comes once, in page order, and
+    the tab counts count it once."""
+    from xinfang.cases import services
+    from xinfang.cases.selectors import queue_counts
+
+    u = county.users
+    with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
+        for case in cases[::3]:
+            services.transfer(case=case, actor=u["clerk"], body=county.land)
+        for case in cases[1:6:3]:
+            case = services.transfer(case=case, actor=u["clerk"], body=county.housing)
+            services.add_co_handler(case=case, actor=u["clerk"], body=county.land, part="土地部分")
+    land_sees = {c.pk for c in cases[::3]} | {c.pk for c in cases[1:6:3]}
+    for user, seen in ((u["clerk"], {c.pk for c in cases}), (u["land_handler"], land_sees)):
+        for query in ("", "拆迁", "公积金"):
+            expected = [pk for pk in _expected(query) if pk in seen]
+            assert expected
+            assert _found(user, query, 2) == expected
+            assert _found(user, query, 50) == expected
+            with time_machine.travel(START + dt.timedelta(hours=2), tick=False):
+                counts = queue_counts(user, InboxFilters(q=query))
+            assert counts["all"] == len(expected)

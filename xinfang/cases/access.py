@@ -88,29 +88,49 @@ def co_handled(bodies: list[int]) -> list[int]:
     return list(CoHandler.objects.filter(body__in=bodies).values_list("case_id", flat=True))
 
 
-def case_scope_q(user, columns: ScopeColumns = CASE_COLUMNS) -> Q:
+def scope_arms(user, columns: ScopeColumns = CASE_COLUMNS) -> list[Q]:
     """Holder-based scope, plus the cases a body registered or sent on (it follows them up).
-    A village agent (代办员) sees the cases they filed themselves, by that key, and no other."""
+    A village agent (代办员) sees the cases they filed themselves, by that key, and no other.
+    Each reason to see a case is one filter, so that a list can be read one reason at a time
+    through that reason's own index (see selectors/arms.py)."""
     c = columns
     own = [m.body_id for m in body_posts(user)]
-    q = Q(**{f"{c.pk}__in": []})
+    arms = []
     if own:
-        q = (
-            scope_q(user, body_field=c.holder_body)
-            | Q(**{f"{c.registering_body}__in": own})
-            | Q(**{f"{c.sender_body}__in": own})
-            # The co-handled cases' ids in hand: a literal list keeps the whole rule usable
-            # through the indexes (a subquery inside the OR makes PostgreSQL read every case).
-            | Q(**{f"{c.pk}__in": co_handled(own)})
-        )
+        arms += [
+            scope_q(user, body_field=c.holder_body),
+            Q(**{f"{c.registering_body}__in": own}),
+            Q(**{f"{c.sender_body}__in": own}),
+        ]
+        # The co-handled cases' ids in hand: a literal list keeps the whole rule usable
+        # through the indexes (a subquery inside the OR makes PostgreSQL read every case).
+        handled = co_handled(own)
+        if handled:
+            arms.append(Q(**{f"{c.pk}__in": handled}))
     if is_village_agent(user):
-        q |= Q(**{c.filed_by: user})
+        arms.append(Q(**{c.filed_by: user}))
+    return arms
+
+
+def case_scope_q(user, columns: ScopeColumns = CASE_COLUMNS) -> Q:
+    """Any of the user's reasons to see a case (scope_arms), as one filter."""
+    q = Q(**{f"{columns.pk}__in": []})
+    for arm in scope_arms(user, columns):
+        q |= arm
     return q
 
 
 def visible_q(user, columns: ScopeColumns = CASE_COLUMNS) -> Q:
     """The cases a user may see, as a filter over `columns` (cases_visible_to's rule)."""
     return case_scope_q(user, columns) & protection_q(user, columns)
+
+
+def visible_arms(user) -> list[Q]:
+    """The cases a user may see, as filters whose union is visible_q(user)."""
+    if user is None or not user.is_authenticated:
+        return []
+    protection = protection_q(user)
+    return [arm & protection for arm in scope_arms(user)]
 
 
 def cases_visible_to(user) -> QuerySet[Case]:

@@ -14,9 +14,10 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.timeutil import today
 from xinfang.orgs.selectors import memberships_of, within_q
 
-from ..access import bodies_where, cases_visible_to
+from ..access import bodies_where, cases_visible_to, visible_arms
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import AWAITING_SIGNOFF, Case, Clock
+from .arms import count_of_arms, newest_of_arms
 from .due_runs import newest_of_due_runs
 
 QUEUES = {
@@ -210,11 +211,12 @@ def _search_q(query: str) -> Q | None:
     return q
 
 
-def _filtered(user, f: InboxFilters) -> QuerySet[Case]:
-    """The cases visible to the user after the filters, before any queue."""
+def _filtered(user, f: InboxFilters, visible: Q | None = None) -> QuerySet[Case]:
+    """The cases visible to the user after the filters, before any queue (`visible`: one of
+    the user's visible_arms instead of all of them)."""
     from xinfang.orgs.models import Division
 
-    qs = cases_visible_to(user)
+    qs = cases_visible_to(user) if visible is None else Case.objects.filter(visible)
     if f.state:
         qs = qs.filter(state=f.state)
     if f.category:
@@ -268,8 +270,10 @@ def _checked(filters: InboxFilters | None) -> InboxFilters:
     return f
 
 
-def _ordered(user, f: InboxFilters, queue_q: Q, cursor: str | None) -> QuerySet[Case]:
-    qs = _filtered(user, f).filter(queue_q).select_related(*PAGE_RELATED)
+def _ordered(
+    user, f: InboxFilters, queue_q: Q, cursor: str | None, visible: Q | None = None
+) -> QuerySet[Case]:
+    qs = _filtered(user, f, visible).filter(queue_q).select_related(*PAGE_RELATED)
     if f.sort == "due":
         qs = qs.annotate(next_due=_next_due())
         if cursor:
@@ -299,8 +303,19 @@ def queue_counts(
     """How many cases each of the user's queues holds under the same filters, each counted up
     to COUNT_CAP + 1 (more than COUNT_CAP reads as "999+"), so a count costs at most that many
     rows however many cases there are."""
+    from django.db import connection
+
     day = on or today()
-    qs = _filtered(user, filters or InboxFilters()).order_by()
+    f = filters or InboxFilters()
+    arms = visible_arms(user)
+    if connection.vendor == "postgresql" and len(arms) > 1:
+        parts = [_filtered(user, f, arm) for arm in arms]
+        out = {}
+        for q in inbox_queues(user):
+            queue_q = _queue_q(user, q, day)
+            out[q] = count_of_arms([p.filter(queue_q) for p in parts], cap=COUNT_CAP + 1)
+        return out
+    qs = _filtered(user, f).order_by()
     return {
         q: qs.filter(_queue_q(user, q, day)).values("pk")[: COUNT_CAP + 1].count()
         for q in inbox_queues(user)
@@ -367,7 +382,14 @@ def inbox_page_ids(
         return newest_of_due_runs(
             qs, first=due.first, last=due.last, extra_days=due.extra_days, limit=limit
         )
-    qs = inbox_queryset(user, queue, f, cursor, on=day).select_related(None)
+    queue_q = _queue_q(user, queue, day)
+    arms = visible_arms(user)
+    if f.sort == "registered" and connection.vendor == "postgresql" and len(arms) > 1:
+        return newest_of_arms(
+            [_ordered(user, f, queue_q, cursor, arm).select_related(None) for arm in arms],
+            limit=limit,
+        )
+    qs = _ordered(user, f, queue_q, cursor).select_related(None)
     return list(qs.values_list("pk", flat=True)[:limit])
 
 
