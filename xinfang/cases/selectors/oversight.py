@@ -9,19 +9,43 @@ from django.db.models import Q, QuerySet
 from xinfang.core.timeutil import today
 from xinfang.orgs.selectors import memberships_of
 
-from ..access import bodies_where, cases_visible_to, grid_scope_q, protection_q
+from ..access import (
+    ScopeColumns,
+    bodies_where,
+    cases_visible_to,
+    grid_scope_q,
+    protection_q,
+    visible_q,
+)
 from ..deadlines import CITIZEN_WINDOWS, OPTION_WINDOWS
 from ..models import Case, CaseEvent, Clock, CoHandler
 
 SUPERVISION_LIST_LIMIT = 200
 
 
+# The visibility rule read on a clock's case through the join, so that a list of clocks in
+# due order walks the clocks' (status, due_on) index and looks each case up, stopping at a
+# page. Asked as "case in (the cases the user sees)", PostgreSQL gathered every visible open
+# case first (at 10,000,000 cases, a third of a second for each list).
+CLOCK_CASE_COLUMNS = ScopeColumns(
+    pk="case",
+    holder_body="case__holder_body",
+    registering_body="case__registering_body",
+    sender_body="case__sender_body",
+    accused_body="case__accused_body",
+    filed_by="case__filed_by",
+)
+
+
 def _staff_deadlines(user, day: dt.date) -> QuerySet[Clock]:
     from ..workflow import OPEN
 
-    visible = cases_visible_to(user).filter(state__in=OPEN).values("pk")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Clock.objects.none()
     return (
-        Clock.objects.filter(status=Clock.RUNNING, case_id__in=visible)
+        Clock.objects.filter(
+            visible_q(user, CLOCK_CASE_COLUMNS), status=Clock.RUNNING, case__state__in=OPEN
+        )
         .exclude(period__in=CITIZEN_WINDOWS)
         .select_related("case", "case__holder_body")
     )
