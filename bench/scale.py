@@ -271,12 +271,16 @@ def _timed(client, url: str, runs: int, **headers) -> dict:
 def _search_plan(user, q: str) -> dict:
     """EXPLAIN ANALYZE of the query that picks a search page's ids (the first page)."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from xinfang.cases.selectors import InboxFilters, inbox_page_ids
 
-    sql, params = inbox_page_ids(user, "all", InboxFilters(q=q), None, 51).query.sql_with_params()
+    # The page's query is the last one it runs (the ones before find the user's bodies).
+    with CaptureQueriesContext(connection) as ran:
+        inbox_page_ids(user, "all", InboxFilters(q=q), None, 51)
+    sql = ran.captured_queries[-1]["sql"]
     with connection.cursor() as cur:
-        cur.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)
+        cur.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql)
         plan = [r[0] for r in cur.fetchall()]
     found = [re.search(r"Execution Time: ([\d.]+)", p) for p in plan]
     exec_ms = next((float(m.group(1)) for m in found if m), None)
@@ -347,10 +351,9 @@ def measure(runs: int, *, client=None, log=print, only: frozenset = frozenset())
     for role in ("supervisor", "handler") if wanted("search") else ():
         for q in SEARCHES:
             r = _timed(clients[role], f"{home}?q={quote(q)}", runs)
-            entry = {"user": role, "q": q, **r, "plans": []}
-            if role == "supervisor":
-                entry["plans"] = [_search_plan(who[role], q) for _ in range(3)]
-                entry["plan_stable"] = len({tuple(p["shape"]) for p in entry["plans"]}) == 1
+            entry = {"user": role, "q": q, **r}
+            entry["plans"] = [_search_plan(who[role], q) for _ in range(3)]
+            entry["plan_stable"] = len({tuple(p["shape"]) for p in entry["plans"]}) == 1
             out["search"].append(entry)
             log(f"  search {role:10} {q:8} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}")
             r = _timed(clients[role], f"{counts_url}?q={quote(q)}", runs)
