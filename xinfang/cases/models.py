@@ -290,6 +290,15 @@ class Case(models.Model):
                 include=QUEUE_COLUMNS,
                 name="cases_case_due_runs",
             ),
+            # The same runs for the cases a body holds (a handler's due queues: read through
+            # cases_case_due_runs, each date's run of a body with 2 % of the cases was read
+            # whole to find its few).
+            models.Index(
+                fields=["holder_body", "next_due_on", "-registered_at", "-id"],
+                include=["state", "accused_body"],
+                condition=models.Q(next_due_on__isnull=False),
+                name="cases_case_held_due",
+            ),
             models.Index(
                 fields=["next_due_on"],
                 condition=models.Q(several_deadlines=True),
@@ -518,7 +527,10 @@ class Clock(models.Model):
         verbose_name = _("clock")
         verbose_name_plural = _("clocks")
         indexes = [
-            models.Index(fields=["status", "due_on"]),
+            # Supervision's lists of running deadlines, in (due_on, id) order: a page is the
+            # start of a walk of this index. Without the id, all the clocks of a day were read
+            # and their cases looked up before sorting (28,000 at 10,000,000 cases, 0.3 s).
+            models.Index(fields=["status", "due_on", "id"], name="cases_clock_status_due_id"),
             models.Index(fields=["case", "period", "status"]),
             # On-time rates count the deadlines stopped in a window (docs/metrics.md).
             models.Index(

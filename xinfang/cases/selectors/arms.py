@@ -19,7 +19,7 @@ from ..models import Case
 def newest_of_arms(parts: list[QuerySet[Case]], *, limit: int) -> list[int]:
     """Ids of the `limit` newest cases of the union of `parts` (each filtered to one reason
     and to the page's filters and cursor), newest first."""
-    parts = _not_empty(parts)
+    parts = not_empty(parts)
     if len(parts) < 2:
         return [
             pk
@@ -37,14 +37,14 @@ def newest_of_arms(parts: list[QuerySet[Case]], *, limit: int) -> list[int]:
 def count_of_arms(parts: list[QuerySet[Case]], *, cap: int) -> int:
     """How many cases the union of `parts` holds, counted up to `cap`: each part is read up
     to `cap` rows, so the count costs at most parts x cap rows."""
-    parts = _not_empty(parts)
+    parts = not_empty(parts)
     if len(parts) < 2:
         return sum(p.order_by().values("pk")[:cap].count() for p in parts)
     runs = [p.order_by().values_list("pk", flat=True)[:cap] for p in parts]
     return min(cap, runs[0].union(*runs[1:]).count())
 
 
-def _not_empty(parts: list[QuerySet[Case]]) -> list[QuerySet[Case]]:
+def not_empty(parts: list[QuerySet[Case]]) -> list[QuerySet[Case]]:
     # A filter that can match nothing (an unknown division) makes its part an empty set,
     # which a union would drop, leaving a sliced part that could no longer be ordered.
     return [p for p in parts if not p.query.is_empty()]

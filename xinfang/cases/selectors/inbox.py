@@ -303,23 +303,14 @@ def queue_counts(
     """How many cases each of the user's queues holds under the same filters, each counted up
     to COUNT_CAP + 1 (more than COUNT_CAP reads as "999+"), so a count costs at most that many
     rows however many cases there are."""
-    from django.db import connection
-
     day = on or today()
     f = filters or InboxFilters()
-    arms = visible_arms(user)
-    if connection.vendor == "postgresql" and len(arms) > 1:
-        parts = [_filtered(user, f, arm) for arm in arms]
-        out = {}
-        for q in inbox_queues(user):
-            queue_q = _queue_q(user, q, day)
-            out[q] = count_of_arms([p.filter(queue_q) for p in parts], cap=COUNT_CAP + 1)
-        return out
-    qs = _filtered(user, f).order_by()
-    return {
-        q: qs.filter(_queue_q(user, q, day)).values("pk")[: COUNT_CAP + 1].count()
-        for q in inbox_queues(user)
-    }
+    parts = [_filtered(user, f, arm) for arm in _arms_or_all(user)]
+    out = {}
+    for q in inbox_queues(user):
+        queue_q = _queue_q(user, q, day)
+        out[q] = count_of_arms([p.filter(queue_q) for p in parts], cap=COUNT_CAP + 1)
+    return out
 
 
 def count_label(n: int) -> str:
@@ -378,19 +369,28 @@ def inbox_page_ids(
     day = on or today()
     if queue in DUE_QUEUES and f.sort == "registered" and connection.vendor == "postgresql":
         due = due_range(queue, day)
-        qs = _ordered(user, f, due.q, cursor).select_related(None)
         return newest_of_due_runs(
-            qs, first=due.first, last=due.last, extra_days=due.extra_days, limit=limit
-        )
-    queue_q = _queue_q(user, queue, day)
-    arms = visible_arms(user)
-    if f.sort == "registered" and connection.vendor == "postgresql" and len(arms) > 1:
-        return newest_of_arms(
-            [_ordered(user, f, queue_q, cursor, arm).select_related(None) for arm in arms],
+            [_ordered(user, f, due.q, cursor, arm) for arm in _arms_or_all(user)],
+            first=due.first,
+            last=due.last,
+            extra_days=due.extra_days,
             limit=limit,
         )
+    queue_q = _queue_q(user, queue, day)
+    if f.sort == "registered":
+        parts = [_ordered(user, f, queue_q, cursor, arm) for arm in _arms_or_all(user)]
+        return newest_of_arms(parts, limit=limit)
     qs = _ordered(user, f, queue_q, cursor).select_related(None)
     return list(qs.values_list("pk", flat=True)[:limit])
+
+
+def _arms_or_all(user) -> list[Q | None]:
+    """The user's reasons to see a case one by one (selectors/arms.py) on PostgreSQL, where
+    each has an index to walk; else, or for a single reason, [None]: all of them at once."""
+    from django.db import connection
+
+    arms = visible_arms(user) if connection.vendor == "postgresql" else []
+    return arms if len(arms) > 1 else [None]
 
 
 def staff_clock_due(cases: list[Case]) -> dict[int, dict]:
