@@ -11,7 +11,7 @@ page is the newest of those few rows.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 
 from ..models import Case
 
@@ -48,3 +48,15 @@ def not_empty(parts: list[QuerySet[Case]]) -> list[QuerySet[Case]]:
     # A filter that can match nothing (an unknown division) makes its part an empty set,
     # which a union would drop, leaving a sliced part that could no longer be ordered.
     return [p for p in parts if not p.query.is_empty()]
+
+
+def holding_arms(arms: list[Q]) -> list[Q]:
+    """The reasons that reach at least one case, found in one query. A reason that reaches
+    none (a bureau that never sent a case on) would still be planned, and PostgreSQL may
+    walk a whole range of another index to find that it holds nothing."""
+    probes = [
+        Case.objects.filter(arm).annotate(arm=Value(i, IntegerField())).values_list("arm")[:1]
+        for i, arm in enumerate(arms)
+    ]
+    held = {row[0] for row in probes[0].union(*probes[1:], all=True)}
+    return [arm for i, arm in enumerate(arms) if i in held]

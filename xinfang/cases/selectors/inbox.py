@@ -17,7 +17,7 @@ from xinfang.orgs.selectors import memberships_of, within_q
 from ..access import bodies_where, cases_visible_to, visible_arms
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import AWAITING_SIGNOFF, Case, Clock
-from .arms import count_of_arms, newest_of_arms
+from .arms import count_of_arms, holding_arms, newest_of_arms
 from .due_runs import newest_of_due_runs
 
 QUEUES = {
@@ -390,6 +390,8 @@ def _arms_or_all(user) -> list[Q | None]:
     from django.db import connection
 
     arms = visible_arms(user) if connection.vendor == "postgresql" else []
+    if len(arms) > 1:
+        arms = holding_arms(arms)
     return arms if len(arms) > 1 else [None]
 
 
