@@ -385,14 +385,14 @@ def inbox_page_ids(
 
 
 def _arms_or_all(user) -> list[Q | None]:
-    """The user's reasons to see a case one by one (selectors/arms.py) on PostgreSQL, where
-    each has an index to walk; else, or for a single reason, [None]: all of them at once."""
+    """The user's reasons to see a case that reach any case, one by one (selectors/arms.py),
+    on PostgreSQL, where each has an index to walk; elsewhere [None]: all of them at once."""
     from django.db import connection
 
     arms = visible_arms(user) if connection.vendor == "postgresql" else []
     if len(arms) > 1:
-        arms = holding_arms(arms)
-    return arms if len(arms) > 1 else [None]
+        arms = holding_arms(arms) or arms[:1]
+    return arms or [None]
 
 
 def staff_clock_due(cases: list[Case]) -> dict[int, dict]:
