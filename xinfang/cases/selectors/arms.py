@@ -34,16 +34,6 @@ def newest_of_arms(parts: list[QuerySet[Case]], *, limit: int) -> list[int]:
     return [pk for pk, _at in union]
 
 
-def count_of_arms(parts: list[QuerySet[Case]], *, cap: int) -> int:
-    """How many cases the union of `parts` holds, counted up to `cap`: each part is read up
-    to `cap` rows, so the count costs at most parts x cap rows."""
-    parts = not_empty(parts)
-    if len(parts) < 2:
-        return sum(p.order_by().values("pk")[:cap].count() for p in parts)
-    runs = [p.order_by().values_list("pk", flat=True)[:cap] for p in parts]
-    return min(cap, runs[0].union(*runs[1:]).count())
-
-
 def not_empty(parts: list[QuerySet[Case]]) -> list[QuerySet[Case]]:
     # A filter that can match nothing (an unknown division) makes its part an empty set,
     # which a union would drop, leaving a sliced part that could no longer be ordered.

@@ -17,7 +17,7 @@ from xinfang.orgs.selectors import memberships_of, within_q
 from ..access import bodies_where, cases_visible_to, visible_arms
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import AWAITING_SIGNOFF, Case, Clock
-from .arms import count_of_arms, holding_arms, newest_of_arms
+from .arms import holding_arms, newest_of_arms
 from .due_runs import newest_of_due_runs
 
 QUEUES = {
@@ -303,14 +303,15 @@ def queue_counts(
     """How many cases each of the user's queues holds under the same filters, each counted up
     to COUNT_CAP + 1 (more than COUNT_CAP reads as "999+"), so a count costs at most that many
     rows however many cases there are."""
+    # One query per tab over all the reasons to see a case at once: read one reason at a time
+    # (as a page is), counts at 10,000,000 cases took seconds where PostgreSQL would walk
+    # several reasons' indexes in full.
     day = on or today()
-    f = filters or InboxFilters()
-    parts = [_filtered(user, f, arm) for arm in _arms_or_all(user)]
-    out = {}
-    for q in inbox_queues(user):
-        queue_q = _queue_q(user, q, day)
-        out[q] = count_of_arms([p.filter(queue_q) for p in parts], cap=COUNT_CAP + 1)
-    return out
+    qs = _filtered(user, filters or InboxFilters()).order_by()
+    return {
+        q: qs.filter(_queue_q(user, q, day)).values("pk")[: COUNT_CAP + 1].count()
+        for q in inbox_queues(user)
+    }
 
 
 def count_label(n: int) -> str:
