@@ -387,10 +387,19 @@ def inbox_page_ids(
 
 def _arms_or_all(user) -> list[Q | None]:
     """The user's reasons to see a case that reach any case, one by one (selectors/arms.py),
-    on PostgreSQL, where each has an index to walk; elsewhere [None]: all of them at once."""
+    on PostgreSQL, where each has an index to walk; elsewhere [None]: all of them at once.
+    So is an overseer's list: their division's bodies are no one body whose index gives the
+    page order, and read one reason at a time, a rare word's search at 10,000,000 cases took
+    318 ms instead of 126."""
     from django.db import connection
 
-    arms = visible_arms(user) if connection.vendor == "postgresql" else []
+    from xinfang.orgs.models import WIDE_SCOPE_ROLES
+
+    if connection.vendor != "postgresql" or any(
+        m.role in WIDE_SCOPE_ROLES for m in memberships_of(user)
+    ):
+        return [None]
+    arms = visible_arms(user)
     if len(arms) > 1:
         arms = holding_arms(arms) or arms[:1]
     return arms or [None]
