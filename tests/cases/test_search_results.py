@@ -112,3 +112,22 @@ def test_a_body_reached_by_several_reasons_finds_each_case_once_newest_first(cou
             with time_machine.travel(START + dt.timedelta(hours=2), tick=False):
                 counts = queue_counts(user, InboxFilters(q=query))
             assert counts["all"] == len(expected)
+
+
+@pytest.mark.parametrize("window", [1, 4, 9])
+def test_a_search_of_several_words_first_looks_among_the_newest_cases_and_stays_exact(
+    county, cases, monkeypatch, window
+):
+    """Several words are looked for among the newest cases first (inbox._newest_in_window);
+    when those hold too few matches for a page, the whole list is searched: each page is the
+    same either way."""
+    import importlib
+
+    monkeypatch.setattr(
+        importlib.import_module("xinfang.cases.selectors.inbox"), "SEARCH_WINDOW", window
+    )
+    expected = _expected("拆迁 补偿")
+    assert len(expected) >= 4
+    for user in (county.users["supervisor"], county.users["clerk"]):
+        assert _found(user, "拆迁 补偿", 2) == expected
+        assert _found(user, "拆迁 补偿", 50) == expected

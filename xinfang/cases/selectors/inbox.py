@@ -186,6 +186,12 @@ def due_range(queue: str, day: dt.date) -> DueRange:
     return DueRange(window | Q(pk__in=list(late)), day, soon, tuple(sorted(set(late.values()))))
 
 
+def search_words(query: str) -> list[str]:
+    from .. import search
+
+    return search.words(query) if query.strip() else []
+
+
 def _search_q(query: str) -> Q | None:
     """Every jieba word of the query must be a word of the case (see cases/search.py)."""
     from django.db import connection
@@ -379,10 +385,34 @@ def inbox_page_ids(
         )
     queue_q = _queue_q(user, queue, day)
     if f.sort == "registered":
-        parts = [_ordered(user, f, queue_q, cursor, arm) for arm in _arms_or_all(user)]
+        arms = _arms_or_all(user)
+        if len(arms) == 1 and len(search_words(f.q)) > 1:
+            ids = _newest_in_window(user, f, queue_q, cursor, arms[0], limit)
+            if len(ids) == limit:
+                return ids
+        parts = [_ordered(user, f, queue_q, cursor, arm) for arm in arms]
         return newest_of_arms(parts, limit=limit)
     qs = _ordered(user, f, queue_q, cursor).select_related(None)
     return list(qs.values_list("pk", flat=True)[:limit])
+
+
+# How many of the newest cases a search of several words looks through first.
+SEARCH_WINDOW = 5000
+
+
+def _newest_in_window(user, f, queue_q, cursor, arm, limit: int) -> list[int]:
+    """A search of several words among the newest SEARCH_WINDOW cases of the list. If that
+    finds `limit` matches they are the page (no older case can come before them). PostgreSQL
+    estimates several words as if they were independent, though the words one asks for
+    together go together: for "拆迁 补偿" it expected 1,400 of a bureau's cases where 17,900
+    match, so it gathered every match (half a second at 10,000,000 cases) instead of walking
+    the newest cases, where a page is found within a few hundred."""
+    from dataclasses import replace
+
+    newest = _ordered(user, replace(f, q=""), queue_q, cursor, arm).select_related(None)
+    window = newest.values("pk")[:SEARCH_WINDOW]
+    found = Case.objects.filter(pk__in=window).filter(_search_q(f.q))
+    return list(found.order_by("-registered_at", "-pk").values_list("pk", flat=True)[:limit])
 
 
 def _arms_or_all(user) -> list[Q | None]:
