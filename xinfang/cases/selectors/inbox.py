@@ -19,6 +19,7 @@ from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import AWAITING_SIGNOFF, Case, Clock
 from .arms import holding_arms, newest_of_arms
 from .due_runs import newest_of_due_runs
+from .windows import newest_matches
 
 QUEUES = {
     "all": gettext_lazy("All"),
@@ -401,15 +402,20 @@ SEARCH_WINDOW = 5000
 
 
 def _newest_in_window(user, f, queue_q, cursor, arm, limit: int) -> list[int]:
-    """A search of several words among the newest SEARCH_WINDOW cases of the list. If that
-    finds `limit` matches they are the page (no older case can come before them). PostgreSQL
-    estimates several words as if they were independent, though the words one asks for
-    together go together: for "拆迁 补偿" it expected 1,400 of a bureau's cases where 17,900
-    match, so it gathered every match (half a second at 10,000,000 cases) instead of walking
-    the newest cases, where a page is found within a few hundred."""
+    """A search of several words among the newest SEARCH_WINDOW cases of the list (see
+    selectors/windows.py). If that finds `limit` matches they are the page: no older case
+    can come before them."""
     from dataclasses import replace
 
+    from django.db import connection
+
+    from .. import search
+
     newest = _ordered(user, replace(f, q=""), queue_q, cursor, arm).select_related(None)
+    if connection.vendor == "postgresql":
+        return newest_matches(
+            newest, tsquery=search.tsquery(f.q), window=SEARCH_WINDOW, limit=limit
+        )
     window = newest.values("pk")[:SEARCH_WINDOW]
     found = Case.objects.filter(pk__in=window).filter(_search_q(f.q))
     return list(found.order_by("-registered_at", "-pk").values_list("pk", flat=True)[:limit])
