@@ -4,6 +4,7 @@
 
 from ..access import case_get_for_citizen, case_get_for_user, cases_visible_to, may_see_identity
 from ..deadlines import CITIZEN_WINDOWS, NOT_STAFF_DEADLINES, OPTION_WINDOWS
+from .cursors import decode_cursor, encode_cursor
 from .decisions import DecisionRecord, decision_record
 from .inbox import (
     COUNT_CAP,
@@ -14,8 +15,6 @@ from .inbox import (
     InboxFilters,
     InboxPage,
     count_label,
-    decode_cursor,
-    encode_cursor,
     inbox,
     inbox_page_ids,
     inbox_queryset,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from ..access import bodies_where, cases_visible_to, visible_arms
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import AWAITING_SIGNOFF, Case, Clock
 from .arms import holding_arms, newest_of_arms
+from .cursors import after_due_cursor, before, decode_cursor, encode_cursor
 from .due_runs import newest_of_due_runs
 from .windows import newest_matches
 
@@ -58,49 +58,6 @@ class InboxFilters:
 class InboxPage:
     items: list[Case]
     next_cursor: str | None
-
-
-def encode_cursor(case: Case, sort: str = "registered") -> str:
-    if sort == "due":
-        due = getattr(case, "next_due", None)
-        raw = f"due|{due.isoformat() if due else '-'}|{case.registered_at.isoformat()}|{case.pk}"
-    else:
-        raw = f"{case.registered_at.isoformat()}|{case.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _bad_cursor() -> InvalidInput:
-    return InvalidInput(_("Invalid page cursor"), fields={"cursor": [_("Invalid page cursor")]})
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
-    try:
-        at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return dt.datetime.fromisoformat(at), int(pk)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _bad_cursor() from exc
-
-
-def _before(at: dt.datetime, pk: int) -> Q:
-    """Rows after (at, pk) in newest-first order. The bound on registered_at alone is implied,
-    and stated so that an index on it can start there instead of at the newest case."""
-    return Q(registered_at__lte=at) & (Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
-
-
-def _after_due_cursor(cursor: str) -> Q:
-    """Rows after the cursor in (next_due ascending, nulls last; newest first) order."""
-    try:
-        tag, due, at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        if tag != "due":
-            raise ValueError(tag)
-        pk = int(pk)
-        at = dt.datetime.fromisoformat(at)
-        day = None if due == "-" else dt.date.fromisoformat(due)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _bad_cursor() from exc
-    if day is None:
-        return Q(next_due__isnull=True) & _before(at, pk)
-    return Q(next_due__gt=day) | (Q(next_due=day) & _before(at, pk)) | Q(next_due__isnull=True)
 
 
 def inbox_queues(user) -> list[str]:
@@ -284,11 +241,11 @@ def _ordered(
     if f.sort == "due":
         qs = qs.annotate(next_due=_next_due())
         if cursor:
-            qs = qs.filter(_after_due_cursor(cursor))
+            qs = qs.filter(after_due_cursor(cursor))
         # The order of cases_case_next_due_at, so a page is the start of a walk of it.
         return qs.order_by(F("next_due").asc(nulls_last=True), "-registered_at", "-pk")
     if cursor:
-        qs = qs.filter(_before(*decode_cursor(cursor)))
+        qs = qs.filter(before(*decode_cursor(cursor)))
     return qs.order_by("-registered_at", "-pk")
 
 
