@@ -254,10 +254,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["holder_body", "state", "registered_at"]),
-            # A body's cases newest first. A list read one reason to see a case at a time
-            # (selectors/arms.py) walks it for the cases a body holds and stops at a page: a
-            # handler's search of a common word at 10,000,000 cases reads a few hundred rows
-            # instead of every match of the word.
+            # A body's cases newest first, walked for one reason to see a case
+            # (selectors/arms.py): a handler's search of a common word stops at a page.
             models.Index(
                 fields=["holder_body", "-registered_at", "-id"], name="cases_case_held_newest"
             ),
@@ -271,28 +269,22 @@ class Case(models.Model):
                 condition=models.Q(supervised=True) | models.Q(listed_supervision=True),
                 name="cases_case_supervised_at",
             ),
-            # The due-soon and overdue queues, newest first, and the nearest-deadline order
-            # (no running staff deadline last): walks that read no case row, as PostgreSQL keeps
-            # the columns the queues and the visibility rules test beside the key (at 1,000,000
-            # cases the overdue queue takes 10 ms instead of 360 ms reading rows).
+            # Cases with a running staff deadline, newest first, read without their rows. The
+            # due queues now read cases_case_due_runs; 10 scans in a whole 10M bench run.
             models.Index(
                 fields=["registered_at", "id"],
                 include=["next_due_on", *QUEUE_COLUMNS],
                 condition=models.Q(next_due_on__isnull=False),
                 name="cases_case_due_queues",
             ),
-            # The nearest-deadline order (cases due the same day newest first), and the due
-            # queues newest first: each due date's cases lie here in page order, and a page is
-            # merged from the first cases of each date (selectors/due_runs.py), so it costs
-            # what a page holds, not what the queue or the table does.
+            # The nearest-deadline order (same day: newest first), and each due date's cases
+            # in page order for the due queues' merge (selectors/due_runs.py).
             models.Index(
                 fields=["next_due_on", "-registered_at", "-id"],
                 include=QUEUE_COLUMNS,
                 name="cases_case_due_runs",
             ),
-            # The same runs for the cases a body holds (a handler's due queues: read through
-            # cases_case_due_runs, each date's run of a body with 2 % of the cases was read
-            # whole to find its few).
+            # The same runs for the cases one body holds (a handler's due queues).
             models.Index(
                 fields=["holder_body", "next_due_on", "-registered_at", "-id"],
                 include=["state", "accused_body"],
