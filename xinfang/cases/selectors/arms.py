@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db.models import IntegerField, Q, QuerySet, Value
 
 from ..models import Case
+from .cursors import NEWEST_FIRST
 
 
 def newest_of_arms(parts: list[QuerySet[Case]], *, limit: int) -> list[int]:
@@ -24,13 +25,10 @@ def newest_of_arms(parts: list[QuerySet[Case]], *, limit: int) -> list[int]:
         return [
             pk
             for p in parts
-            for pk in p.order_by("-registered_at", "-pk").values_list("pk", flat=True)[:limit]
+            for pk in p.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[:limit]
         ]
-    runs = [
-        p.order_by("-registered_at", "-pk").values_list("pk", "registered_at")[:limit]
-        for p in parts
-    ]
-    union = runs[0].union(*runs[1:]).order_by("-registered_at", "-pk")[:limit]
+    runs = [p.order_by(*NEWEST_FIRST).values_list("pk", "registered_at")[:limit] for p in parts]
+    union = runs[0].union(*runs[1:]).order_by(*NEWEST_FIRST)[:limit]
     return [pk for pk, _at in union]
 
 

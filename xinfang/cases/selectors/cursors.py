@@ -12,6 +12,10 @@ from xinfang.core.errors import InvalidInput
 
 from ..models import Case
 
+# The page order of a list newest first; before() and the raw SQL of due_runs and windows
+# (ORDER BY registered_at DESC, id DESC) follow it.
+NEWEST_FIRST = ("-registered_at", "-pk")
+
 
 def encode_cursor(case: Case, sort: str = "registered") -> str:
     if sort == "due":

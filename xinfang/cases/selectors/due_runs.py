@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 
 from ..models import Case
 from .arms import not_empty
+from .cursors import NEWEST_FIRST
 
 _MERGE = """
 WITH RECURSIVE due_walk(day) AS (
@@ -94,7 +95,7 @@ def _runs(parts: list[QuerySet[Case]], size: int) -> tuple[str, list]:
     for part in parts:
         run = (
             part.filter(next_due_on=RawSQL("due_day.day", [], output_field=DateField()))
-            .order_by("-registered_at", "-pk")
+            .order_by(*NEWEST_FIRST)
             .values_list("pk", "registered_at")[:size]
         )
         sql, run_params = run.query.sql_with_params()

@@ -17,7 +17,7 @@ from ..access import bodies_where, cases_visible_to, visible_arms
 from ..deadlines import DEFAULT_PERIODS, NOT_STAFF_DEADLINES
 from ..models import AWAITING_SIGNOFF, Case, Clock
 from .arms import holding_arms, newest_of_arms
-from .cursors import after_due_cursor, before, decode_cursor, encode_cursor
+from .cursors import NEWEST_FIRST, after_due_cursor, before, decode_cursor, encode_cursor
 from .due_runs import newest_of_due_runs
 from .windows import newest_matches
 
@@ -85,7 +85,6 @@ def staff_clocks(status: str | None = Clock.RUNNING) -> QuerySet[Clock]:
 
 
 def _queue_q(user, queue: str, day: dt.date) -> Q:
-
     from ..workflow import HEAD, OPEN, S
 
     own = [m.body_id for m in memberships_of(user)]
@@ -142,12 +141,6 @@ def due_range(queue: str, day: dt.date) -> DueRange:
     if not late:
         return DueRange(window, day, soon)
     return DueRange(window | Q(pk__in=list(late)), day, soon, tuple(sorted(set(late.values()))))
-
-
-def search_words(query: str) -> list[str]:
-    from .. import search
-
-    return search.words(query) if query.strip() else []
 
 
 def _search_q(query: str) -> Q | None:
@@ -242,11 +235,11 @@ def _ordered(
         qs = qs.annotate(next_due=_next_due())
         if cursor:
             qs = qs.filter(after_due_cursor(cursor))
-        # The order of cases_case_next_due_at, so a page is the start of a walk of it.
-        return qs.order_by(F("next_due").asc(nulls_last=True), "-registered_at", "-pk")
+        # The order of cases_case_due_runs, so a page is the start of a walk of it.
+        return qs.order_by(F("next_due").asc(nulls_last=True), *NEWEST_FIRST)
     if cursor:
         qs = qs.filter(before(*decode_cursor(cursor)))
-    return qs.order_by("-registered_at", "-pk")
+    return qs.order_by(*NEWEST_FIRST)
 
 
 # Queues that are a range of due dates. Newest first, PostgreSQL would walk registered_at down
@@ -327,8 +320,13 @@ def inbox_page_ids(
 ) -> list[int]:
     """The ids of one page, in page order: the page's cases are picked on the case table alone
     and joined to their bodies, category and place afterwards, so a search that matches many
-    thousand cases never drags every match through those joins before the top of the page."""
+    thousand cases never drags every match through those joins before the top of the page.
+    On PostgreSQL a due queue is merged from its due dates (due_runs), a list newest first is
+    read one reason to see a case at a time (arms), and a search of several words looks among
+    the newest cases first (windows)."""
     from django.db import connection
+
+    from .. import search
 
     f = _checked(filters)
     day = on or today()
@@ -344,7 +342,9 @@ def inbox_page_ids(
     queue_q = _queue_q(user, queue, day)
     if f.sort == "registered":
         arms = _arms_or_all(user)
-        if len(arms) == 1 and len(search_words(f.q)) > 1:
+        # Several words as the search asks for them (one word implies its parts, so 公积金
+        # is one): only then does PostgreSQL misjudge how many cases hold them all.
+        if len(arms) == 1 and len(search.required_words(f.q)) > 1:
             ids = _newest_in_window(user, f, queue_q, cursor, arms[0], limit)
             if len(ids) == limit:
                 return ids
@@ -375,7 +375,7 @@ def _newest_in_window(user, f, queue_q, cursor, arm, limit: int) -> list[int]:
         )
     window = newest.values("pk")[:SEARCH_WINDOW]
     found = Case.objects.filter(pk__in=window).filter(_search_q(f.q))
-    return list(found.order_by("-registered_at", "-pk").values_list("pk", flat=True)[:limit])
+    return list(found.order_by(*NEWEST_FIRST).values_list("pk", flat=True)[:limit])
 
 
 def _arms_or_all(user) -> list[Q | None]:

@@ -24,7 +24,7 @@ SUPERVISION_LIST_LIMIT = 200
 
 
 # The visibility rule read on a clock's case through the join, so that a list of clocks in
-# due order walks the clocks' (status, due_on) index and looks each case up, stopping at a
+# due order walks the clocks' (status, due_on, id) index and looks each case up, stopping at a
 # page. Asked as "case in (the cases the user sees)", PostgreSQL gathered every visible open
 # case first (at 10,000,000 cases, a third of a second for each list).
 CLOCK_CASE_COLUMNS = ScopeColumns(
