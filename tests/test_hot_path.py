@@ -126,6 +126,25 @@ def test_an_api_submission_is_a_handful_of_statements_and_one_commit(county_comm
     assert replay.json() == r.json() and Case.objects.filter(number=r.json()["number"]).exists()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_every_statement_of_a_submission_is_parsed_and_planned_once_per_connection(
+    county_committed,
+):
+    client = Client()
+    assert post_api(client, 1, key="first-1").status_code == 201
+    with counted() as (q, _commits):
+        assert post_api(client, 2, key="second-2").status_code == 201
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        runs = dict(cur.fetchall())
+    sql = statements(q)
+    assert len(sql) >= 6
+    # Each ran for both submissions under the one statement prepared for the first.
+    assert [s for s in sql if runs.get(s, 0) < 2] == []
+
+
 def test_the_case_number_is_taken_last_and_the_audit_chain_holds(county_committed):
     from xinfang.cases.audit import verify_audit_chain
 

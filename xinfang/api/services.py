@@ -9,12 +9,12 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.cases.models import Case
-from xinfang.core import crypto
+from xinfang.core import crypto, prepared
 from xinfang.core.errors import Conflict, InvalidInput
 from xinfang.orgs.selectors import memberships_of
 
@@ -104,7 +104,7 @@ _ANSWERED = (
 def answered(key: str, fp: str) -> Answered | None:
     """The answer to `key` when a submission with it made its case, else None. Raises Conflict
     when the key was used for a different payload (fingerprint `fp`)."""
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(_ANSWERED, [key])
         row = cur.fetchone()
     if row is None:

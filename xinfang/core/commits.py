@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from . import prepared
+
 # A select list item for a statement of the transaction (registration's number statement takes
 # it, so it costs no round trip of its own).
 DEFER_FLUSH_SQL = "SELECT set_config('synchronous_commit', 'off', true)"
@@ -50,5 +52,5 @@ def wait_for_flush() -> None:
     """Return once every commit so far is on disk. Outside any transaction (autocommit): the
     statement's own commit is synchronous and comes after the transaction it waits for."""
     assert not connection.in_atomic_block, "wait_for_flush runs after the commit"
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(_FLUSH_SQL)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from . import prepared
 from .errors import ApplicationError
 from .timeutil import now
 
@@ -43,7 +44,7 @@ def hit(key: str, *, limit: int, per_seconds: int, message: str = "") -> int:
     submission counts nothing, at no commit of its own); it locks the counter's row to the end
     of that transaction, so callers count last (citizen.submit)."""
     start = _window(per_seconds)
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(
             "INSERT INTO core_ratebucket (key, window_start, count) VALUES (%s, %s, 1) "
             "ON CONFLICT (key, window_start) DO UPDATE SET count = core_ratebucket.count + 1 "
@@ -73,7 +74,7 @@ def hit_all(hits: list[tuple[str, int, int, str]]) -> None:
     params: list = []
     for key in keys:
         params += [key, connection.ops.adapt_datetimefield_value(_window(rows[key][1]))]
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(
             "INSERT INTO core_ratebucket (key, window_start, count) VALUES "
             + ", ".join(["(%s, %s, 1)"] * len(keys))
@@ -108,7 +109,7 @@ def first_exceeded(checks: list[tuple[str, int, int, str]]) -> str | None:
     params: list = []
     for key, _limit, per_seconds, _message in checks:
         params += [key[:150], connection.ops.adapt_datetimefield_value(_window(per_seconds))]
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(
             "SELECT key, count FROM core_ratebucket WHERE "
             + " OR ".join(["(key = %s AND window_start = %s)"] * len(checks)),

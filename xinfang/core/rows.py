@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Model
 
+from . import prepared
+
 _statements: dict[tuple, tuple[str, list]] = {}
 
 
@@ -77,12 +79,12 @@ def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
     a unique constraint are left out, and no instance gets its key (as with bulk_create)."""
     if not objs:
         return
-    prepared = _prepared(objs, ignore_conflicts)
-    if prepared is None:
+    built = _prepared(objs, ignore_conflicts)
+    if built is None:
         type(objs[0]).objects.bulk_create(objs, ignore_conflicts=ignore_conflicts)
         return
-    with connection.cursor() as cur:
-        cur.execute(*prepared)
+    with prepared.cursor() as cur:
+        cur.execute(*built)
         if not ignore_conflicts:
             _keyed(objs, [r[0] for r in cur.fetchall()])
 
@@ -92,8 +94,8 @@ def insert_together(*groups: list[Model]) -> None:
     group's rows); on PostgreSQL in one statement, one round trip instead of one per group.
     A unique row already there fails the statement (IntegrityError), as `insert` would."""
     groups = tuple(g for g in groups if g)
-    prepared = [_prepared(g, False) for g in groups] if connection.vendor == "postgresql" else []
-    if len(groups) < 2 or not prepared or any(p is None for p in prepared):
+    built = [_prepared(g, False) for g in groups] if connection.vendor == "postgresql" else []
+    if len(groups) < 2 or not built or any(p is None for p in built):
         for g in groups:
             insert(g)
         return
@@ -102,13 +104,13 @@ def insert_together(*groups: list[Model]) -> None:
     # model gave (a session key) is inserted by its own clause and read back from nowhere:
     # PostgreSQL runs every data-modifying WITH clause, read or not.
     drawn = [i for i, g in enumerate(groups) if type(g[0])._meta.auto_field is not None]
-    ctes = ", ".join(f"r{i} AS ({sql})" for i, (sql, _params) in enumerate(prepared))
+    ctes = ", ".join(f"r{i} AS ({sql})" for i, (sql, _params) in enumerate(built))
     picks = " UNION ALL ".join(f"SELECT {i}, r{i}.* FROM r{i}" for i in drawn)
     if not picks:
         picks = "SELECT 0, 0 WHERE false"
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         cur.execute(
-            f"WITH {ctes} {picks} ORDER BY 1, 2", [p for _sql, params in prepared for p in params]
+            f"WITH {ctes} {picks} ORDER BY 1, 2", [p for _sql, params in built for p in params]
         )
         found = cur.fetchall()
     for i, g in enumerate(groups):

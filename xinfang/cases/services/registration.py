@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from xinfang.core import commits, crypto, events, filetypes, rows
+from xinfang.core import commits, crypto, events, filetypes, prepared, rows
 from xinfang.core.articles import with_article
 from xinfang.core.errors import (
     ApplicationError,
@@ -129,7 +129,7 @@ def _take_number(case: Case, county_code: str, day: dt.date, *, defer_flush: boo
     (register). On PostgreSQL the upsert and the case's update are one statement; with
     `defer_flush` it also lets the commit go before its log flush (core/commits.py)."""
     prefix = _number_prefix(county_code, day)
-    with connection.cursor() as cur:
+    with prepared.cursor() as cur:
         if connection.vendor == "postgresql":
             deferred = f", d AS ({commits.DEFER_FLUSH_SQL})" if defer_flush else ""
             cur.execute(
