@@ -22,7 +22,6 @@ from functools import cache
 
 from django.db import connection
 
-
 # psycopg prepares any statement run this often on a server-binding cursor; this one prepares
 # what it is asked to, not by count.
 NEVER_BY_COUNT = 2**62
