@@ -127,6 +127,32 @@ def test_flood_from_one_ip_is_stopped(client, county, settings):
     assert codes == [201, 201, 201, 429]
 
 
+def test_a_submission_found_over_the_limit_as_its_number_is_taken_keeps_nothing(
+    client, county, settings, monkeypatch
+):
+    from xinfang.core import ratelimit
+    from xinfang.core.models import RateBucket
+
+    settings.XINFANG = {
+        **settings.XINFANG,
+        "RATE_LIMITS": {"ip": (100, 3600), "phone": (1, 86400), "lookup_failures": (10, 900)},
+    }
+    first = post(client, PETITION).json()["number"]
+    # A second submission from the phone that ran beside the first: it passed the read before
+    # the first was counted, and is counted with its number.
+    monkeypatch.setattr(ratelimit, "first_exceeded", lambda checks: None)
+    r = post(client, PETITION)
+    assert r.status_code == 429
+    assert "手机号码" in r.json()["message"]
+    monkeypatch.undo()
+    assert Case.objects.count() == 1
+    # Nothing of it was kept: neither its counts nor its number.
+    assert sorted(RateBucket.objects.values_list("count", flat=True)) == [1, 1]
+    other = dict(PETITION, petitioner={"name": "王五", "phone": "13700137000"})
+    second = post(client, other).json()["number"]
+    assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
+
+
 def test_track_shows_timeline_and_due_date(client, county):
     data = post(client, PETITION).json()
     r = client.get(

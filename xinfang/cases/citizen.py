@@ -132,17 +132,10 @@ def submit(
     if division is not None and office is None:
         errors["division_code"] = [_("Online petitions are not open yet in this area")]
 
-    def count_hits() -> None:
-        # Right before the case number: the counters' rows are locked only to the commit.
-        ratelimit.hit_all(
-            [(key, limit, window, message) for key, (limit, window), message in counted]
-        )
-
+    hits = [(key, limit, window, message) for key, (limit, window), message in counted]
     # A flood is refused before any work, by one read that locks nothing; the hits themselves
-    # are counted in the registration's transaction.
-    refused = ratelimit.first_exceeded(
-        [(key, limit, window, message) for key, (limit, window), message in counted]
-    )
+    # are counted with the case's number, in the registration's transaction.
+    refused = ratelimit.first_exceeded(hits)
     if refused is not None:
         raise ratelimit.RateLimited(refused)
     if errors:
@@ -165,7 +158,7 @@ def submit(
         parties=parties,
         public_consent=s.public_consent,
         attachments=attachments,
-        before_number=count_hits,
+        hits=hits,
         rows_with=rows_with,
         on_registered=on_registered,
         durable=True,

@@ -37,24 +37,25 @@ def unsubscribe(handler: Callable) -> None:
 
 def publish(event: Any, *, queued: bool = False) -> None:
     """Run the in-transaction subscribers, then queue the after-commit ones; `queued`: the
-    latter's task row is already written (queue_ahead)."""
+    latter's task row is already written, or given to the caller to write (task_row_ahead)."""
     for handler in list(_in_transaction):
         handler(event)
     if _after_commit and not queued:
         _queue_after_commit([event.pk])
 
 
-def queue_ahead(event: Any) -> bool:
-    """Write the event's after-commit task row now, before `publish`, when it is a row of the
-    current transaction (the database backend): a move that holds a lock from publish to its
-    commit (registration's day counter) does this before taking the lock. True when written;
-    False, and nothing done, otherwise (publish queues as usual)."""
+def task_row_ahead(event: Any):
+    """The event's after-commit task row, unsaved, for the caller to write in a statement of
+    its own transaction, when it is a row of that transaction (the database backend): the
+    registration writes it with its number, in the statement that takes the day's counter.
+    None, and nothing done, otherwise (publish queues as usual)."""
     if not (_after_commit and transaction.get_connection().in_atomic_block):
-        return False
+        return None
     if not _in_transaction_backend():
-        return False
-    _queue_after_commit([event.pk])
-    return True
+        return None
+    from .tasks import after_commit
+
+    return _task_row(after_commit, [[event.pk]])
 
 
 def run_after_commit(event_ids: list[int]) -> None:
@@ -95,20 +96,25 @@ def _queue_after_commit(event_ids: list[int]) -> None:
 
 
 def _write_task_row(task, args: list) -> None:
-    """The row the database backend's `enqueue` writes for `task(*args)`, inserted by a statement
-    built once (core/rows.py): the backend's own way saves it through the ORM, builds a result
-    object and sends a signal only its debug log listens to (0.13-0.22 ms of CPU more a move).
-    tests/core/test_task_row.py holds it equal to the backend's row, and run by its worker."""
+    from . import rows
+
+    rows.insert([_task_row(task, args)])
+
+
+def _task_row(task, args: list):
+    """The row the database backend's `enqueue` writes for `task(*args)`, unsaved, to be
+    inserted by a statement built once (core/rows.py): the backend's own way saves it through
+    the ORM, builds a result object and sends a signal only its debug log listens to (0.13-0.22
+    ms of CPU more a move). tests/core/test_task_row.py holds it equal to the backend's row, and
+    run by its worker."""
     from django_tasks_db.compat import normalize_json
     from django_tasks_db.models import DBTaskResult, get_date_max
-
-    from . import rows
 
     backend = task.get_backend()
     if task.module_path not in _validated:
         backend.validate_task(task)
         _validated.add(task.module_path)
-    row = DBTaskResult(
+    return DBTaskResult(
         id=backend._get_id(),
         args_kwargs=normalize_json({"args": args, "kwargs": {}}),
         priority=task.priority,
@@ -118,7 +124,6 @@ def _write_task_row(task, args: list) -> None:
         run_after=task.run_after or get_date_max(),
         backend_name=backend.alias,
     )
-    rows.insert([row])
 
 
 _validated: set = set()

@@ -63,26 +63,42 @@ def hit_all(hits: list[tuple[str, int, int, str]]) -> None:
     for one key; raise RateLimited with the message of the first key over its limit. The rows
     are locked in the order of their keys, whoever the caller, so two callers never wait on
     each other in a circle."""
-    rows = {key[:150]: (limit, per_seconds, message) for key, limit, per_seconds, message in hits}
-    if len(rows) < len(hits):  # one key twice: a statement may touch a row once
+    clause = count_clause(hits)
+    if clause is None:  # one key twice: a statement may touch a row once
         for key, limit, per_seconds, message in hits:
             hit(key, limit=limit, per_seconds=per_seconds, message=message)
         return
-    if not rows:
+    sql, params = clause
+    if not params:
         return
-    keys = sorted(rows)
-    params: list = []
-    for key in keys:
-        params += [key, connection.ops.adapt_datetimefield_value(_window(rows[key][1]))]
     with prepared.cursor() as cur:
-        cur.execute(
-            "INSERT INTO core_ratebucket (key, window_start, count) VALUES "
-            + ", ".join(["(%s, %s, 1)"] * len(keys))
-            + " ON CONFLICT (key, window_start) DO UPDATE SET count = core_ratebucket.count + 1 "
-            "RETURNING key, count",
-            params,
-        )
-        counts = dict(cur.fetchall())
+        cur.execute(sql, params)
+        refuse_over(hits, cur.fetchall())
+
+
+def count_clause(hits: list[tuple[str, int, int, str]]) -> tuple[str, list] | None:
+    """(SQL, parameters) of the statement `hit_all` runs, returning (key, count) rows, for a
+    caller that runs it as a WITH clause of a statement of its own (the registration's number).
+    None when a key comes twice; no parameters when there is nothing to count."""
+    windows = {key[:150]: per_seconds for key, _limit, per_seconds, _message in hits}
+    if len(windows) < len(hits):
+        return None
+    params: list = []
+    for key in sorted(windows):
+        params += [key, connection.ops.adapt_datetimefield_value(_window(windows[key]))]
+    sql = (
+        "INSERT INTO core_ratebucket (key, window_start, count) VALUES "
+        + ", ".join(["(%s, %s, 1)"] * len(windows))
+        + " ON CONFLICT (key, window_start) DO UPDATE SET count = core_ratebucket.count + 1 "
+        "RETURNING key, count"
+    )
+    return sql, params
+
+
+def refuse_over(hits: list[tuple[str, int, int, str]], counted) -> None:
+    """Raise RateLimited with the message of the first hit whose key's count, among the
+    (key, count) rows `counted`, is over its limit."""
+    counts = dict(counted)
     for key, limit, _per_seconds, message in hits:
         if counts[key[:150]] > limit:
             raise RateLimited(message or _("Too many attempts; try again later"))

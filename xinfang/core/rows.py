@@ -89,6 +89,14 @@ def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
             _keyed(objs, [r[0] for r in cur.fetchall()])
 
 
+def clause(objs: list[Model]) -> tuple[str, list] | None:
+    """(SQL, parameters) of the statement `insert` runs for `objs`, for a caller that runs it as
+    a WITH clause of a statement of its own and does not read the new keys back (rows whose key
+    the model gives, such as a task row's UUID). None when `insert` would hand them to
+    bulk_create."""
+    return _prepared(objs, False) if objs else None
+
+
 def insert_together(*groups: list[Model]) -> None:
     """`insert` for each group (new instances of one model each, none referring to another
     group's rows); on PostgreSQL in one statement, one round trip instead of one per group.

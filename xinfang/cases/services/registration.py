@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from xinfang.core import commits, crypto, events, filetypes, prepared, rows
+from xinfang.core import commits, crypto, events, filetypes, prepared, ratelimit, rows
 from xinfang.core.articles import with_article
 from xinfang.core.errors import (
     ApplicationError,
@@ -121,29 +121,65 @@ def _number_prefix(county_code: str, day: dt.date) -> str:
     return f"{settings.XINFANG['CASE_NUMBER_PREFIX']}-{county_code}-{day:%Y%m%d}-"
 
 
-def _take_number(case: Case, county_code: str, day: dt.date, *, defer_flush: bool) -> None:
+def _take_number(
+    case: Case,
+    county_code: str,
+    day: dt.date,
+    *,
+    defer_flush: bool,
+    with_rows: list[Model] = (),
+    hits: list[tuple[str, int, int, str]] = (),
+) -> None:
     """Give `case` the next number of the county's day and save its timeline head with it.
+    With it: `with_rows`, new rows whose keys nobody reads back (the after-commit task row),
+    and the rate-limit `hits` (core/ratelimit), refused with RateLimited over a limit.
 
     The counter's upsert runs atomically on both engines and rolls back with the registration
     (gap-free). It locks the day's counter row until commit, so the registration takes it last
-    (register). On PostgreSQL the upsert and the case's update are one statement; with
-    `defer_flush` it also lets the commit go before its log flush (core/commits.py)."""
+    (register). On PostgreSQL it is one statement: the upsert, the case's update, the rows and
+    the counts; with `defer_flush` it also lets the commit go before its log flush
+    (core/commits.py). Elsewhere each is a statement of its own."""
     prefix = _number_prefix(county_code, day)
+    groups = _by_model(with_rows)
+    if connection.vendor != "postgresql":
+        for group in groups:
+            rows.insert(group)
+        if hits:
+            ratelimit.hit_all(hits)
+        with prepared.cursor() as cur:
+            cur.execute(_UPSERT, [county_code, day])
+            case.number = f"{prefix}{cur.fetchone()[0]:06d}"
+        case.save(update_fields=["number", "event_count", "audit_head"])
+        return
+    ctes, params = [f"s AS ({_UPSERT})"], [county_code, day]
+    if defer_flush:
+        ctes.append(f"d AS ({commits.DEFER_FLUSH_SQL})")
+    for group in groups:
+        written = rows.clause(group)
+        if written is None:
+            rows.insert(group)
+            continue
+        ctes.append(f"w{len(ctes)} AS ({written[0]})")
+        params += written[1]
+    counts = ratelimit.count_clause(hits) if hits else None
+    if hits and counts is None:
+        ratelimit.hit_all(hits)
+    elif counts is not None:
+        ctes.append(f"h AS ({counts[0]})")
+        params += counts[1]
+    read_counts = ", (SELECT json_agg(json_build_array(h.key, h.count)) FROM h)" if counts else ""
     with prepared.cursor() as cur:
-        if connection.vendor == "postgresql":
-            deferred = f", d AS ({commits.DEFER_FLUSH_SQL})" if defer_flush else ""
-            cur.execute(
-                f"WITH s AS ({_UPSERT}){deferred} UPDATE cases_case SET "
-                "number = %s || lpad(s.last::text, greatest(6, length(s.last::text)), '0'), "
-                f"event_count = %s, audit_head = %s FROM s{', d' if defer_flush else ''} "
-                "WHERE cases_case.id = %s RETURNING cases_case.number",
-                [county_code, day, prefix, case.event_count, case.audit_head, case.pk],
-            )
-            case.number = cur.fetchone()[0]
-            return
-        cur.execute(_UPSERT, [county_code, day])
-        case.number = f"{prefix}{cur.fetchone()[0]:06d}"
-    case.save(update_fields=["number", "event_count", "audit_head"])
+        cur.execute(
+            f"WITH {', '.join(ctes)} UPDATE cases_case SET "
+            "number = %s || lpad(s.last::text, greatest(6, length(s.last::text)), '0'), "
+            f"event_count = %s, audit_head = %s FROM s{', d' if defer_flush else ''} "
+            f"WHERE cases_case.id = %s RETURNING cases_case.number{read_counts}",
+            [*params, prefix, case.event_count, case.audit_head, case.pk],
+        )
+        taken = cur.fetchone()
+    case.number = taken[0]
+    if counts:
+        ratelimit.refuse_over(hits, taken[1])
 
 
 def _party_row(p: PartyInput) -> Party:
@@ -186,7 +222,7 @@ def register(
     accused_body: Body | None = None,
     confidential: bool = False,
     attachments: Iterable[AttachmentInput] = (),
-    before_number: Callable[[], None] | None = None,
+    hits: Iterable[tuple[str, int, int, str]] = (),
     rows_with: Callable[[Registration], Iterable[Model]] | None = None,
     on_registered: Callable[[Registration], None] | None = None,
     durable: bool = False,
@@ -194,9 +230,10 @@ def register(
     received_on: dt.date | None = None,
     filed_by=None,
 ) -> Registration:
-    """Register a petition item (W17, W21). Nothing received is ever dropped. `before_number`
-    runs inside the transaction right before the number is taken (e.g. counting rate limits, so
-    their rows are locked only briefly). `rows_with` gives new rows of the caller's that commit
+    """Register a petition item (W17, W21). Nothing received is ever dropped. `hits` are
+    rate-limit hits (core/ratelimit: key, limit, seconds, message) counted with the number, so
+    a refused or rolled-back registration counts nothing and their rows are locked only from the
+    number to the commit. `rows_with` gives new rows of the caller's that commit
     with the case or not at all (the answer kept for an Idempotency-Key, the citizen's receipt);
     they are written in the statement of the case's parties, clocks and event, before the case
     has its number. `on_registered` runs inside the transaction after the number is taken.
@@ -204,8 +241,9 @@ def register(
 
     The case's number comes from a per-county-per-day counter whose row stays locked until
     commit, so everything else (encryption, hashing, clocks, the timeline) is done first under a
-    placeholder, and the after-commit task row is written; the counter, the number, the
-    in-transaction subscribers (the outbox needs the number) and the commit come last. The timeline's hash chain does not cover the number
+    placeholder; the counter, the number (with the after-commit task row and the rate-limit
+    counts, one statement on PostgreSQL), the in-transaction subscribers (the outbox needs the
+    number) and the commit come last. The timeline's hash chain does not cover the number
     (CaseEvent.hash_payload): the number is the case row's, set once here.
 
     `clocks_from`: further periods that start with the case (a hotline work order's time class),
@@ -311,15 +349,20 @@ def register(
             "parties": _holding(case.parties.get_queryset(), party_rows),
             "clocks": _holding(case.clocks.get_queryset(), clocks),
         }
-        # The after-commit task row needs no number: written before the counter is locked.
-        queued = events.queue_ahead(event)
-        if before_number is not None:
-            before_number()
+        # The after-commit task row goes with the number: one statement, no round trip of its own.
+        task_row = events.task_row_ahead(event)
         # Last: the counter row is locked from here to the commit.
-        _take_number(case, body.division.county_code, day, defer_flush=defer_flush)
+        _take_number(
+            case,
+            body.division.county_code,
+            day,
+            defer_flush=defer_flush,
+            with_rows=[task_row] if task_row is not None else [],
+            hits=list(hits),
+        )
         for a in attachments:  # their path holds the number
             _store_attachment(case, a)
-        events.publish(event, queued=queued)
+        events.publish(event, queued=task_row is not None)
         case._prefetched_objects_cache = {}  # later moves change these rows
         if on_registered is not None:
             on_registered(registration)
