@@ -18,9 +18,10 @@ between transactions; docs/deployment.md connects the application to PostgreSQL 
 
 from __future__ import annotations
 
+import weakref
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 # psycopg prepares any statement run this often on a server-binding cursor; this one prepares
 # what it is asked to, not by count.
@@ -29,7 +30,7 @@ NEVER_BY_COUNT = 2**62
 
 @cache
 def _postgresql():
-    """(the prepared cursor class, the timestamp loader check) for PostgreSQL, built once."""
+    """(the prepared cursor class, the time zone check) for PostgreSQL, built once."""
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
@@ -44,11 +45,17 @@ def _postgresql():
             super()._send_query_prepared(name, pgq, binary=binary)
             self._query = pgq
 
-    def in_time_zone(cur) -> None:
+    # Per psycopg connection: whether its timestamp loader is in Django's time zone.
+    in_zone: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def in_time_zone(db, cur) -> None:
         # As Django's own cursors: timestamps read in the connection's time zone.
-        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-        if connection.timezone != loader.timezone:
-            register_tzloader(connection.timezone, cur)
+        raw = cur.connection
+        if raw not in in_zone:
+            loader = raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            in_zone[raw] = db.timezone == loader.timezone
+        if not in_zone[raw]:
+            register_tzloader(db.timezone, cur)
 
     return PreparedCursor, in_time_zone
 
@@ -59,13 +66,17 @@ def cursor():
     if connection.vendor != "postgresql":
         return connection.cursor()
     cursor_class, in_time_zone = _postgresql()
-    wrapped = connection.cursor()  # health check, connection, wrapping: as Django does them
-    wrapped.cursor.close()
-    raw = connection.connection
+    db = connections[DEFAULT_DB_ALIAS]  # one look-up, not one per attribute through the proxy
+    # What connection.cursor() does (health check, connection, wrapping), with this class.
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:
         # Django turns psycopg's preparing off (None), which also refuses prepare=True. Its
         # client-binding cursors never prepare, so a threshold changes nothing for them.
         raw.prepare_threshold = NEVER_BY_COUNT
-    wrapped.cursor = cursor_class(raw)
-    in_time_zone(wrapped.cursor)
-    return wrapped
+    with db.wrap_database_errors:
+        cur = cursor_class(raw)
+    in_time_zone(db, cur)
+    db.validate_thread_sharing()
+    return db.make_debug_cursor(cur) if db.queries_logged else db.make_cursor(cur)

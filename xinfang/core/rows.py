@@ -10,7 +10,7 @@ with its own placeholder, an engine that cannot return the new keys) goes throug
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 from . import prepared
@@ -18,8 +18,8 @@ from . import prepared
 _statements: dict[tuple, tuple[str, list]] = {}
 
 
-def _statement(model: type[Model], count: int, skip: bool) -> tuple[str, list] | None:
-    key = (model, count, skip, connection.vendor)
+def _statement(model: type[Model], count: int, skip: bool, db) -> tuple[str, list] | None:
+    key = (model, count, skip, db.vendor)
     found = _statements.get(key)
     if found is None:
         meta = model._meta
@@ -30,7 +30,7 @@ def _statement(model: type[Model], count: int, skip: bool) -> tuple[str, list] |
         ]
         if meta.parents or any(hasattr(f, "get_placeholder") for f in fields):
             return None
-        qn = connection.ops.quote_name
+        qn = db.ops.quote_name
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
@@ -44,13 +44,15 @@ def _statement(model: type[Model], count: int, skip: bool) -> tuple[str, list] |
 def _prepared(objs: list[Model], ignore_conflicts: bool) -> tuple[str, list] | None:
     """(SQL, parameters) inserting `objs`, or None when bulk_create has to do it."""
     model = type(objs[0])
+    # The connection itself, not the proxy: every field below is prepared against it.
+    db = connections[DEFAULT_DB_ALIAS]
     # A key the database draws must not be set yet; one the model draws (a UUID) is written.
     keyed_here = model._meta.auto_field is None
-    if not connection.features.can_return_rows_from_bulk_insert or not all(
+    if not db.features.can_return_rows_from_bulk_insert or not all(
         type(o) is model and (o.pk is None or keyed_here) for o in objs
     ):
         return None
-    statement = _statement(model, len(objs), ignore_conflicts)
+    statement = _statement(model, len(objs), ignore_conflicts, db)
     if statement is None:
         return None
     sql, fields = statement
@@ -61,7 +63,7 @@ def _prepared(objs: list[Model], ignore_conflicts: bool) -> tuple[str, list] | N
             value = f.pre_save(obj, True)
             if hasattr(value, "resolve_expression"):
                 return None
-            params.append(f.get_db_prep_save(value, connection))
+            params.append(f.get_db_prep_save(value, db))
     return sql, params
 
 
