@@ -136,11 +136,33 @@ def test_a_persistent_connection_cut_by_a_restart_is_replaced_at_the_next_reques
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
     with _side_connection() as side:
-        side.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # Waits (up to 5 s) until the backend has gone, as after a restart.
+        side.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
     close_old_connections()  # what every request starts with
     with connection.cursor() as cur:  # CONN_HEALTH_CHECKS: checked, found dead, reconnected
         cur.execute("SELECT 1")
         assert cur.fetchone() == (1,)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_the_server_has_said_nothing_on_is_used_without_asking_it():
+    _pg_only()
+    from django.db import connections
+
+    from xinfang.core.postgresql.base import DatabaseWrapper, _quiet
+
+    assert isinstance(connections["default"], DatabaseWrapper)  # settings choose this backend
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    raw = connection.connection
+    assert _quiet(raw)  # idle, nothing sent: the request's check asks nothing
+    with _side_connection() as side:
+        side.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+    assert not _quiet(raw)  # the server said goodbye: Django's own check runs, and fails
+    assert not connection.is_usable()
+    connection.close()  # as the request's check does; the next cursor connects anew
 
 
 @pytest.mark.postgres

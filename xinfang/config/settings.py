@@ -127,6 +127,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with a health check that asks the server only when it has said something.
+        DATABASES["default"]["ENGINE"] = "xinfang.core.postgresql"
     # Memory for one sort or bitmap of a query: with PostgreSQL's 4 MB a search's bitmap of
     # matching cases goes lossy and every case of its pages is read and tested again.
     WORK_MEM = os.environ.get("XINFANG_PG_WORK_MEM", "32MB")
