@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.api.test_public_api import PETITION, post
 from tests.conftest import register_appeal
 from xinfang.cases.models import Case
-from xinfang.cases.validation import id_check_digit
+from xinfang.cases.validation import character_problem, id_check_digit
 
 CHARACTERS = "含有不允许的字符（控制字符或损坏的文本）"
 
@@ -129,3 +133,15 @@ def test_a_move_with_a_blank_required_text_is_refused(client, county):
         headers=token,
     )
     assert r.status_code == 422
+
+
+@given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0xFFFF)))
+@hypothesis_settings(max_examples=300)
+def test_the_characters_refused_are_unicode_s_controls_and_surrogates_but_tab_and_line_breaks(
+    text,
+):
+    refused = any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in text)
+    assert (character_problem(text) is not None) == refused
+    for ch in ("\x00", "\x1b", "\x7f", "\x85", "\ud800", "\udfff"):
+        assert character_problem(f"{text}{ch}") is not None
+    assert character_problem("第一行\n\t第二行\r\n") is None

@@ -5,7 +5,6 @@ anything else that submits through cases/citizen.py): characters, lengths, phone
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,8 +25,11 @@ MAX_LENGTHS = {
     "petitioner.email": 254,
     "petitioner.address": 200,
 }
-# Line breaks and tabs belong in text; every other control character does not.
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
+# Line breaks and tabs belong in text; every other control character does not: Unicode's
+# control characters (category Cc: U+0000-U+001F, U+007F-U+009F) but tab, LF and CR, and lone
+# surrogates (Cs: U+D800-U+DFFF), as one class: every body the API receives is
+# scanned, and one regular expression does it many times faster than a look-up per character.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _PHONE_CHARS = re.compile(r"^[\d\s+\-()]*$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -35,11 +37,8 @@ _ID_CHECK = "10X98765432"
 
 def character_problem(value: str) -> str | None:
     """A NUL byte, a lone surrogate or another control character: a message, else None."""
-    for ch in value or "":
-        if ch in _ALLOWED_CONTROLS:
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cs"):
-            return _("Contains characters that are not allowed (control characters or broken text)")
+    if value and _REFUSED.search(value):
+        return _("Contains characters that are not allowed (control characters or broken text)")
     return None
 
 
