@@ -12,10 +12,12 @@ and the CPU time of the web workers, of the database's backends and of the whole
 read from /proc (milliseconds per petition: where the time goes, whatever else is running).
 Also counts the statements and commits of one submission, in-process.
 
-Writes bench/results/http_submit-<engine>.json and .md, with the machine's load.
+Writes bench/results/http_submit-<engine>.json and .md, with the machine's load and, before each
+run, the CPU time of a fixed piece of Python work (this machine's speed varies with its host's
+load). `--repeat` runs the concurrencies in turn again, for a median.
 
 Usage: .venv/bin/python bench/http_submit.py [--duration 20] [--concurrency 8 32]
-       [--workers 4] [--database-url postgres://postgres@127.0.0.1:5432/xinfang_bench_http]
+       [--workers 4] [--repeat 1] [--database-url postgres://postgres@127.0.0.1:5432/xinfang_bench_http]
        [--profile]   (cProfile of one worker, in a separate run of --duration seconds at c=8)
        [--profile-cpu]   (with --profile: CPU time instead of wall time)
 """
@@ -29,6 +31,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -335,6 +338,16 @@ def load() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
+def reference_cpu_ms() -> float:
+    """CPU milliseconds of the same fixed Python work (sums of squares), timed in a process of
+    its own just before a run: how fast the machine is at the time. On a shared virtual machine
+    it varies from run to run, and the petitions a second vary with it."""
+    code = "import time; t=time.process_time(); sum(i*i for i in range(3_000_000)); "
+    code += "print(time.process_time()-t)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    return round(float(out) * 1000, 1)
+
+
 def profile_summary(profile_dir: Path, top: int = 25) -> list[str]:
     import io
     import pstats
@@ -360,6 +373,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run the concurrencies this many times, in turn"
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
@@ -369,6 +385,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     duration = min(args.duration, MAX_DURATION)
+    # Each run tags its titles with one digit (bench/wrk/submit.lua): at most nine runs.
+    runs = (args.concurrency * max(args.repeat, 1))[:9]
     if not args.database_url.startswith("postgres"):
         raise SystemExit("bench/http_submit.py measures PostgreSQL; give a postgres:// URL")
     env = production_env(args.database_url)
@@ -395,9 +413,10 @@ def main() -> None:
         run_wrk(port, 8, min(15, duration), 0, warm_dir)
         shutil.rmtree(warm_dir, ignore_errors=True)
         settle(env)
-        for tag, concurrency in enumerate(args.concurrency, start=1):
+        for tag, concurrency in enumerate(runs, start=1):
             out_dir = Path(tempfile.mkdtemp(prefix=f"xinfang-wrk-{concurrency}-"))
             before, before_numbers = count_cases(env, tag)
+            reference = reference_cpu_ms()
             sampler = WaitSampler(args.database_url)
             sampler.start()
             load_at_start = load()
@@ -436,6 +455,7 @@ def main() -> None:
                 "one_case_per_201": check_ok,
                 "load_at_start": load_at_start,
                 "load_at_end": load_at_end,
+                "reference_cpu_ms": reference,
                 **cpu,
                 "db_wait_samples": sampler.samples,
                 "db_backend_states": dict(sampler.waits.most_common(8)),
@@ -474,9 +494,13 @@ def write(results: dict) -> None:
         "",
         f"Load before: `{results['load_before']}`",
         "",
+        "The reference is the CPU time of the same fixed Python work just before each run: "
+        "the lower, the faster the machine was then.",
+        "",
         "| concurrency | petitions/s | p50 ms | p95 ms | p99 ms | 201 | other | "
-        "one case per 201 | CPU ms per petition: web / database / whole machine | load at end |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "one case per 201 | CPU ms per petition: web / database / whole machine | load at end "
+        "| reference ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results["runs"]:
         lines.append(
@@ -492,8 +516,21 @@ def write(results: dict) -> None:
             )
             + " / "
             f"{r['cpu_ms_per_petition_machine']} | "
-            f"{r['load_at_end'].split('load average:')[-1].strip()} |"
+            f"{r['load_at_end'].split('load average:')[-1].strip()} | "
+            f"{r.get('reference_cpu_ms', '')} |"
         )
+    by_concurrency: dict = {}
+    for r in results["runs"]:
+        by_concurrency.setdefault(r["concurrency"], []).append(r["petitions_per_s"])
+    if any(len(v) > 1 for v in by_concurrency.values()):
+        lines += [
+            "",
+            "Median petitions/s over the runs: "
+            + ", ".join(
+                f"c={c}: {statistics.median(v)} ({len(v)} runs, {min(v)}-{max(v)})"
+                for c, v in by_concurrency.items()
+            ),
+        ]
     st = results["statements"]
     lines += [
         "",
