@@ -389,8 +389,6 @@ STORAGES = {
     "default": {"BACKEND": "xinfang.core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# How long an Idempotency-Key may stay claimed by an attempt without its answer before a retry
-# takes it over (the attempt was cut off, e.g. by a database restart).
 # The statistics' frame of the fact rows in each web process (xinfang/insights/frame/store.py).
 XINFANG["INSIGHTS_FRAME"] = {
     "refresh_every": int(os.environ.get("XINFANG_INSIGHTS_REFRESH_SECONDS", "10")),
