@@ -10,12 +10,27 @@ with its own placeholder, an engine that cannot return the new keys) goes throug
 
 from __future__ import annotations
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model
 
 from . import prepared
 
 _statements: dict[tuple, tuple[str, list]] = {}
+
+# Fields whose value of this exact type Django writes as it is: their get_db_prep_save returns a
+# str (bool) unchanged, and pre_save reads the attribute. Every row written on the hot path has
+# dozens of them; other fields and other values go through the field.
+_AS_IT_IS = {
+    models.CharField: str,
+    models.TextField: str,
+    models.EmailField: str,
+    models.BooleanField: bool,
+}
+
+
+def _as_it_is(field) -> type | None:
+    kind = _AS_IT_IS.get(type(field))
+    return kind if kind is not None and type(field).pre_save is models.Field.pre_save else None
 
 
 def _statement(model: type[Model], count: int, skip: bool, db) -> tuple[str, list] | None:
@@ -37,7 +52,8 @@ def _statement(model: type[Model], count: int, skip: bool, db) -> tuple[str, lis
             f"VALUES {', '.join([row] * count)} "
             + ("ON CONFLICT DO NOTHING" if skip else f"RETURNING {qn(meta.pk.column)}")
         )
-        found = _statements[key] = (sql, fields)
+        columns = [(f, f.attname, _as_it_is(f)) for f in fields]
+        found = _statements[key] = (sql, columns)
     return found
 
 
@@ -55,11 +71,16 @@ def _prepared(objs: list[Model], ignore_conflicts: bool) -> tuple[str, list] | N
     statement = _statement(model, len(objs), ignore_conflicts, db)
     if statement is None:
         return None
-    sql, fields = statement
+    sql, columns = statement
     params: list = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="insert")
-        for f in fields:
+        for f, attname, kind in columns:
+            if kind is not None:
+                value = getattr(obj, attname)
+                if value is None or type(value) is kind:
+                    params.append(value)
+                    continue
             value = f.pre_save(obj, True)
             if hasattr(value, "resolve_expression"):
                 return None
