@@ -537,8 +537,8 @@ def write(results: dict) -> None:
         "Statements per submission (in-process, PostgreSQL): "
         f"without Idempotency-Key {st['without_key']['statements']} statements, "
         f"{st['without_key']['commits']} commit; with a key {st['with_key']['statements']} "
-        f"statements, {st['with_key']['commits']} commit(s) (the key is looked up before the "
-        "transaction; its answer is written with the case).",
+        f"statements, {st['with_key']['commits']} commit(s) (a first attempt does not look the "
+        "key up; its answer is written with the case).",
         "",
         "What the database backends were doing (samples every 100 ms while wrk ran):",
         "",

@@ -78,25 +78,26 @@ def test_an_attempt_cut_off_mid_registration_leaves_nothing_and_the_retry_regist
     assert Case.objects.count() == 1
 
 
-def test_a_key_answered_while_this_attempt_ran_rolls_it_back_and_replays(
-    client, county, monkeypatch
-):
-    """Another submission with the key committed between this one's look-up and its commit:
-    this one's answer row is refused, its case rolls back, and it answers as the first did."""
+def test_a_retry_of_an_answered_key_rolls_back_and_replays(client, county, monkeypatch):
+    """The key is not looked up before the attempt: a retry's answer row is refused by the key's
+    unique index, its case rolls back, and it answers as the first did."""
     first = post(client, PETITION, **{"Idempotency-Key": "k-3"})
     real, calls = api_services.answered, []
 
-    def missed_once(key, fp):
+    def counted(key, fp):
         calls.append(key)
-        return None if len(calls) == 1 else real(key, fp)
+        return real(key, fp)
 
-    monkeypatch.setattr(api_services, "answered", missed_once)
+    monkeypatch.setattr(api_services, "answered", counted)
     again = post(client, PETITION, **{"Idempotency-Key": "k-3"})
-    assert len(calls) == 2
+    assert calls == ["k-3"]  # once, after the refusal
     assert again.status_code == 201 and again.json() == first.json()
     assert Case.objects.count() == 1
     other = post(client, dict(PETITION, title="另一件事"), **{"Idempotency-Key": "k-3"})
     assert other.status_code == 409 and other.json()["code"] == "idempotency_mismatch"
+    assert Case.objects.count() == 1
+    fresh = post(client, PETITION, **{"Idempotency-Key": "k-4"})
+    assert fresh.status_code == 201 and calls == ["k-3", "k-3"]  # a first attempt asks nothing
 
 
 def test_connections_are_health_checked_after_a_database_restart(settings):

@@ -153,6 +153,21 @@ def test_a_submission_found_over_the_limit_as_its_number_is_taken_keeps_nothing(
     assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
 
 
+def test_a_retry_after_the_limits_are_spent_replays_the_answer(client, county, settings):
+    settings.XINFANG = {
+        **settings.XINFANG,
+        "RATE_LIMITS": {"ip": (100, 3600), "phone": (1, 86400), "lookup_failures": (10, 900)},
+    }
+    first = post(client, PETITION, **{"Idempotency-Key": "spent-1"})
+    assert first.status_code == 201
+    # The phone's one submission is spent by the very submission this retry repeats.
+    again = post(client, PETITION, **{"Idempotency-Key": "spent-1"})
+    assert again.status_code == 201 and again.json() == first.json()
+    other = post(client, PETITION, **{"Idempotency-Key": "spent-2"})
+    assert other.status_code == 429
+    assert Case.objects.count() == 1
+
+
 def test_track_shows_timeline_and_due_date(client, county):
     data = post(client, PETITION).json()
     r = client.get(

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from xinfang.cases import citizen, validation
 from xinfang.cases.services import PartyInput
-from xinfang.core.ratelimit import client_ip
+from xinfang.core.ratelimit import RateLimited, client_ip
 
 from . import services
 
@@ -103,26 +103,25 @@ def create_petition(
     if not key:
         return Status(201, petition_answer(citizen.submit(payload.submission(), ip=ip)))
     fp = services.fingerprint(payload.dict())
-    record = services.answered(key, fp)
-    if record is None:
 
-        def answer_row(reg) -> list:
-            # Written with the case (one statement, one commit): a retry finds the answer
-            # exactly when the case exists.
-            return [
-                services.answer_row(key, fp, 201, petition_answer(reg), case=reg.case, client=ip)
-            ]
+    def answer_row(reg) -> list:
+        # Written with the case (one statement, one commit) under the key's unique index: a
+        # retry finds the answer exactly when the case exists.
+        return [services.answer_row(key, fp, 201, petition_answer(reg), case=reg.case, client=ip)]
 
-        try:
-            reg = citizen.submit(payload.submission(), ip=ip, rows_with=answer_row)
-        except IntegrityError:
-            # Another submission with the key committed first: this one rolled back.
-            record = services.answered(key, fp)
-            if record is None:
-                raise
-        else:
-            return Status(201, petition_answer(reg))
-    return Status(record.status_code, services.stored_answer(record, client=ip))
+    # The key is not looked up first: a first attempt, the usual case, costs nothing for it.
+    try:
+        reg = citizen.submit(payload.submission(), ip=ip, rows_with=answer_row)
+    except (IntegrityError, RateLimited):
+        # The key's answer row was refused (a submission with the key committed first, or is
+        # committing beside this one: the insert waited for it), and this one rolled back; or
+        # the limits are spent by the very submission this one repeats. Either way the first
+        # answer, when there is one, is the answer.
+        record = services.answered(key, fp)
+        if record is None:
+            raise
+        return Status(record.status_code, services.stored_answer(record, client=ip))
+    return Status(201, petition_answer(reg))
 
 
 def petition_answer(reg) -> dict:

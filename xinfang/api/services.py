@@ -93,7 +93,8 @@ class Answered:
     number: str | None  # the case's, read with it: the stored answer leaves it out
 
 
-# One plain statement on every submission with a key: the ORM would compose it anew each time.
+# One plain statement, run when a submission with a key is refused: the ORM would compose it
+# anew each time.
 _ANSWERED = (
     f"SELECT r.fingerprint, r.status_code, r.response_enc, r.client_hash, c.number "
     f"FROM {IdempotencyRecord._meta.db_table} r "
