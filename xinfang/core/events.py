@@ -49,9 +49,7 @@ def task_row_ahead(event: Any):
     its own transaction, when it is a row of that transaction (the database backend): the
     registration writes it with its number, in the statement that takes the day's counter.
     None, and nothing done, otherwise (publish queues as usual)."""
-    if not (_after_commit and transaction.get_connection().in_atomic_block):
-        return None
-    if not _in_transaction_backend():
+    if not (_after_commit and _task_row_is_the_transaction_s()):
         return None
     from .tasks import after_commit
 
@@ -84,11 +82,15 @@ def task_row_in_transaction() -> bool:
     return _in_transaction_backend()
 
 
+def _task_row_is_the_transaction_s() -> bool:
+    """Whether a task queued now is a row of the open transaction (the database backend)."""
+    return transaction.get_connection().in_atomic_block and _in_transaction_backend()
+
+
 def _queue_after_commit(event_ids: list[int]) -> None:
     from .tasks import after_commit
 
-    conn = transaction.get_connection()
-    if conn.in_atomic_block and _in_transaction_backend():
+    if _task_row_is_the_transaction_s():
         # The task row commits with the move: no extra commit, and no task without its event.
         _write_task_row(after_commit, [event_ids])
         return

@@ -63,23 +63,23 @@ def hit_all(hits: list[tuple[str, int, int, str]]) -> None:
     for one key; raise RateLimited with the message of the first key over its limit. The rows
     are locked in the order of their keys, whoever the caller, so two callers never wait on
     each other in a circle."""
+    if not hits:
+        return
     clause = count_clause(hits)
     if clause is None:  # one key twice: a statement may touch a row once
         for key, limit, per_seconds, message in hits:
             hit(key, limit=limit, per_seconds=per_seconds, message=message)
         return
     sql, params = clause
-    if not params:
-        return
     with prepared.cursor() as cur:
         cur.execute(sql, params)
         refuse_over(hits, cur.fetchall())
 
 
 def count_clause(hits: list[tuple[str, int, int, str]]) -> tuple[str, list] | None:
-    """(SQL, parameters) of the statement `hit_all` runs, returning (key, count) rows, for a
-    caller that runs it as a WITH clause of a statement of its own (the registration's number).
-    None when a key comes twice; no parameters when there is nothing to count."""
+    """(SQL, parameters) of the statement `hit_all` runs for `hits` (at least one), returning
+    (key, count) rows, for a caller that runs it as a WITH clause of a statement of its own (the
+    registration's number). None when a key comes twice."""
     windows = {key[:150]: per_seconds for key, _limit, per_seconds, _message in hits}
     if len(windows) < len(hits):
         return None

@@ -127,8 +127,8 @@ def _take_number(
     day: dt.date,
     *,
     defer_flush: bool,
-    with_rows: list[Model] = (),
-    hits: list[tuple[str, int, int, str]] = (),
+    with_rows: Iterable[Model] = (),
+    hits: list[tuple[str, int, int, str]] | None = None,
 ) -> None:
     """Give `case` the next number of the county's day and save its timeline head with it.
     With it: `with_rows`, new rows whose keys nobody reads back (the after-commit task row),
@@ -140,6 +140,7 @@ def _take_number(
     the counts; with `defer_flush` it also lets the commit go before its log flush
     (core/commits.py). Elsewhere each is a statement of its own."""
     prefix = _number_prefix(county_code, day)
+    hits = hits or []
     groups = _by_model(with_rows)
     if connection.vendor != "postgresql":
         for group in groups:
