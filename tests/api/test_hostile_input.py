@@ -107,6 +107,16 @@ def test_tracking_codes_and_query_strings_with_nul_bytes_answer_422(client, coun
         assert r.status_code == 422, query
 
 
+def test_a_query_parameter_given_twice_is_refused_not_half_read(client, county):
+    out = io.StringIO()
+    call_command("create_api_token", "clerk", stdout=out)
+    token = {"Authorization": f"Bearer {out.getvalue().strip()}"}
+    r = client.get("/api/v1/cases?state=registered&state=routed", headers=token)
+    assert r.status_code == 422
+    assert r.json()["fields"] == {"state": ["参数 state 只能给出一次"]}
+    assert client.get("/api/v1/cases?state=registered", headers=token).status_code == 200
+
+
 def test_a_json_array_body_and_a_number_date_are_refused(client, county):
     r = client.post("/api/v1/petitions", "[1, 2]", content_type="application/json")
     assert r.status_code == 422 and r.json()["message"] == "请求内容必须是一个 JSON 对象"

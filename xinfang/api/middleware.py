@@ -1,7 +1,8 @@
 """Hostile input stopped at the API's door, before anything reads it: a body over the size
 limit (413), a body that is not one JSON object, and NUL bytes, lone surrogates or other control
-characters anywhere (path, query string, the headers the API reads, the JSON body) answer 422
-with a message in the user's language, never a 500 from deeper down."""
+characters anywhere (path, query string, the headers the API reads, the JSON body), and a query
+parameter given twice answer 422 with a message in the user's language, never a 500 from deeper
+down."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ class HostileInputMiddleware:
             return _refuse(
                 413, _("The request is too large (at most %(kb)d KB)") % {"kb": limit // 1024}
             )
-        found = self._characters(request)
+        found = self._characters(request) or self._repeated(request)
         if found:
             problem, where = found
             return _refuse(422, problem, {where: [problem]})
@@ -85,6 +86,14 @@ class HostileInputMiddleware:
             problem = character_problem(value)
             if problem:
                 return problem, where
+        return None
+
+    def _repeated(self, request):
+        # No operation takes a list in its query string: a name given twice is not the schema's
+        # (and which of the two would count is not for the client to guess).
+        for name, values in request.GET.lists():
+            if len(values) > 1:
+                return _("Give %(name)s only once") % {"name": name}, name
         return None
 
     def _body(self, request):
