@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # The API's size limit and its refusal of control characters, before anything reads them.
     "xinfang.api.middleware.HostileInputMiddleware",
+    # Form posts read before CSRF reads them, a run of escapes at a time (Chinese text).
+    "xinfang.core.formdata.FormDataMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
