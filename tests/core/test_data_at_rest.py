@@ -45,6 +45,8 @@ def test_the_citizens_receipt_is_not_readable_in_the_session_table(client, count
     resp = client.post("/submit/", form)
     assert resp.status_code == 302, resp.content.decode()[:3000]
     receipt = client.session["portal_receipt"]  # read back through the encrypted store
+    # Only what the case cannot give back: the rest of the receipt is read from the case.
+    assert set(receipt) == {"case_id", "tracking_code", "password"}
     rows = raw_sessions()
     assert rows
     for row in rows:
@@ -71,7 +73,7 @@ def test_an_intake_draft_is_not_readable_in_the_session_table(client, county):
     assert "王小明" in client.get(resp.url).content.decode()  # the clerk's page reads it
     for row in raw_sessions():
         assert readable_by_django(row) == {}
-        plain = crypto.try_decrypt(row)
+        plain = crypto.unseal(row)
         assert plain is not None  # it is the data key that opens it
 
 
@@ -129,7 +131,7 @@ def test_masked_names_do_not_tell_their_length():
     assert len(crypto.mask_name("欧阳娜娜")) == len(crypto.mask_name("李四")) == 3
 
 
-def test_a_session_is_a_token_of_its_json_and_rows_written_signed_before_still_open(db):
+def test_a_session_is_its_json_sealed_and_rows_written_before_still_open(db):
     from django.contrib.sessions.backends.base import SessionBase
 
     from xinfang.core.sessions import SessionStore
@@ -139,12 +141,34 @@ def test_a_session_is_a_token_of_its_json_and_rows_written_signed_before_still_o
     store.save()
     (row,) = raw_sessions()
     # Encrypted and authenticated with the data key, without Django's signature inside.
-    assert crypto.try_decrypt(row) == '{"portal_cases":[7]}'
+    assert row.startswith(crypto.SEALED) and "portal_cases" not in row
+    assert crypto.unseal(row) == '{"portal_cases":[7]}'
     assert SessionStore(store.session_key)["portal_cases"] == [7]
-    # A row of the earlier kind: a token of the signed value.
+    # Rows of the earlier kinds: a Fernet token of the JSON, and of the signed value.
+    assert SessionStore().decode(crypto.encrypt('{"portal_cases":[9]}')) == {"portal_cases": [9]}
     earlier = crypto.encrypt(SessionBase.encode(store, {"portal_cases": [8]}))
     assert SessionStore().decode(earlier) == {"portal_cases": [8]}
     assert SessionStore().decode(crypto.encrypt("{not json")) == {}
+
+
+def test_a_sealed_session_altered_or_under_an_unlisted_key_is_simply_not_there(db, settings):
+    from xinfang.core.sessions import SessionStore
+
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = "old data key " * 3, []
+    row = SessionStore().encode({"portal_cases": [7]})
+    assert row != SessionStore().encode({"portal_cases": [7]})  # a fresh nonce each time
+    body = row[len(crypto.SEALED) :]
+    flipped = body[:-6] + ("A" if body[-6] != "A" else "B") + body[-5:]
+    assert SessionStore().decode(crypto.SEALED + flipped) == {}
+    assert SessionStore().decode(crypto.SEALED + "not base64 at all!") == {}
+    assert SessionStore().decode(crypto.SEALED + body[:20]) == {}
+    # A new key with the old one listed still opens it; without the old one it is gone.
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = "new data key " * 3, ["old data key " * 3]
+    assert SessionStore().decode(row) == {"portal_cases": [7]}
+    settings.DATA_KEY_PREVIOUS = []
+    assert SessionStore().decode(row) == {}
+    # The sealing key is not the Fernet key: a Fernet token under the same key is not sealed.
+    assert crypto.unseal(crypto.encrypt("x")) is None
 
 
 def test_a_new_session_key_is_160_random_bits_in_djangos_key_alphabet():

@@ -2,9 +2,10 @@
 
 A session may hold an intake draft (a petitioner's name, phone and ID number) or a citizen's
 receipt (tracking code and query password): Django's own session data is only signed, readable
-by whoever can read the table. Here the data is a Fernet token of its JSON: encrypted and
-authenticated with the data key, so Django's signature inside it would add nothing but its cost
-(rows written before are Fernet tokens of a signed value, and still read).
+by whoever can read the table. Here the data is its JSON sealed with the data key (AES-GCM,
+core/crypto.seal): encrypted and authenticated, so Django's signature inside it would add nothing
+but its cost. Rows written before are Fernet tokens (of the JSON, or of a signed value), and
+still read.
 
 A view that saves the session inside its own transaction (the portal's receipt, written with the
 case) leaves it marked modified; the session middleware would write the same data again, in a
@@ -34,10 +35,13 @@ class SessionStore(DatabaseSessionStore):
     _written: tuple[str | None, str] | None = None
 
     def encode(self, session_dict) -> str:
-        return crypto.encrypt(json.dumps(session_dict, separators=(",", ":")))
+        return crypto.seal(json.dumps(session_dict, separators=(",", ":")))
 
     def decode(self, session_data: str) -> dict:
-        plain = crypto.try_decrypt(session_data)
+        if session_data.startswith(crypto.SEALED):
+            plain = crypto.unseal(session_data)
+        else:
+            plain = crypto.try_decrypt(session_data)
         # A session written before encryption, or under a retired key, is simply not there.
         if not plain:
             return {}
