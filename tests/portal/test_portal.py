@@ -87,6 +87,10 @@ def test_citizen_submits_and_sees_number_code_and_password_once(client, portal):
     case = Case.objects.get()
     assert case.number in page and case.tracking_code in page
     assert "打印回执" in page and "只在本页面显示一次" in page
+    # The rest of the receipt is read from the case: its title, the office, the routing day.
+    route = case.clocks.get(period="route")
+    assert case.title in page and portal.office.name in page
+    assert route.due_on.isoformat() in page
     assert case.place.code == "370687101" and case.category.full_name.count("/") == 2
     assert case.public_consent and case.channel == "web"
     assert case.holder_body == portal.office

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.cases.models import Case
+from xinfang.cases.models import Case, Clock
 from xinfang.cases.selectors.public import mask_text, published_cases
 from xinfang.cases.workflow import DECISIONS, S
 from xinfang.core import tablecache
@@ -20,6 +20,20 @@ from xinfang.taxonomy.selectors import leaves
 BOARD_STATES = (S.REPLIED, S.CLOSED, S.FINAL, S.REVIEW_DECIDED)
 BOARD_PAGE = 10
 CATEGORY_SEARCH_LIMIT = 20
+
+
+def receipt_details(case_id: int) -> dict | None:
+    """What a receipt shows of a case besides its secrets: number, title, the office that
+    received it and the day by which it is sent to the responsible body (W21)."""
+    route_due = Clock.objects.filter(case=OuterRef("pk"), period="route").order_by("pk")
+    route_due = route_due.values("due_on")[:1]
+    return (
+        Case.objects.filter(pk=case_id)
+        .values(
+            "number", "title", holder=F("registering_body__name"), route_due=Subquery(route_due)
+        )
+        .first()
+    )
 
 
 def public_cases(q: str = "", after: int | None = None) -> QuerySet[Case]:

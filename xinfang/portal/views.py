@@ -179,20 +179,15 @@ def submit(request):
         adopt = []
 
         def receipt_rows(reg) -> list:
-            # Written with the case (in its parties' statement, one commit): the receipt and
-            # the access grant, under a new session key. The number is not taken yet: the
-            # receipt page reads it.
-            due = {c.period: c.due_on.isoformat() for c in reg.clocks}
+            # Written with the case (in its parties' statement, one commit): the receipt's
+            # secrets and the access grant, under a new session key. The rest (the number, not
+            # taken yet) the receipt page reads from the case.
             row, make_it_so = request.session.cycled_row(
                 **{
                     SESSION_RECEIPT: {
                         "case_id": reg.case.pk,
                         "tracking_code": reg.tracking_code,
                         "password": reg.query_password,
-                        "title": reg.case.title,
-                        "registered_at": reg.case.registered_at.isoformat(),
-                        "holder": reg.case.holder_body.name,
-                        "route_due": due.get("route", ""),
                     },
                     SESSION_CASES: _granted_with(request, reg.case.pk),
                 }
@@ -296,11 +291,9 @@ def _form_submission(request, form) -> tuple[citizen.Submission, list]:
 def submitted(request):
     # Popped: the password is shown on this one page view and never again.
     receipt = request.session.pop(SESSION_RECEIPT, None)
-    if receipt and "number" not in receipt:
-        # Taken after the receipt was written, in the same commit.
-        receipt["number"] = (
-            Case.objects.filter(pk=receipt.get("case_id")).values_list("number", flat=True).first()
-        )
+    if receipt and "case_id" in receipt:
+        # The number was taken after the receipt was written, in the same commit.
+        receipt = {**receipt, **(selectors.receipt_details(receipt["case_id"]) or {})}
     return render(request, "portal/submitted.html", {"receipt": receipt})
 
 
