@@ -176,4 +176,6 @@ def test_a_new_session_key_is_160_random_bits_in_djangos_key_alphabet():
 
     keys = {SessionStore()._get_new_session_key() for _ in range(50)}
     assert len(keys) == 50
-    assert all(re.fullmatch(r"[a-z2-7]{32}", key) for key in keys)
+    assert all(re.fullmatch(r"[0-9a-f]{40}", key) for key in keys)
+    field = SessionStore.get_model_class()._meta.get_field("session_key")
+    assert field.max_length == 40

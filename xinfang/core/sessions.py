@@ -19,7 +19,6 @@ of its own), and a row inserted in a caller's transaction is one statement built
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from collections.abc import Callable
@@ -31,11 +30,15 @@ from django.db.models import Model
 from . import crypto, rows
 
 
+def _json(data: dict) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
 class SessionStore(DatabaseSessionStore):
     _written: tuple[str | None, str] | None = None
 
     def encode(self, session_dict) -> str:
-        return crypto.seal(json.dumps(session_dict, separators=(",", ":")))
+        return crypto.seal(_json(session_dict))
 
     def decode(self, session_data: str) -> dict:
         if session_data.startswith(crypto.SEALED):
@@ -53,12 +56,12 @@ class SessionStore(DatabaseSessionStore):
             return {}
 
     def _snapshot(self, must_create: bool) -> tuple[str | None, str]:
-        data = self._get_session(no_load=must_create)
-        return self.session_key, json.dumps(data, sort_keys=True, default=str)
+        return self.session_key, _json(self._get_session(no_load=must_create))
 
     def _get_new_session_key(self) -> str:
-        # 32 characters of a-z and 2-7 (base32 of 20 random bytes): within Django's key alphabet.
-        return base64.b32encode(os.urandom(20)).decode().lower()
+        # 40 hex digits of 20 random bytes: within Django's key alphabet and the column's
+        # 40 characters (the standard library's base32 is a loop in Python).
+        return os.urandom(20).hex()
 
     def _insert(self) -> None:
         row = self.model(
@@ -76,10 +79,11 @@ class SessionStore(DatabaseSessionStore):
         in the caller's transaction. Until `adopt` the session is as it was, so one that rolls
         back leaves it untouched: the cookie keeps the old key, whose row is still there."""
         data = {**self._get_session(), **changes}
+        plain = _json(data)  # sealed in the row, and what save() compares with
         old = self.session_key
         key = self._get_new_session_key()
         row = self.model(
-            session_key=key, session_data=self.encode(data), expire_date=self.get_expiry_date()
+            session_key=key, session_data=crypto.seal(plain), expire_date=self.get_expiry_date()
         )
         if old is not None:
             self.delete(old)
@@ -88,7 +92,7 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = key
             self._session_cache = data
             self.modified = True
-            self._written = self._snapshot(False)
+            self._written = (key, plain)
 
         return row, adopt
 
