@@ -5,8 +5,9 @@ own with the test county and the whole content taxonomy loaded (the form lists e
 Production settings: debug off, real keys, production rate limits (each POST from its own
 address and phone), CSRF checked as a browser's post is. Each round posts the form (URL-encoded,
 as the page's script sends it, and multipart), each from a new visitor who opened the form, and
-the API (a client without cookies), in an order turned every round; reports the medians, the
-form's median over the API's, and the statements of one form post and one API post. Writes
+the API (a client without cookies), without and with an Idempotency-Key, in an order turned every
+round; reports the medians, the form's median over the API's, and the statements of one form
+post and one API post. Writes
 bench/results/portal_form.json.
 
 Usage: .venv/bin/python bench/portal_form.py [--n 200] [--engine sqlite|postgresql]
@@ -139,18 +140,31 @@ def run_one(n: int) -> dict:
         assert r.status_code == 201, r.content
         return took
 
-    gets, posts, plain_posts, apis = [], [], [], []
-    post_form(10**6, True), post_api(10**6 + 1)  # warm: middleware, caches, statements
+    def post_api_keyed(i: int) -> float:
+        # As an integrating client sends it (and as bench/http_submit.py does): a retry-safe
+        # key, whose stored answer is to the API what the receipt is to the form.
+        start = time.perf_counter()
+        r = api_client.post(
+            "/api/v1/petitions", api(i), content_type="application/json", **secure, **ip(i),
+            HTTP_IDEMPOTENCY_KEY=f"bench-{i}",
+        )  # fmt: skip
+        took = time.perf_counter() - start
+        assert r.status_code == 201, r.content
+        return took
+
+    gets, posts, plain_posts, apis, keyed = [], [], [], [], []
+    post_form(10**6, True), post_api(10**6 + 1), post_api_keyed(10**6 + 4)  # warm
     for i in range(n):
         # Interleaved, the order turned every round: the machine's drift falls on both alike.
         steps = [
             (plain_posts, lambda k: post_form(k, True)[0], i),
             (apis, post_api, n + i),
             (posts, lambda k: post_form(k, False)[0], 2 * n + i),
+            (keyed, post_api_keyed, 3 * n + i),
         ]
         for times, step, k in steps if i % 2 else steps[::-1]:
             times.append(step(k))
-    assert Case.objects.count() == 3 * n + 2
+    assert Case.objects.count() == 4 * n + 3
     assert not api_client.cookies
     client, _token = visitor(0)
     with CaptureQueriesContext(connection) as q:
@@ -169,13 +183,15 @@ def run_one(n: int) -> dict:
         post_api(10**6 + 3)
     api_queries = len(q.captured_queries)
     page = client.get("/submit/", **secure).content
-    plain, api_ms = ms(plain_posts), ms(apis)
+    plain, api_ms, keyed_ms = ms(plain_posts), ms(apis), ms(keyed)
     return {
         "get": {**ms(gets), "queries_warm": get_queries, "bytes": len(page)},
         "post": {**ms(posts), "encoding": "multipart/form-data"},
         "post_urlencoded": {**plain, "queries": form_queries},
         "api_post": {**api_ms, "queries": api_queries},
+        "api_post_keyed": keyed_ms,
         "ratio_urlencoded_to_api": round(plain["p50_ms"] / api_ms["p50_ms"], 3),
+        "ratio_urlencoded_to_keyed_api": round(plain["p50_ms"] / keyed_ms["p50_ms"], 3),
         "ratio_multipart_to_api": round(ms(posts)["p50_ms"] / api_ms["p50_ms"], 3),
         "categories_listed": page.count(b"<option value="),
     }
