@@ -315,9 +315,12 @@ def registered(county):
 
 @pytest.fixture(autouse=True)
 def _fresh_table_caches():
-    # Each test's rows roll back unseen (bulk writes send no signal): start every test cold.
-    from xinfang.core import tablecache
+    # Each test's rows roll back unseen (bulk writes send no signal): start every test cold,
+    # rate-limit keys remembered over their limits included.
+    from xinfang.core import ratelimit, tablecache
 
     tablecache.reset()
+    ratelimit.forget()
     yield
     tablecache.reset()
+    ratelimit.forget()

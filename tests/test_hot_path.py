@@ -23,13 +23,13 @@ from xinfang.core.models import Holiday
 MORNING = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
-# Statements of one submission, transaction control aside: the rate-limit read, the case, its
+# Statements of one submission, transaction control aside: the case, its
 # party, its clock and its event, the queued task, the two rate-limit counts (one statement),
 # the day's counter, the number and the outbox row. PostgreSQL writes the party, clock and
 # event in one statement, and takes the counter, sets the number, writes the queued task and
 # counts the rate limits in one; after the commit, the statement that waits for the log flush
 # (core/commits.py).
-API_CEILING = 6 if connection.vendor == "postgresql" else 10
+API_CEILING = 5 if connection.vendor == "postgresql" else 9
 # The Idempotency-Key costs no look-up; its answer is written with the case's parties
 # (PostgreSQL), elsewhere by a statement of its own.
 API_WITH_KEY_CEILING = API_CEILING if connection.vendor == "postgresql" else API_CEILING + 1
@@ -141,7 +141,7 @@ def test_every_statement_of_a_submission_is_parsed_and_planned_once_per_connecti
         cur.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
         runs = dict(cur.fetchall())
     sql = statements(q)
-    assert len(sql) >= 6
+    assert len(sql) >= 5
     # Each ran for both submissions under the one statement prepared for the first.
     assert [s for s in sql if runs.get(s, 0) < 2] == []
 

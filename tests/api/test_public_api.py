@@ -128,9 +128,11 @@ def test_flood_from_one_ip_is_stopped(client, county, settings):
 
 
 def test_a_submission_found_over_the_limit_as_its_number_is_taken_keeps_nothing(
-    client, county, settings, monkeypatch
+    client, county, settings
 ):
-    from xinfang.core import ratelimit
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from xinfang.core.models import RateBucket
 
     settings.XINFANG = {
@@ -138,16 +140,21 @@ def test_a_submission_found_over_the_limit_as_its_number_is_taken_keeps_nothing(
         "RATE_LIMITS": {"ip": (100, 3600), "phone": (1, 86400), "lookup_failures": (10, 900)},
     }
     first = post(client, PETITION).json()["number"]
-    # A second submission from the phone that ran beside the first: it passed the read before
-    # the first was counted, and is counted with its number.
-    monkeypatch.setattr(ratelimit, "first_exceeded", lambda checks: None)
+    # Nothing is read before the work: the second submission from the phone is counted with
+    # its number, found over the limit there, and rolled back.
     r = post(client, PETITION)
     assert r.status_code == 429
     assert "手机号码" in r.json()["message"]
-    monkeypatch.undo()
     assert Case.objects.count() == 1
     # Nothing of it was kept: neither its counts nor its number.
     assert sorted(RateBucket.objects.values_list("count", flat=True)) == [1, 1]
+    # The process remembers the phone: the next one is refused before any work, counting and
+    # writing nothing (what it reads is the cached places and offices).
+    with CaptureQueriesContext(connection) as q:
+        again = post(client, PETITION)
+    assert again.status_code == 429 and "手机号码" in again.json()["message"]
+    assert all(x["sql"].startswith("SELECT") for x in q.captured_queries)
+    assert not [x for x in q.captured_queries if "ratebucket" in x["sql"]]
     other = dict(PETITION, petitioner={"name": "王五", "phone": "13700137000"})
     second = post(client, other).json()["number"]
     assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1

@@ -133,9 +133,9 @@ def submit(
         errors["division_code"] = [_("Online petitions are not open yet in this area")]
 
     hits = [(key, limit, window, message) for key, (limit, window), message in counted]
-    # A flood is refused before any work, by one read that locks nothing; the hits themselves
-    # are counted with the case's number, in the registration's transaction.
-    refused = ratelimit.first_exceeded(hits)
+    # The hits are counted with the case's number, in the registration's transaction; a key
+    # this process already found over its limit is refused before any work, with no statement.
+    refused = ratelimit.known_over(hits)
     if refused is not None:
         raise ratelimit.RateLimited(refused)
     if errors:

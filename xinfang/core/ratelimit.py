@@ -1,11 +1,21 @@
 """Fixed-window rate limits counted in the database, so every web process shares them.
 
 No CAPTCHA service: floods are stopped per IP and per phone number (or any key) instead.
+
+A submission's hits are counted in the statement that takes its number (count_clause), and the
+one over a limit rolls back whole. A process remembers the keys it found over their limits
+(`known_over`), for the rest of the window but at most REMEMBERED_SECONDS: the next hits on them
+are refused before any work and without a statement. So a flood costs each process one
+refused registration per key and ten minutes, and a citizen's submission no read of its own.
+The count stays the database's: what a process remembers only ever refuses what the count
+would refuse (a count falls only when a transaction that counted rolls back, and then it is
+forgotten within ten minutes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.db import connection
@@ -19,6 +29,41 @@ from .timeutil import now
 class RateLimited(ApplicationError):
     code = "rate_limited"
     http_status = 429
+
+
+REMEMBERED_SECONDS = 600
+_REMEMBERED_KEYS = 100_000  # beyond it the memory starts over (each key is learnt again)
+# Key -> monotonic time until which this process refuses it (a key found over its limit).
+_over: dict[str, float] = {}
+
+
+def _remember_over(key: str, per_seconds: int) -> None:
+    window_end = _window(per_seconds).timestamp() + per_seconds
+    left = min(window_end - now().timestamp(), REMEMBERED_SECONDS)
+    if left > 0:
+        if len(_over) >= _REMEMBERED_KEYS:
+            _over.clear()
+        _over[key[:150]] = time.monotonic() + left
+
+
+def known_over(hits: list[tuple[str, int, int, str]]) -> str | None:
+    """The message of the first (key, limit, per_seconds, message) this process found over its
+    limit and still remembers; None otherwise. Reads nothing."""
+    if not _over:
+        return None
+    moment = time.monotonic()
+    for key, _limit, _per_seconds, message in hits:
+        until = _over.get(key[:150])
+        if until is not None:
+            if moment < until:
+                return message or _("Too many attempts; try again later")
+            _over.pop(key[:150], None)
+    return None
+
+
+def forget() -> None:
+    """Forget every key remembered over its limit (tests; a count reset by hand)."""
+    _over.clear()
 
 
 def client_ip(request) -> str:
@@ -54,6 +99,7 @@ def hit(key: str, *, limit: int, per_seconds: int, message: str = "") -> int:
         )
         count = cur.fetchone()[0]
     if count > limit:
+        _remember_over(key, per_seconds)
         raise RateLimited(message or _("Too many attempts; try again later"))
     return count
 
@@ -97,10 +143,11 @@ def count_clause(hits: list[tuple[str, int, int, str]]) -> tuple[str, list] | No
 
 def refuse_over(hits: list[tuple[str, int, int, str]], counted) -> None:
     """Raise RateLimited with the message of the first hit whose key's count, among the
-    (key, count) rows `counted`, is over its limit."""
+    (key, count) rows `counted`, is over its limit; that key is remembered (known_over)."""
     counts = dict(counted)
-    for key, limit, _per_seconds, message in hits:
+    for key, limit, per_seconds, message in hits:
         if counts[key[:150]] > limit:
+            _remember_over(key, per_seconds)
             raise RateLimited(message or _("Too many attempts; try again later"))
 
 
@@ -115,27 +162,6 @@ def check(key: str, *, limit: int, per_seconds: int, message: str = "") -> None:
     """Refuse without counting (e.g. before checking a password whose failures are counted)."""
     if peek(key, per_seconds=per_seconds) >= limit:
         raise RateLimited(message or _("Too many attempts; try again later"))
-
-
-def first_exceeded(checks: list[tuple[str, int, int, str]]) -> str | None:
-    """The message of the first (key, limit, per_seconds, message) already at its limit, read
-    in one statement that locks nothing; None when every key has room for one more hit."""
-    if not checks:
-        return None
-    params: list = []
-    for key, _limit, per_seconds, _message in checks:
-        params += [key[:150], connection.ops.adapt_datetimefield_value(_window(per_seconds))]
-    with prepared.cursor() as cur:
-        cur.execute(
-            "SELECT key, count FROM core_ratebucket WHERE "
-            + " OR ".join(["(key = %s AND window_start = %s)"] * len(checks)),
-            params,
-        )
-        counts = dict(cur.fetchall())
-    for key, limit, _per_seconds, message in checks:
-        if counts.get(key[:150], 0) >= limit:
-            return message or _("Too many attempts; try again later")
-    return None
 
 
 def prune(older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
