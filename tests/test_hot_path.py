@@ -146,57 +146,6 @@ def test_every_statement_of_a_submission_is_parsed_and_planned_once_per_connecti
     assert [s for s in sql if runs.get(s, 0) < 2] == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
-def test_the_outbox_row_goes_with_the_commit_in_one_round_trip(county_committed):
-    from psycopg.pq import PipelineStatus
-
-    from xinfang.notify.models import Outbox
-
-    client = Client()
-    assert post_api(client, 1).status_code == 201
-    seen = []
-
-    def record(execute, sql, params, many, context):
-        seen.append((sql, connection.connection.pgconn.pipeline_status))
-        return execute(sql, params, many, context)
-
-    with counted() as (_q, commits), connection.execute_wrapper(record):
-        r = post_api(client, 2)
-    assert r.status_code == 201 and len(commits) == 1
-    outbox = [status for sql, status in seen if "notify_outbox" in sql]
-    # Sent, not waited for: its result comes back with the COMMIT's.
-    assert outbox == [PipelineStatus.ON]
-    assert [s for s, status in seen if status == PipelineStatus.ON] == [
-        s for s, _status in seen if "notify_outbox" in s
-    ]
-    assert connection.connection.pgconn.pipeline_status == PipelineStatus.OFF
-    case = Case.objects.get(number=r.json()["number"])
-    assert Outbox.objects.filter(case=case).count() == 1
-
-
-def test_a_registration_whose_held_rows_fail_at_commit_keeps_nothing(county_committed, monkeypatch):
-    from xinfang.core import rows
-    from xinfang.notify.models import Outbox
-
-    client = Client()
-    assert post_api(client, 1).status_code == 201
-    real = rows.write_held
-
-    def with_a_broken_row(statements):
-        # A held row that breaks a constraint no ON CONFLICT covers: found at the commit.
-        statements.append(("INSERT INTO notify_outbox (template_key) VALUES ('broken')", []))
-        return real(statements)
-
-    monkeypatch.setattr(rows, "write_held", with_a_broken_row)
-    before = (Case.objects.count(), Outbox.objects.count())
-    refused = post_api(Client(raise_request_exception=False), 2)
-    assert refused.status_code >= 500
-    monkeypatch.undo()
-    assert (Case.objects.count(), Outbox.objects.count()) == before
-    # The connection is fit for the next submission, which takes the next number.
-    assert post_api(client, 3).status_code == 201
-
-
 def test_the_case_number_is_taken_last_and_the_audit_chain_holds(county_committed):
     from xinfang.cases.audit import verify_audit_chain
 

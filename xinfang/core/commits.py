@@ -12,20 +12,13 @@ order: a crash before the flush loses the registration together with every later
 that took the next number, never one without the other (no gap, no duplicate).
 
 SQLite keeps one writer at a time and commits in order; nothing changes there.
-
-The statements a registration holds back (its outbox rows, which read nothing back: core/rows.py
-`held`) go in the commit's own round trip: `with_the_commit` sends them and the COMMIT together
-(psycopg's pipeline mode, entered for that alone and left after the commit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.db import connection
 
-from . import prepared, rows
+from . import prepared
 
 # A select list item for a statement of the transaction (registration's number statement takes
 # it, so it costs no round trip of its own).
@@ -61,23 +54,3 @@ def wait_for_flush() -> None:
     assert not connection.in_atomic_block, "wait_for_flush runs after the commit"
     with prepared.cursor() as cur:
         cur.execute(_FLUSH_SQL)
-
-
-@contextmanager
-def with_the_commit(statements: list[tuple[str, list]], *, durable: bool) -> Iterator[None]:
-    """Entered last inside the transaction and left after it has committed: `statements` (held
-    inserts) are sent with the COMMIT, one round trip for both. Only on PostgreSQL, for the
-    transaction's owner (`durable`: its block's end is the commit), and when nothing runs at
-    commit (on_commit callbacks would run inside the pipeline); otherwise they run now."""
-    if (
-        not statements
-        or not durable
-        or connection.vendor != "postgresql"
-        or connection.run_on_commit
-    ):
-        rows.write_held(statements)
-        yield
-        return
-    with connection.connection.pipeline():
-        rows.write_held(statements)
-        yield

@@ -10,18 +10,12 @@ with its own placeholder, an engine that cannot return the new keys) goes throug
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model
 
 from . import prepared
 
 _statements: dict[tuple, tuple[str, list]] = {}
-# Statements of inserts that read nothing back, held for the caller to write (`held`).
-_held: ContextVar[list[tuple[str, list]] | None] = ContextVar("held_inserts", default=None)
 
 # Fields whose value of this exact type Django writes as it is: their get_db_prep_save returns a
 # str (bool) unchanged, and pre_save reads the attribute. Every row written on the hot path has
@@ -112,35 +106,10 @@ def insert(objs: list[Model], *, ignore_conflicts: bool = False) -> None:
     if built is None:
         type(objs[0]).objects.bulk_create(objs, ignore_conflicts=ignore_conflicts)
         return
-    holding = _held.get()
-    if ignore_conflicts and holding is not None:
-        holding.append(built)
-        return
     with prepared.cursor() as cur:
         cur.execute(*built)
         if not ignore_conflicts:
             _keyed(objs, [r[0] for r in cur.fetchall()])
-
-
-@contextmanager
-def held() -> Iterator[list[tuple[str, list]]]:
-    """Within it, an `insert` that reads no keys back (`ignore_conflicts`: the outbox's rows)
-    is not run but kept, for the caller to write later in its transaction (`write_held`): the
-    registration writes them in its commit's round trip (core/commits.py)."""
-    statements: list[tuple[str, list]] = []
-    token = _held.set(statements)
-    try:
-        yield statements
-    finally:
-        _held.reset(token)
-
-
-def write_held(statements: list[tuple[str, list]]) -> None:
-    """Run the statements `held` kept, in order, and forget them."""
-    with prepared.cursor() as cur:
-        for sql, params in statements:
-            cur.execute(sql, params)
-    statements.clear()
 
 
 def clause(objs: list[Model]) -> tuple[str, list] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -323,7 +322,7 @@ def register(
     # The counter row is locked from the number to the commit: that commit need not wait for
     # the log flush with it held; the flush is waited for after (core/commits.py).
     defer_flush = commits.may_defer_flush(durable=durable)
-    with ExitStack() as at_commit, transaction.atomic(durable=durable):
+    with transaction.atomic(durable=durable):
         rows.insert([case])
         for row in party_rows:
             row.case = case
@@ -364,17 +363,12 @@ def register(
         )
         for a in attachments:  # their path holds the number
             _store_attachment(case, a)
-        # The outbox's rows are held back and go with the COMMIT (core/commits.py).
-        with rows.held() as outbox:
-            events.publish(event, queued=task_row is not None)
+        events.publish(event, queued=task_row is not None)
         case._prefetched_objects_cache = {}  # later moves change these rows
         if on_registered is not None:
-            rows.write_held(outbox)  # the caller's hook may read them
             on_registered(registration)
         if defer_flush:
             commits.keep_flush_if_hooked()
-        # Left after the atomic block's commit: ExitStack exits after the transaction's block.
-        at_commit.enter_context(commits.with_the_commit(outbox, durable=durable))
     if defer_flush:
         commits.wait_for_flush()
     return registration
