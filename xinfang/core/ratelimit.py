@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import connection
@@ -46,6 +47,16 @@ def _remember_over(key: str, per_seconds: int) -> None:
         _over[key[:150]] = time.monotonic() + left
 
 
+def _said(message: str) -> str:
+    return message or _("Too many attempts; try again later")
+
+
+def _refuse(key: str, per_seconds: int, message: str) -> NoReturn:
+    """Raise RateLimited for a hit found over its limit, remembering its key (known_over)."""
+    _remember_over(key, per_seconds)
+    raise RateLimited(_said(message))
+
+
 def known_over(hits: list[tuple[str, int, int, str]]) -> str | None:
     """The message of the first (key, limit, per_seconds, message) this process found over its
     limit and still remembers; None otherwise. Reads nothing."""
@@ -56,7 +67,7 @@ def known_over(hits: list[tuple[str, int, int, str]]) -> str | None:
         until = _over.get(key[:150])
         if until is not None:
             if moment < until:
-                return message or _("Too many attempts; try again later")
+                return _said(message)
             _over.pop(key[:150], None)
     return None
 
@@ -99,8 +110,7 @@ def hit(key: str, *, limit: int, per_seconds: int, message: str = "") -> int:
         )
         count = cur.fetchone()[0]
     if count > limit:
-        _remember_over(key, per_seconds)
-        raise RateLimited(message or _("Too many attempts; try again later"))
+        _refuse(key, per_seconds, message)
     return count
 
 
@@ -147,8 +157,7 @@ def refuse_over(hits: list[tuple[str, int, int, str]], counted) -> None:
     counts = dict(counted)
     for key, limit, per_seconds, message in hits:
         if counts[key[:150]] > limit:
-            _remember_over(key, per_seconds)
-            raise RateLimited(message or _("Too many attempts; try again later"))
+            _refuse(key, per_seconds, message)
 
 
 def peek(key: str, *, per_seconds: int) -> int:
@@ -161,7 +170,7 @@ def peek(key: str, *, per_seconds: int) -> int:
 def check(key: str, *, limit: int, per_seconds: int, message: str = "") -> None:
     """Refuse without counting (e.g. before checking a password whose failures are counted)."""
     if peek(key, per_seconds=per_seconds) >= limit:
-        raise RateLimited(message or _("Too many attempts; try again later"))
+        raise RateLimited(_said(message))
 
 
 def prune(older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
