@@ -242,6 +242,15 @@ def county(db) -> County:
     return build_county()
 
 
+def grant(client, *cases) -> None:
+    """The test client's browser holds the pass that opens `cases` (as after the tracking code
+    and query password)."""
+    from xinfang.portal import browser_pass
+
+    proof = browser_pass.BrowserPass(cases=[c.pk for c in cases])
+    client.cookies[browser_pass.COOKIE] = proof.sealed()
+
+
 def register_appeal(county: County, **overrides):
     """A letter registered by the county petition office clerk."""
     kwargs = dict(

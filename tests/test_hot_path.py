@@ -33,8 +33,8 @@ API_CEILING = 5 if connection.vendor == "postgresql" else 9
 # The Idempotency-Key costs no look-up; its answer is written with the case's parties
 # (PostgreSQL), elsewhere by a statement of its own.
 API_WITH_KEY_CEILING = API_CEILING if connection.vendor == "postgresql" else API_CEILING + 1
-# The receipt's session row, under a fresh key: with the case's parties on PostgreSQL.
-PORTAL_CEILING = API_CEILING if connection.vendor == "postgresql" else API_CEILING + 1
+# The receipt goes in the browser's sealed pass: no row of its own.
+PORTAL_CEILING = API_CEILING
 TOGETHER = connection.vendor == "postgresql"  # rows of several tables in one statement
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -208,8 +208,7 @@ def test_a_portal_submission_commits_once_with_its_receipt(county_committed):
     assert r.status_code == 302, r.content.decode()[:2000]
     sql = statements(q)
     assert len(sql) <= PORTAL_CEILING, "\n".join(sql)
-    assert len(commits) == 1  # the receipt's session is written in the case's transaction
-    # ... as a row of its own, without a savepoint round trip around it.
+    assert len(commits) == 1
     assert not [x for x in q.captured_queries if "SAVEPOINT" in x["sql"].upper()]
     receipt = client.get(r["Location"]).content.decode()
     number = Case.objects.get(title="路灯不亮2").number
@@ -221,9 +220,7 @@ def shape(sql: str) -> tuple[str, tuple[str, ...]]:
     return sql.split()[0].upper(), tuple(re.findall(r'(?:INTO|FROM|UPDATE)\s+"?(\w+)', sql))
 
 
-def test_the_form_costs_the_api_s_statements_its_session_row_going_with_the_parties(
-    county_committed,
-):
+def test_the_form_costs_the_api_s_statements_and_writes_no_session(county_committed):
     api = Client()
     assert post_api(api, 1).status_code == 201
     assert Client().post("/submit/", form_data(1)).status_code == 302  # caches warm
@@ -236,42 +233,20 @@ def test_the_form_costs_the_api_s_statements_its_session_row_going_with_the_part
         r = visitor.post("/submit/", form_data(3))
     assert r.status_code == 302
     form_sql = statements(q)
-    # What the form adds: the receipt's session row, inserted in the one commit. On PostgreSQL
-    # it goes into the statement of the case's parties, clocks and event: no statement more
-    # than the API's. No look-up of the new key, no savepoint, no second write of the row.
-    session = [s for s in form_sql if "django_session" in s]
-    assert len(session) == 1 and len(commits) == 1
-    if TOGETHER:
-        assert "cases_party" in session[0] and "cases_caseevent" in session[0]
-        besides = [
-            (v, tuple(t for t in ts if t != "django_session")) for v, ts in map(shape, form_sql)
-        ]
-        assert besides == [shape(s) for s in api_sql]
-    else:
-        assert shape(session[0]) == ("INSERT", ("django_session",))
-        assert [shape(s) for s in form_sql if s not in session] == [shape(s) for s in api_sql]
+    # The receipt travels in the browser's sealed pass, as the API's answer carries it: the
+    # form runs the API's statements, in one commit, and no session row is read or written.
+    assert [shape(s) for s in form_sql] == [shape(s) for s in api_sql]
+    assert len(commits) == 1
+    assert not [s for s in form_sql if "django_session" in s]
     assert "路灯不亮3" in visitor.get(r["Location"]).content.decode()
 
-    # A visitor with a session already: it is read (its cases are kept), and its row is
-    # replaced under a new key in the same commit: one read, one delete, the new row.
-    from xinfang.core.sessions import SessionStore
-
-    earlier = SessionStore()
-    earlier["portal_cases"] = []
-    earlier.save()
-    visitor.cookies["sessionid"] = earlier.session_key
+    # A visitor who proved access to a case before keeps it, still without a session row.
     with counted() as (q, commits):
         assert visitor.post("/submit/", form_data(4)).status_code == 302
-    session = [s for s in statements(q) if "django_session" in s]
-    assert [s.split()[0].upper() for s in session] == [
-        "SELECT",
-        "DELETE",
-        "WITH" if TOGETHER else "INSERT",
-    ]
-    assert len(commits) == 1
-    assert not SessionStore().exists(earlier.session_key)
-    assert visitor.cookies["sessionid"].value != earlier.session_key
-    assert SessionStore().exists(visitor.cookies["sessionid"].value)
+    assert [shape(s) for s in statements(q)] == [shape(s) for s in api_sql]
+    for title in ("路灯不亮3", "路灯不亮4"):
+        number = Case.objects.get(title=title).number
+        assert visitor.get(f"/track/{number}/").status_code == 200
 
 
 def test_a_valid_form_is_checked_by_the_submission_not_by_building_the_form(

@@ -33,7 +33,11 @@ def readable_by_django(data: str) -> dict:
     return PlainSessionStore().decode(data)
 
 
-def test_the_citizens_receipt_is_not_readable_in_the_session_table(client, county):
+def test_the_citizens_receipt_is_kept_nowhere_on_the_server_and_sealed_in_the_browser(
+    client, county
+):
+    from xinfang.portal import browser_pass
+
     form = {
         "content_type": "appeal",
         "division_code": [county.county.code],
@@ -44,16 +48,17 @@ def test_the_citizens_receipt_is_not_readable_in_the_session_table(client, count
     }
     resp = client.post("/submit/", form)
     assert resp.status_code == 302, resp.content.decode()[:3000]
-    receipt = client.session["portal_receipt"]  # read back through the encrypted store
+    assert not raw_sessions()
+    cookie = client.cookies[browser_pass.COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    held = browser_pass._opened(cookie.value).receipt  # opened with the data key only
     # Only what the case cannot give back: the rest of the receipt is read from the case.
-    assert set(receipt) == {"case_id", "tracking_code", "password"}
-    rows = raw_sessions()
-    assert rows
-    for row in rows:
-        assert receipt["password"] not in row and receipt["tracking_code"] not in row
-        assert readable_by_django(row) == {}
+    assert set(held) == {"case_id", "tracking_code", "password", "at"}
+    assert held["password"] not in cookie.value and held["tracking_code"] not in cookie.value
+    assert crypto.unseal(cookie.value) is None  # not a session's seal: bound to its purpose
     page = client.get(resp.url).content.decode()
-    assert receipt["password"] in page
+    assert held["password"] in page and held["tracking_code"] in page
+    assert held["password"] not in client.get(resp.url).content.decode()  # once
 
 
 def test_an_intake_draft_is_not_readable_in_the_session_table(client, county):

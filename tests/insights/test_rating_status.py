@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time_machine
 
+from tests.conftest import grant
 from xinfang.cases import citizen
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import rating_status, with_rating_status
@@ -44,8 +45,6 @@ def test_desk_case_page_and_citizen_tracking_show_it(client, month):
         assert citizen.track(e, on=TODAY).rating_status.label == "超期未评价"
         # The petitioner's tracking page, once the browser proved access to the case.
         client.logout()
-        session = client.session
-        session["portal_cases"] = [e.pk]
-        session.save()
+        grant(client, e)
         html = client.get(f"/track/{e.number}/").content.decode()
         assert 'data-status="lapsed"' in html and "超期未评价" in html

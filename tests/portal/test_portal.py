@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import TAXONOMY_CSV, register_appeal, replied_appeal
@@ -110,37 +111,34 @@ def test_phone_user_agent_registers_as_mobile_channel(client, portal):
     assert Case.objects.get().channel == "mobile"
 
 
-def test_submitting_gives_a_new_session_id_so_a_planted_one_opens_nothing(client, portal):
-    from xinfang.core.sessions import SessionStore
+def test_submitting_seals_a_new_pass_so_a_planted_one_opens_nothing(client, portal):
+    from xinfang.portal import browser_pass
 
-    planted = SessionStore()
-    planted["lang_seen"] = True
-    planted.save()
-    client.cookies["sessionid"] = planted.session_key  # an id someone else chose and knows
+    first = client.__class__()
+    assert submit(first, portal, title="别人的事").status_code == 302
+    planted = first.cookies[browser_pass.COOKIE].value  # a pass someone else holds and knows
+    client.cookies[browser_pass.COOKIE] = planted
     r = submit(client, portal)
     assert r.status_code == 302
-    assert client.cookies["sessionid"].value != planted.session_key
+    assert client.cookies[browser_pass.COOKIE].value != planted
     rec = receipt_of(client)
     assert client.get(f"/track/{rec['number']}/").status_code == 200  # the citizen opens it
     other = client.__class__()
-    other.cookies["sessionid"] = planted.session_key
+    other.cookies[browser_pass.COOKIE] = planted
     r = other.get(f"/track/{rec['number']}/")
     assert r.status_code == 302 and r["Location"] == "/track/"
-    assert not SessionStore().exists(planted.session_key)  # the old row is gone
+    assert not Session.objects.exists()  # and nothing of it was kept on the server
 
 
-def test_a_submission_refused_late_leaves_the_visitor_s_session_as_it_was(
-    client, portal, monkeypatch
-):
-    """The receipt's row is built before the case commits; refused after that, the case and the
-    new row roll back, and the visitor keeps the session (and the cases) it had."""
+def test_a_submission_refused_late_leaves_the_visitor_s_pass_as_it_was(client, portal, monkeypatch):
+    """Refused after the case was written, the case rolls back and the visitor keeps the pass
+    (and the cases) it had."""
     from xinfang.core import events
     from xinfang.core.errors import InvalidInput
-    from xinfang.core.sessions import SessionStore
+    from xinfang.portal import browser_pass
 
     assert submit(client, portal).status_code == 302
-    before = client.cookies["sessionid"].value
-    cases = SessionStore(before)["portal_cases"]
+    before = client.cookies[browser_pass.COOKIE].value
 
     def refused(event):
         raise InvalidInput("此时无法登记，请稍后再试")
@@ -152,8 +150,7 @@ def test_a_submission_refused_late_leaves_the_visitor_s_session_as_it_was(
         events.unsubscribe(refused)
     assert r.status_code == 200 and "此时无法登记" in r.content.decode()
     assert Case.objects.count() == 1
-    assert client.cookies["sessionid"].value == before
-    assert SessionStore(before)["portal_cases"] == cases
+    assert client.cookies[browser_pass.COOKIE].value == before
     assert client.get(f"/track/{Case.objects.get().number}/").status_code == 200
 
 

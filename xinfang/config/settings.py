@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xinfang.core.csp.CSPMiddleware",  # django-csp's, its policy built once
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # What a citizen's browser proved (its cases, a receipt), in a sealed cookie of its own.
+    "xinfang.portal.browser_pass.BrowserPassMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # The API's size limit and its refusal of control characters, before anything reads them.
     "xinfang.api.middleware.HostileInputMiddleware",

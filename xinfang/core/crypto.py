@@ -90,25 +90,32 @@ def _aead(material: bytes) -> AESGCM:
     return AESGCM(hmac.new(material, _SEALED_LABEL, hashlib.sha256).digest())
 
 
-def seal(value: str) -> str:
-    """`value` encrypted and authenticated with the current key, as URL-safe text."""
+def _bound(purpose: str) -> bytes:
+    # Authenticated with the value: a token sealed for one use does not open for another.
+    return _SEALED_LABEL + (b"/" + purpose.encode() if purpose else b"")
+
+
+def seal(value: str, *, purpose: str = "") -> str:
+    """`value` encrypted and authenticated with the current key, as URL-safe text; `purpose`
+    names its use (only `unseal` with the same purpose opens it)."""
     nonce = os.urandom(12)
-    sealed = _aead(_key_material()).encrypt(nonce, value.encode(), _SEALED_LABEL)
+    sealed = _aead(_key_material()).encrypt(nonce, value.encode(), _bound(purpose))
     return SEALED + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
-def unseal(token: str) -> str | None:
-    """The value `seal` gave `token`, under any configured key; None when no key opens it or
-    it was altered."""
+def unseal(token: str, *, purpose: str = "") -> str | None:
+    """The value `seal` gave `token` for `purpose`, under any configured key; None when no key
+    opens it, it was altered or sealed for another purpose."""
     if not token.startswith(SEALED):
         return None
     try:
         raw = base64.urlsafe_b64decode(token[len(SEALED) :])
     except ValueError:
         return None
+    bound = _bound(purpose)
     for material in _all_materials():
         try:
-            return _aead(material).decrypt(raw[:12], raw[12:], _SEALED_LABEL).decode()
+            return _aead(material).decrypt(raw[:12], raw[12:], bound).decode()
         except (InvalidTag, ValueError):
             continue
     return None

@@ -18,10 +18,9 @@ from xinfang.reception import selectors
 from xinfang.reception import services as reception
 from xinfang.reception.models import Appointment
 
+from . import browser_pass
 from .reception_forms import FOR_CASE, BookingForm
-from .views import SESSION_CASES, SESSION_RECEIPT, _channel, _grant, _mark_invalid
-
-SESSION_BOOKED = "portal_reception_booked"
+from .views import _channel, _mark_invalid
 
 
 def calendar(request):
@@ -42,6 +41,7 @@ def book(request, day_id: int):
     status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        receipt = None
         try:
             if d["matter"] == FOR_CASE:
                 a = reception.book_existing(
@@ -65,7 +65,7 @@ def book(request, day_id: int):
                     mode=d["mode"],
                     ip=client_ip(request),
                 )
-                request.session[SESSION_RECEIPT] = {
+                receipt = {
                     "number": reg.case.number,
                     "tracking_code": reg.tracking_code,
                     "password": reg.query_password,
@@ -83,8 +83,9 @@ def book(request, day_id: int):
             form.add_error(None, str(exc.message))
             status = exc.http_status
         else:
-            _grant(request, a.case)
-            request.session[SESSION_BOOKED] = a.pk
+            proof = browser_pass.of(request)
+            proof.grant(a.case_id)
+            proof.hold_receipt(receipt, booked=a.pk)
             return redirect("portal:reception_booked")
     elif request.method == "POST":
         status = 422
@@ -93,7 +94,7 @@ def book(request, day_id: int):
 
 
 def _mine(request):
-    ids = request.session.get(SESSION_CASES, [])
+    ids = browser_pass.granted(request)
     return Appointment.objects.filter(case_id__in=ids).select_related("day", "case", "station")
 
 
@@ -101,8 +102,9 @@ def _mine(request):
 def booked(request):
     """The booking just made (with a new matter's receipt, shown once) and the petitioner's other
     appointments for the cases this browser proved access to."""
-    just = request.session.pop(SESSION_BOOKED, None)
-    receipt = request.session.pop(SESSION_RECEIPT, None) if just else None
+    proof = browser_pass.of(request)
+    just = proof.take_booked()
+    receipt = proof.take_receipt() if just else None
     rows = [
         {"a": a, "link": reception.appointment_link(a), "new": a.pk == just}
         for a in _mine(request).order_by("-day__day", "-pk")[:20]

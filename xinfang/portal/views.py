@@ -33,7 +33,7 @@ from xinfang.core.errors import (
 from xinfang.core.ratelimit import RateLimited, client_ip
 from xinfang.documents import selectors as doc_selectors
 
-from . import selectors
+from . import browser_pass, selectors
 from .forms import (
     BoardSearchForm,
     MaterialForm,
@@ -48,8 +48,6 @@ from .forms import (
     place_of,
 )
 
-SESSION_CASES = "portal_cases"  # ids of the cases this browser proved access to
-SESSION_RECEIPT = "portal_receipt"  # shown once, right after submitting
 REFRESH_KEYS = ("category_search", "division_refresh")
 # The submit form's text fields, read as they are posted on the quick path (_quick_submission).
 QUICK_FIELDS = (
@@ -109,21 +107,6 @@ def _category_context(q: str, selected: str) -> dict:
     }
 
 
-GRANTS_KEPT = 20  # the cases a browser session may open, the latest first
-
-
-def _granted_with(request, case_id: int) -> list[int]:
-    """The session's granted cases with `case_id` first."""
-    ids = [i for i in request.session.get(SESSION_CASES, []) if i != case_id]
-    return [case_id, *ids][:GRANTS_KEPT]
-
-
-def _grant(request, case: Case) -> None:
-    request.session[SESSION_CASES] = _granted_with(request, case.pk)
-    # Access was just proven: a new session id (no fixation), written with the data above.
-    request.session.cycle_key()
-
-
 def _channel(request) -> str:
     ua = request.META.get("HTTP_USER_AGENT", "")
     return "mobile" if ("Mobile" in ua or "MicroMessenger" in ua) else "web"
@@ -176,33 +159,22 @@ def submit(request):
     status = 200
     error = None
     if submission is not None:
-        adopt = []
-
-        def receipt_rows(reg) -> list:
-            # Written with the case (in its parties' statement, one commit): the receipt's
-            # secrets and the access grant, under a new session key. The rest (the number, not
-            # taken yet) the receipt page reads from the case.
-            row, make_it_so = request.session.cycled_row(
-                **{
-                    SESSION_RECEIPT: {
-                        "case_id": reg.case.pk,
-                        "tracking_code": reg.tracking_code,
-                        "password": reg.query_password,
-                    },
-                    SESSION_CASES: _granted_with(request, reg.case.pk),
-                }
-            )
-            adopt.append(make_it_so)
-            return [row]
-
         try:
-            citizen.submit(
-                submission, ip=client_ip(request), attachments=files, rows_with=receipt_rows
-            )
+            reg = citizen.submit(submission, ip=client_ip(request), attachments=files)
         except (RateLimited, InvalidInput, StorageFull) as exc:
             error = exc
         else:
-            adopt[0]()
+            # The browser carries the receipt's secrets to the next page, as the API's client
+            # gets them in its answer; the receipt page reads the rest from the case.
+            proof = browser_pass.of(request)
+            proof.grant(reg.case.pk)
+            proof.hold_receipt(
+                {
+                    "case_id": reg.case.pk,
+                    "tracking_code": reg.tracking_code,
+                    "password": reg.query_password,
+                }
+            )
             return HttpResponseRedirect(_receipt_url())
         if form is None:
             # Refused without the whole form: it judges again, and its own messages come first.
@@ -289,10 +261,9 @@ def _form_submission(request, form) -> tuple[citizen.Submission, list]:
 
 @never_cache
 def submitted(request):
-    # Popped: the password is shown on this one page view and never again.
-    receipt = request.session.pop(SESSION_RECEIPT, None)
+    # Taken: the password is shown on this one page view and never again.
+    receipt = browser_pass.of(request).take_receipt()
     if receipt and "case_id" in receipt:
-        # The number was taken after the receipt was written, in the same commit.
         receipt = {**receipt, **(selectors.receipt_details(receipt["case_id"]) or {})}
     return render(request, "portal/submitted.html", {"receipt": receipt})
 
@@ -332,14 +303,14 @@ def track(request):
         except NotFound:
             form.add_error(None, _("The tracking code or the query password is not right."))
         else:
-            _grant(request, case)
+            browser_pass.of(request).grant(case.pk)
             return redirect("portal:case", number=case.number)
     _mark_invalid(form)
     return render(request, "portal/track.html", {"form": form})
 
 
 def _granted_case(request, number: str) -> Case:
-    ids = request.session.get(SESSION_CASES, [])
+    ids = browser_pass.granted(request)
     case = (
         Case.objects.filter(number=number, pk__in=ids)
         .select_related("holder_body", "category", "place")
@@ -504,10 +475,7 @@ def notice(request, number: str, notice_id: int):
 
 @require_POST
 def forget(request, number: str):
-    ids = request.session.get(SESSION_CASES, [])
-    request.session[SESSION_CASES] = [
-        i for i in ids if i not in Case.objects.filter(number=number).values_list("pk", flat=True)
-    ]
+    browser_pass.of(request).forget(Case.objects.filter(number=number).values_list("pk", flat=True))
     messages.info(request, _("This device no longer shows the case."))
     return redirect(reverse("portal:track"))
 
