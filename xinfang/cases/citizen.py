@@ -92,7 +92,7 @@ def submit(
 ) -> services.Registration:
     """Register an online petition at the petition office of its place (W17, W21), within the
     per-address and per-phone limits. One transaction: the limits count only what is kept, and
-    the rows `rows_with` gives (the answer kept for an Idempotency-Key, a receipt) and what
+    the rows `rows_with` gives (the answer kept for an Idempotency-Key) and what
     `on_registered` does commit with the case (services.register)."""
     s = submission
     if s.channel not in ONLINE_CHANNELS:

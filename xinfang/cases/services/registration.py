@@ -235,7 +235,7 @@ def register(
     rate-limit hits (core/ratelimit: key, limit, seconds, message) counted with the number, so
     a refused or rolled-back registration counts nothing and their rows are locked only from the
     number to the commit. `rows_with` gives new rows of the caller's that commit
-    with the case or not at all (the answer kept for an Idempotency-Key, the citizen's receipt);
+    with the case or not at all (the answer kept for an Idempotency-Key);
     they are written in the statement of the case's parties, clocks and event, before the case
     has its number. `on_registered` runs inside the transaction after the number is taken.
     `durable`: the caller is an entry point and this is its one transaction.
