@@ -18,7 +18,25 @@ from xinfang.core import formdata
 FORM = "application/x-www-form-urlencoded"
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 raw_bodies = st.lists(
-    st.sampled_from([b"%", b"+", b"&", b"=", b"a", b"F", b"0", b"e4", b"%E4%BD%A0", b"\xc3\xa9"]),
+    st.sampled_from(
+        [
+            b"%",
+            b"+",
+            b"&",
+            b"=",
+            b"a",
+            b"F",
+            b"0",
+            b"e4",
+            b"%E4%BD%A0",
+            b"\xc3\xa9",
+            b"%00",
+            b"\x00",
+            b"%E4",
+            b"%26",
+            b"%3D",
+        ]
+    ),
     max_size=30,
 ).map(b"".join)
 

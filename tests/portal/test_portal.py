@@ -102,6 +102,21 @@ def test_citizen_submits_and_sees_number_code_and_password_once(client, portal):
     assert case.tracking_code not in again and "回执已不再显示" in again
 
 
+def test_the_receipt_is_found_under_the_script_prefix_the_form_was_posted_under(client, portal):
+    # Served under a prefix (a proxy's /xinfang/) and without one, in one process; the WSGI
+    # handler sets the prefix from SCRIPT_NAME, as override_script_prefix does here.
+    from django.test.utils import override_script_prefix
+
+    with override_script_prefix("/xinfang/"):
+        r = client.post("/submit/", form_data(portal), SCRIPT_NAME="/xinfang")
+    assert r.status_code == 302 and r["Location"] == "/xinfang/submit/done/"
+    r = client.post("/submit/", form_data(portal, title="第二件事"))
+    assert r.status_code == 302 and r["Location"] == "/submit/done/"
+    with override_script_prefix("/xinfang/"):
+        r = client.post("/submit/", form_data(portal, title="第三件事"), SCRIPT_NAME="/xinfang")
+    assert r["Location"] == "/xinfang/submit/done/"
+
+
 def test_phone_user_agent_registers_as_mobile_channel(client, portal):
     client.post(
         "/submit/",

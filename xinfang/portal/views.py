@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -175,7 +174,7 @@ def submit(request):
                     "password": reg.query_password,
                 }
             )
-            return HttpResponseRedirect(_receipt_url())
+            return HttpResponseRedirect(_receipt_url(request))
         if form is None:
             # Refused without the whole form: it judges again, and its own messages come first.
             form = SubmitForm(request.POST, request.FILES)
@@ -195,11 +194,15 @@ def submit(request):
 _receipt_urls: dict[tuple, str] = {}
 
 
-def _receipt_url() -> str:
-    """reverse("portal:submitted"), looked up once per URL configuration and script prefix."""
-    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+def _receipt_url(request) -> str:
+    """reverse("portal:submitted"), looked up once per URL configuration and script prefix.
+    Both are read from the request (its path is the prefix and its path_info): the thread's
+    own copies live in context-local storage, two look-ups costlier than the reverse's cache."""
+    key = (request.path, request.path_info, getattr(request, "urlconf", None))
     url = _receipt_urls.get(key)
     if url is None:
+        if len(_receipt_urls) > 20:
+            _receipt_urls.clear()
         url = _receipt_urls[key] = reverse("portal:submitted")
     return url
 
