@@ -24,6 +24,11 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def fernet(value: str) -> str:
+    """A value as it was written before sealing: a Fernet token under the current key."""
+    return crypto._fernet(crypto._key_material()).encrypt(value.encode()).decode()
+
+
 def raw_sessions() -> list[str]:
     return list(Session.objects.values_list("session_data", flat=True))
 
@@ -150,10 +155,12 @@ def test_a_session_is_its_json_sealed_and_rows_written_before_still_open(db):
     assert crypto.unseal(row) == '{"portal_cases":[7]}'
     assert SessionStore(store.session_key)["portal_cases"] == [7]
     # Rows of the earlier kinds: a Fernet token of the JSON, and of the signed value.
-    assert SessionStore().decode(crypto.encrypt('{"portal_cases":[9]}')) == {"portal_cases": [9]}
-    earlier = crypto.encrypt(SessionBase.encode(store, {"portal_cases": [8]}))
+    assert SessionStore().decode(fernet('{"portal_cases":[9]}')) == {"portal_cases": [9]}
+    earlier = fernet(SessionBase.encode(store, {"portal_cases": [8]}))
     assert SessionStore().decode(earlier) == {"portal_cases": [8]}
-    assert SessionStore().decode(crypto.encrypt("{not json")) == {}
+    assert SessionStore().decode(fernet("{not json")) == {}
+    # Personal data is sealed for its own use: a column's value is no session.
+    assert SessionStore().decode(crypto.encrypt('{"portal_cases":[6]}')) == {}
 
 
 def test_a_sealed_session_altered_or_under_an_unlisted_key_is_simply_not_there(db, settings):
@@ -173,7 +180,27 @@ def test_a_sealed_session_altered_or_under_an_unlisted_key_is_simply_not_there(d
     settings.DATA_KEY_PREVIOUS = []
     assert SessionStore().decode(row) == {}
     # The sealing key is not the Fernet key: a Fernet token under the same key is not sealed.
-    assert crypto.unseal(crypto.encrypt("x")) is None
+    assert crypto.unseal(fernet("x")) is None
+
+
+def test_personal_data_is_sealed_for_its_use_and_earlier_fernet_values_still_open(db, county):
+    from xinfang.cases.models import Party
+
+    reg = register_appeal(county)
+    stored = Party.objects.filter(case=reg.case).values_list("name_enc", "phone_enc").get()
+    assert all(v.startswith(crypto.SEALED) for v in stored)
+    assert "张三" not in stored[0] and crypto.decrypt(stored[0]) == "张三"
+    assert crypto.decrypt(crypto.encrypt("王小明")) == "王小明"
+    assert crypto.encrypt("王小明") != crypto.encrypt("王小明")  # a fresh nonce each time
+    # Sealed for another use (a session, the citizen's pass) it does not open as a column.
+    assert crypto.decrypt(crypto.seal("王小明")) == ""
+    assert crypto.unseal(crypto.encrypt("王小明")) is None
+    # Written before sealing: Fernet tokens, read as they are until rotate_data_key rewrites them.
+    Party.objects.filter(case=reg.case).update(name_enc=fernet("李四"))
+    assert Party.objects.get(case=reg.case).name == "李四"
+    body = stored[1][len(crypto.SEALED) :]
+    altered = crypto.SEALED + body[:-3] + ("A" if body[-3] != "A" else "B") + body[-2:]
+    assert crypto.decrypt(altered) == "" and not crypto.decrypts(altered)
 
 
 def test_a_new_session_key_is_160_random_bits_in_djangos_key_alphabet():

@@ -67,6 +67,19 @@ def test_rotation_rewrites_personal_data_under_the_new_key(old_key, county):
     assert _readable_with(settings, NEW) == "张三"
 
 
+def test_rotation_rewrites_values_written_before_sealing_as_sealed(old_key, county):
+    reg = register_appeal(county)
+    settings = old_key
+    before = crypto._fernet(crypto._key_material()).encrypt("张三".encode()).decode()
+    Party.objects.filter(case=reg.case).update(name_enc=before)  # as an older release wrote it
+    settings.DATA_KEY, settings.DATA_KEY_PREVIOUS = NEW, [OLD]
+    assert Party.objects.get().name == "张三"
+    call_command("rotate_data_key")
+    name_enc = Party.objects.values_list("name_enc", flat=True).get()
+    assert name_enc.startswith(crypto.SEALED)
+    assert _readable_with(settings, NEW) == "张三"
+
+
 def test_rotation_stops_without_the_key_the_data_was_written_with(old_key, county):
     register_appeal(county)
     settings = old_key
