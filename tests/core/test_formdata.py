@@ -127,3 +127,119 @@ def test_it_runs_before_the_csrf_check_reads_the_form():
     chain = settings.MIDDLEWARE
     ours = chain.index("xinfang.core.formdata.FormDataMiddleware")
     assert ours < chain.index("django.middleware.csrf.CsrfViewMiddleware")
+
+
+# Multipart bodies, as a browser without the page's script posts the form.
+BOUNDARY = "----WebKitFormBoundary7MA4YWxkTrZu0gW"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+names = st.sampled_from(["title", "body", "division_code", "name", "a.b", "x[0]", "attachments"])
+values = st.text(
+    st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from("\r\n-")), max_size=30
+)
+
+
+def browser_body(parts, boundary: str = BOUNDARY) -> bytes:
+    """A body as browsers write it: a part a field, an empty file input as its own part."""
+    out = b""
+    for name, value, empty_file in parts:
+        out += f"--{boundary}\r\n".encode()
+        if empty_file:
+            out += f'Content-Disposition: form-data; name="{name}"; filename=""\r\n'.encode()
+            out += b"Content-Type: application/octet-stream\r\n\r\n\r\n"
+        else:
+            out += f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            out += value.encode() + b"\r\n"
+    return out + f"--{boundary}--\r\n".encode()
+
+
+def django_multipart(body: bytes, content_type: str = MULTIPART):
+    request = post(body, content_type)
+    return request.POST, request.FILES
+
+
+def same_multipart_as_django(body: bytes) -> None:
+    ours = formdata.parse_multipart(body, BOUNDARY)
+    post_, files = django_multipart(body)
+    assert ours is not None and not files
+    assert list(ours.lists()) == list(post_.lists())
+    assert not ours._mutable
+
+
+@given(st.lists(st.tuples(names, values, st.booleans()), min_size=1, max_size=8))
+def test_a_browser_s_multipart_form_is_read_as_django_reads_it(parts):
+    body = browser_body(parts)
+    if any(f"--{BOUNDARY}" in v for _n, v, _f in parts):
+        return  # a browser picks a boundary its values do not hold
+    same_multipart_as_django(body)
+
+
+@given(
+    st.lists(st.tuples(names, values, st.booleans()), min_size=1, max_size=5),
+    st.lists(
+        st.sampled_from(
+            [f"--{BOUNDARY}".encode(), b"\r\n", b"\n", b"--", b"\xff", b'"', b"\r\n\r\n", b"x"]
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(min_value=0),
+)
+def test_a_multipart_body_of_any_other_shape_is_read_as_django_reads_it_or_left_to_it(
+    parts, junk, at
+):
+    body = browser_body(parts)
+    at %= len(body)
+    body = body[:at] + b"".join(junk) + body[at:]
+    ours = formdata.parse_multipart(body, BOUNDARY)
+    if ours is not None:
+        post_, files = django_multipart(body)
+        assert not files and list(ours.lists()) == list(post_.lists())
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        b'Content-Disposition: form-data; name="f"; filename="scan.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n%PDF",  # a file: Django stores it
+        b'Content-Disposition: form-data; name="f"\r\nContent-Transfer-Encoding: base64\r\n\r\neA==',
+        b'Content-Disposition: form-data; name="f"\r\nContent-Type: text/plain; charset=gbk\r\n\r\nx',
+        b"Content-Disposition: form-data; name=f\r\n\r\nx",
+        b'content-disposition: form-data; name="f"\r\n\r\nx',
+        b'Content-Disposition: form-data; name="a b"\r\n\r\nx',
+    ],
+)
+def test_parts_of_other_shapes_are_left_to_django(part):
+    body = f"--{BOUNDARY}\r\n".encode() + part + f"\r\n--{BOUNDARY}--\r\n".encode()
+    assert formdata.parse_multipart(body, BOUNDARY) is None
+
+
+def test_the_middleware_reads_a_multipart_form_without_files_once(monkeypatch):
+    body = browser_body([("title", "路灯不亮", False), ("attachments", "", True)])
+    request = post(body, MULTIPART)
+
+    def again(self):
+        raise AssertionError("the body was parsed a second time")
+
+    monkeypatch.setattr(type(request), "_load_post_and_files", again)
+    seen = through_middleware(request)
+    assert seen["post"]["title"] == "路灯不亮" and seen["post"]["attachments"] == ""
+    assert not seen["files"]
+
+
+def test_a_multipart_form_with_a_file_is_left_to_django():
+    body = (
+        f"--{BOUNDARY}\r\n".encode()
+        + b'Content-Disposition: form-data; name="attachments"; filename="a.pdf"\r\n'
+        + b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\r\n"
+        + f"--{BOUNDARY}--\r\n".encode()
+    )
+    request = post(body, MULTIPART)
+    seen = through_middleware(request)
+    assert seen["files"]["attachments"].read() == b"%PDF-1.4"
+
+
+def test_a_multipart_form_over_the_field_limit_is_still_refused(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    body = browser_body([(f"f{i}", "x", False) for i in range(10)])
+    r = client.post("/submit/", body, content_type=MULTIPART)
+    assert r.status_code == 400
