@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .ratelimit import KEY_LENGTH
+
 
 class Holiday(models.Model):
     """One day of the State Council's yearly schedule, entered by an administrator.
@@ -30,7 +32,7 @@ class Holiday(models.Model):
 class RateBucket(models.Model):
     """A fixed-window counter shared by every process (limits on submissions and look-ups)."""
 
-    key = models.CharField(max_length=150)
+    key = models.CharField(max_length=KEY_LENGTH)
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
 

@@ -32,6 +32,13 @@ class RateLimited(ApplicationError):
     http_status = 429
 
 
+KEY_LENGTH = 150  # a counter's key is kept to this many characters (RateBucket.key)
+
+
+def _stored(key: str) -> str:
+    return key[:KEY_LENGTH]
+
+
 REMEMBERED_SECONDS = 600
 _REMEMBERED_KEYS = 100_000  # beyond it the memory starts over (each key is learnt again)
 # Key -> monotonic time until which this process refuses it (a key found over its limit).
@@ -44,7 +51,7 @@ def _remember_over(key: str, per_seconds: int) -> None:
     if left > 0:
         if len(_over) >= _REMEMBERED_KEYS:
             _over.clear()
-        _over[key[:150]] = time.monotonic() + left
+        _over[_stored(key)] = time.monotonic() + left
 
 
 def _said(message: str) -> str:
@@ -64,11 +71,11 @@ def known_over(hits: list[tuple[str, int, int, str]]) -> str | None:
         return None
     moment = time.monotonic()
     for key, _limit, _per_seconds, message in hits:
-        until = _over.get(key[:150])
+        until = _over.get(_stored(key))
         if until is not None:
             if moment < until:
                 return _said(message)
-            _over.pop(key[:150], None)
+            _over.pop(_stored(key), None)
     return None
 
 
@@ -106,7 +113,7 @@ def hit(key: str, *, limit: int, per_seconds: int, message: str = "") -> int:
             "ON CONFLICT (key, window_start) DO UPDATE SET count = core_ratebucket.count + 1 "
             "RETURNING count",
             # Adapted as the ORM would, so `peek` finds the same row on every engine.
-            [key[:150], connection.ops.adapt_datetimefield_value(start)],
+            [_stored(key), connection.ops.adapt_datetimefield_value(start)],
         )
         count = cur.fetchone()[0]
     if count > limit:
@@ -136,7 +143,7 @@ def count_clause(hits: list[tuple[str, int, int, str]]) -> tuple[str, list] | No
     """(SQL, parameters) of the statement `hit_all` runs for `hits` (at least one), returning
     (key, count) rows, for a caller that runs it as a WITH clause of a statement of its own (the
     registration's number). None when a key comes twice."""
-    windows = {key[:150]: per_seconds for key, _limit, per_seconds, _message in hits}
+    windows = {_stored(key): per_seconds for key, _limit, per_seconds, _message in hits}
     if len(windows) < len(hits):
         return None
     params: list = []
@@ -156,14 +163,14 @@ def refuse_over(hits: list[tuple[str, int, int, str]], counted) -> None:
     (key, count) rows `counted`, is over its limit; that key is remembered (known_over)."""
     counts = dict(counted)
     for key, limit, per_seconds, message in hits:
-        if counts[key[:150]] > limit:
+        if counts[_stored(key)] > limit:
             _refuse(key, per_seconds, message)
 
 
 def peek(key: str, *, per_seconds: int) -> int:
     from .models import RateBucket
 
-    row = RateBucket.objects.filter(key=key[:150], window_start=_window(per_seconds)).first()
+    row = RateBucket.objects.filter(key=_stored(key), window_start=_window(per_seconds)).first()
     return row.count if row else 0
 
 
