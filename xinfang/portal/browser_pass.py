@@ -59,12 +59,13 @@ class BrowserPass:
         self.cases = [i for i in self.cases if i not in drop]
         self.changed = True
 
-    def hold_receipt(self, receipt: dict | None, *, booked: int | None = None) -> None:
-        """Keep `receipt` (if any) for the next page that shows it, and `booked`, the
-        appointment just made; what was held before is dropped."""
+    def admit(self, case_id: int, *, receipt: dict | None, booked: int | None = None) -> None:
+        """The case was just registered or booked here: grant it, and keep `receipt` (if any)
+        for the next page that shows it, with `booked`, the appointment just made; what was
+        held before is dropped."""
+        self.grant(case_id)
         self.receipt = {**receipt, "at": int(_clock())} if receipt else None
         self.booked = booked
-        self.changed = True
 
     def take_receipt(self) -> dict | None:
         """The receipt held, once; None when there is none or it is older than RECEIPT_SECONDS."""

@@ -83,9 +83,7 @@ def book(request, day_id: int):
             form.add_error(None, str(exc.message))
             status = exc.http_status
         else:
-            proof = browser_pass.of(request)
-            proof.grant(a.case_id)
-            proof.hold_receipt(receipt, booked=a.pk)
+            browser_pass.of(request).admit(a.case_id, receipt=receipt, booked=a.pk)
             return redirect("portal:reception_booked")
     elif request.method == "POST":
         status = 422

@@ -165,14 +165,13 @@ def submit(request):
         else:
             # The browser carries the receipt's secrets to the next page, as the API's client
             # gets them in its answer; the receipt page reads the rest from the case.
-            proof = browser_pass.of(request)
-            proof.grant(reg.case.pk)
-            proof.hold_receipt(
-                {
+            browser_pass.of(request).admit(
+                reg.case.pk,
+                receipt={
                     "case_id": reg.case.pk,
                     "tracking_code": reg.tracking_code,
                     "password": reg.query_password,
-                }
+                },
             )
             return HttpResponseRedirect(_receipt_url(request))
         if form is None:
